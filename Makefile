@@ -1,0 +1,37 @@
+# NNRP — the two commands a fresh machine needs are `make run` and `make test`.
+DOTNET ?= dotnet
+CONFIGURATION ?= Debug
+SLN := Nnrp.Libp2p.sln
+INTEROP := tests/Interop
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: all restore build test run bench npm clean
+
+all: build
+
+restore:
+	$(DOTNET) restore $(SLN)
+
+build: restore
+	$(DOTNET) build $(SLN) -c $(CONFIGURATION) --no-restore
+
+# The js-libp2p interop peers, pinned by package-lock.json.
+npm: $(INTEROP)/node_modules/.package-lock.json
+
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
+	cd $(INTEROP) && npm ci --no-audit --no-fund
+	@touch $@
+
+test: build npm
+	CONFIGURATION=$(CONFIGURATION) tests/run-tests.sh
+
+run:
+	$(DOTNET) run --project src/Nnrp.Cli -c Release -- node
+
+bench: npm
+	$(DOTNET) run --project tests/Nnrp.Benchmarks -c Release -- $(BENCH_ARGS)
+
+clean:
+	$(DOTNET) clean $(SLN)
+	rm -rf $(INTEROP)/node_modules

@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Nnrp.Libp2p.Encoding;
+
+/// <summary>
+/// uvarint-length-prefixed messages, the framing of multistream-select, identify, Kad-DHT,
+/// GossipSub and /nnrp/1.0. The length is checked against the caller's limit before a single
+/// body byte is buffered, so an oversized prefix costs the peer its stream, not our memory.
+/// </summary>
+public static class LengthPrefixed
+{
+    /// <summary>
+    /// Tries to cut one message off the front of <paramref name="buffer"/>. Returns false when
+    /// more bytes are needed; throws <see cref="MessageTooLargeException"/> when the declared
+    /// length exceeds <paramref name="maxLength"/>.
+    /// </summary>
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxLength, out ReadOnlySequence<byte> message)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        if (!Varint.TryRead(ref reader, out ulong length))
+        {
+            message = default;
+            return false;
+        }
+        if (length > (ulong)maxLength)
+        {
+            throw new MessageTooLargeException(length, maxLength);
+        }
+        if (reader.Remaining < (long)length)
+        {
+            message = default;
+            return false;
+        }
+        message = buffer.Slice(reader.Position, (long)length);
+        buffer = buffer.Slice(message.End);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads one message and hands it to <paramref name="parse"/> while the bytes are still in
+    /// the pipe (no copy). Returns <c>default</c> with <paramref name="completed"/> when the
+    /// peer closed cleanly before a new message began; a close mid-message is an error.
+    /// </summary>
+    public static async ValueTask<(T? Value, bool Completed)> ReadAsync<T>(
+        PipeReader input, int maxLength, Func<ReadOnlySequence<byte>, T> parse, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            bool consumed = false;
+            try
+            {
+                if (TryRead(ref buffer, maxLength, out ReadOnlySequence<byte> message))
+                {
+                    T value = parse(message);
+                    consumed = true;
+                    return (value, false);
+                }
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    if (buffer.IsEmpty)
+                    {
+                        return (default, true);
+                    }
+                    throw new TruncatedMessageException(buffer.Length);
+                }
+            }
+            finally
+            {
+                if (consumed)
+                {
+                    input.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads one message into a fresh array (for small control messages).</summary>
+    public static async ValueTask<byte[]?> ReadArrayAsync(PipeReader input, int maxLength, CancellationToken cancellationToken)
+    {
+        var (value, _) = await ReadAsync(input, maxLength, static seq => seq.ToArray(), cancellationToken);
+        return value;
+    }
+
+    /// <summary>Writes the prefix and the body into the pipe; the caller flushes.</summary>
+    public static void Write(PipeWriter output, ReadOnlySpan<byte> message)
+    {
+        Varint.Write(output, (ulong)message.Length);
+        output.Write(message);
+    }
+
+    public static async ValueTask WriteAsync(PipeWriter output, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        Write(output, message.Span);
+        FlushResult flush = await output.FlushAsync(cancellationToken);
+        if (flush.IsCompleted)
+        {
+            throw new IOException("the peer stopped reading");
+        }
+    }
+}
+
+public sealed class MessageTooLargeException(ulong declared, int limit)
+    : ProtocolViolationException($"message of {declared} bytes exceeds the limit of {limit} bytes")
+{
+    public ulong Declared { get; } = declared;
+    public int Limit { get; } = limit;
+}
+
+public sealed class TruncatedMessageException(long bytesHeld)
+    : ProtocolViolationException($"stream ended inside a message ({bytesHeld} bytes of it received)");
