@@ -1,0 +1,9 @@
+// Node 20 lacks Promise.withResolvers (ES2024), which js-libp2p 3 uses. Loaded with
+// `node --import ./js/polyfill.mjs`; a no-op on Node ≥ 22.
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function withResolvers () {
+    let resolve, reject
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
+    return { promise, resolve, reject }
+  }
+}
