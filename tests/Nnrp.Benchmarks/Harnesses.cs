@@ -6,5 +6,7 @@ internal static class Harnesses
     public static readonly IReadOnlyDictionary<string, Func<string[], Task<int>>> All =
         new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
         {
+            // Per-core hash rate of every PoW path, speed-ups, cycles/hash, all-cores generator rate.
+            ["pow"] = Core.PowHarness.RunAsync,
         };
 }
