@@ -31,6 +31,47 @@ public class TcpConnectionTests
     }
 
     [Fact]
+    public async Task Slow_reader_stalls_the_writer_and_bounds_what_is_buffered()
+    {
+        const long limit = 256 * 1024;
+        var (client, server, listener) = await ConnectAsync(NewTransport(new TcpTransportOptions { MaxBufferedBytes = limit }));
+        await using (listener)
+        await using (client)
+        await using (server)
+        {
+            // Nobody reads the server: its pipe fills, its socket stops being read, the kernel
+            // buffers fill, and finally the client's flushes stop completing.
+            byte[] chunk = new byte[64 * 1024];
+            long written = 0;
+            Task stalled;
+            while (true)
+            {
+                stalled = client.Output.WriteAsync(chunk).AsTask();
+                written += chunk.Length;
+                try
+                {
+                    await stalled.WaitAsync(TimeSpan.FromMilliseconds(500));
+                }
+                catch (TimeoutException)
+                {
+                    break;
+                }
+                Assert.True(written < 1024L * 1024 * 1024, "the writer was never held back");
+            }
+            // The receiver holds at most the threshold plus one receive; the rest waits in TCP.
+            ReadResult buffered = await server.Input.ReadAsync().AsTask().WaitAsync(Generous);
+            Assert.InRange(buffered.Buffer.Length, 1, 2 * limit);
+            Assert.True(written > buffered.Buffer.Length);
+            server.Input.AdvanceTo(buffered.Buffer.Start);
+
+            Task<byte[]> drained = ReadToEndAsync(server.Input);
+            await stalled.WaitAsync(Generous);
+            await client.Output.CompleteAsync();
+            Assert.Equal(written, (await drained.WaitAsync(Generous)).LongLength);
+        }
+    }
+
+    [Fact]
     public async Task Half_close_ends_the_peer_input_but_the_other_direction_still_works()
     {
         var (client, server, listener) = await ConnectAsync(NewTransport());
