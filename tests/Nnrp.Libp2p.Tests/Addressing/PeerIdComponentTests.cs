@@ -62,6 +62,15 @@ public class PeerIdComponentTests
     }
 
     [Fact]
+    public void WithoutPeerId_of_a_bare_peer_address_is_the_empty_address()
+    {
+        var empty = Multiaddr.Parse($"/p2p/{Ed25519PeerId}").WithoutPeerId();
+        Assert.Empty(empty.Components);
+        Assert.Equal(string.Empty, empty.ToString());
+        Assert.Equal($"/p2p/{Ed25519PeerId}", empty.WithPeerIdMultihash(Base58.Decode(Ed25519PeerId)).ToString());
+    }
+
+    [Fact]
     public void WithPeerIdMultihash_appends_or_replaces_the_peer()
     {
         byte[] multihash = Base58.Decode(Ed25519PeerId);
