@@ -133,6 +133,20 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
 
     internal void ScheduleWrite() => _session.Schedule(this);
 
+    /// <summary>Makes a write after RST fail at once rather than when the writer loop next runs.</summary>
+    internal void ThrowIfOutputFailed()
+    {
+        Exception? error = Volatile.Read(ref _outputError);
+        if (error is not null)
+        {
+            throw error;
+        }
+        if (Volatile.Read(ref _resetRequested))
+        {
+            throw new YamuxStreamResetException(Id, byRemote: false);
+        }
+    }
+
     internal void OnInputCompleted(PipeReader inner, Exception? exception)
     {
         long buffered;

@@ -23,6 +23,7 @@ internal sealed class StreamOutput(YamuxStream stream, PipeWriter inner) : PipeW
 
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
+        stream.ThrowIfOutputFailed();
         // FlushAsync commits the bytes before it may wait, so the writer loop sees them.
         ValueTask<FlushResult> flush = inner.FlushAsync(cancellationToken);
         stream.ScheduleWrite();
