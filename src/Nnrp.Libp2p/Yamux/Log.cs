@@ -11,7 +11,7 @@ internal static partial class Log
     [LoggerMessage(301, LogLevel.Debug, "yamux session ended")]
     public static partial void SessionEnded(ILogger logger, Exception? error);
 
-    [LoggerMessage(302, LogLevel.Warning, "yamux protocol violation by the peer: {Reason}")]
+    [LoggerMessage(302, LogLevel.Information, "yamux protocol violation by the peer: {Reason}")]
     public static partial void ProtocolViolation(ILogger logger, string reason);
 
     [LoggerMessage(303, LogLevel.Debug, "yamux inbound stream {StreamId} refused with RST: {Reason}")]

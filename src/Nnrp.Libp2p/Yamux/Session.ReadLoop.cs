@@ -44,7 +44,13 @@ public sealed partial class YamuxSession
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is YamuxSessionClosedException or IOException or InvalidOperationException)
+        catch (YamuxSessionClosedException ex)
+        {
+            Terminate(ex, goAway: null, abortNow: true);
+        }
+#pragma warning disable CA1031 // whatever broke, the session must end and report it in Completion
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             Log.TransportFailed(_logger, ex);
             Terminate(ex, goAway: null, abortNow: true);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Nnrp.Libp2p.Yamux;
 
@@ -51,6 +52,7 @@ internal sealed class StreamInput(YamuxStream stream, PipeReader inner) : PipeRe
 
     public override void Complete(Exception? exception = null) => stream.OnInputCompleted(inner, exception);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> Remember(ValueTask<ReadResult> read)
     {
         ReadResult result = await read;
