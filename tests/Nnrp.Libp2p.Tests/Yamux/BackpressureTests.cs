@@ -36,6 +36,19 @@ public class BackpressureTests
     }
 
     [Fact]
+    public async Task Reader_that_stops_reading_does_not_stall_the_writer()
+    {
+        await using var pair = new SessionPair();
+        var (client, server) = await pair.OpenAsync();
+        await server.Input.CompleteAsync();
+        byte[] data = PipeData.Pattern(8 * Window, seed: 3);
+        await PipeData.WriteAndCloseAsync(client.Output, data).WaitAsync(SessionPair.Timeout);
+        await server.Output.CompleteAsync();
+        Assert.Empty(await PipeData.ReadToEndAsync(client.Input).WaitAsync(SessionPair.Timeout));
+        await StreamLifecycleTests.Eventually(() => pair.Client.ActiveStreamCount == 0 && pair.Server.ActiveStreamCount == 0);
+    }
+
+    [Fact]
     public async Task Data_beyond_the_window_is_a_protocol_error()
     {
         var (session, peer) = RawPeer.Create(YamuxRole.Server);
