@@ -45,7 +45,7 @@ internal sealed class HandshakeState : IDisposable
     private NSecPublicKey? _rs;
     private int _message;
 
-    /// <param name="localStatic">The X25519 static key s (noise-libp2p: separate from the identity key).</param>
+    /// <param name="localStatic">The X25519 static key s (noise-libp2p: separate from the identity key); owned from then on.</param>
     /// <param name="ephemeral">A fixed ephemeral key for known-answer tests (owned from then on); otherwise generated.</param>
     public HandshakeState(bool initiator, ReadOnlySpan<byte> prologue, Key localStatic, Key? ephemeral = null)
     {
@@ -61,7 +61,14 @@ internal sealed class HandshakeState : IDisposable
         _symmetric.MixHash(prologue);  // XX has no pre-messages
     }
 
+    /// <summary>noise-libp2p: a fresh static key per session and an empty prologue.</summary>
+    public static HandshakeState WithFreshStaticKey(bool initiator) =>
+        new(initiator, prologue: [], Key.Create(X25519));
+
     public bool IsComplete => _message == Messages.Length;
+
+    /// <summary>Index of the next message (0, 1, 2), or 3 once complete.</summary>
+    public int MessageIndex => _message;
 
     /// <summary>True when the next message is ours to write (initiator writes the even ones).</summary>
     public bool IsWriteTurn => !IsComplete && (_message % 2 == 0) == _initiator;
@@ -186,6 +193,7 @@ internal sealed class HandshakeState : IDisposable
     public void Dispose()
     {
         _e?.Dispose();
+        _s.Dispose();
         _symmetric.Dispose();
     }
 }
