@@ -166,8 +166,10 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        catch (Exception) when (_abort.IsCancellationRequested)
         {
+            // Torn down: whatever woke this pump (cancellation, or the transport failing because
+            // the other pump already closed it) is a consequence, not the cause.
             error = _teardownReason;
         }
         catch (Exception e)
@@ -239,8 +241,10 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        catch (Exception) when (_abort.IsCancellationRequested)
         {
+            // Torn down: whatever woke this pump (cancellation, or the transport failing because
+            // the other pump already closed it) is a consequence, not the cause.
             error = _teardownReason;
         }
         catch (Exception e)
