@@ -71,7 +71,7 @@ internal static class NodeCommand
         }
         catch (FormatException ex)
         {
-            log.LogError("Bad --listen address: {Reason}", ex.Message);
+            log.BadListenAddress(ex.Message);
             return 2;
         }
 
@@ -87,14 +87,14 @@ internal static class NodeCommand
         }
         catch (System.Net.Sockets.SocketException ex)
         {
-            log.LogError("Cannot listen: {Reason}", ex.Message);
+            log.CannotListen(ex.Message);
             return 1;
         }
 
-        log.LogInformation("NNRP node {PeerId} ({Agent}), data in {DataDir}", host.PeerId, options.AgentVersion, dataDir);
+        log.NodeStarted(host.PeerId.ToString(), options.AgentVersion, dataDir);
         foreach (Multiaddr address in host.GetAdvertisedAddresses(withPeerId: true))
         {
-            log.LogInformation("Reachable at {Address}", address);
+            log.Reachable(address.ToString());
         }
         try
         {
@@ -102,7 +102,7 @@ internal static class NodeCommand
         }
         catch (OperationCanceledException)
         {
-            log.LogInformation("Shutting down");
+            log.ShuttingDown();
         }
         return 0;
     }

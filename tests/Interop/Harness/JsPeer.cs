@@ -87,7 +87,7 @@ public sealed class JsPeer : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            JsonObject ready = await peer.WaitForEventAsync("ready", _ => true, cancellationToken);
+            JsonObject ready = await peer.WaitForEventAsync("ready", _ => true, cancellationToken: cancellationToken);
             peer.PeerId = ready["peerId"]!.GetValue<string>();
             peer.Addresses = ready["addrs"]!.AsArray().Select(a => a!.GetValue<string>()).ToArray();
             return peer;
@@ -134,7 +134,7 @@ public sealed class JsPeer : IAsyncDisposable
     }
 
     /// <summary>Waits for an event line (already seen or still to come) that matches.</summary>
-    public async Task<JsonObject> WaitForEventAsync(string name, Func<JsonObject, bool> match, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
+    public async Task<JsonObject> WaitForEventAsync(string name, Func<JsonObject, bool> match, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout ?? DefaultTimeout);

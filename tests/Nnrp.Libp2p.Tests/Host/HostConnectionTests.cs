@@ -1,3 +1,4 @@
+using System.Buffers;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.MultistreamSelect;
@@ -150,6 +151,6 @@ public sealed class HostConnectionTests : IAsyncLifetime
         Libp2pHost a = await _hosts.StartAsync();
         Assert.True(a.ListenAddresses[0].TryGetIPEndPoint(out var ep));
         Assert.NotEqual(0, ep!.Port);
-        Assert.All(a.GetAdvertisedAddresses(withPeerId: true), m => Assert.Equal(a.PeerId.Bytes.ToArray(), m.PeerIdMultihash!.Value.ToArray()));
+        Assert.All(a.GetAdvertisedAddresses(withPeerId: true), m => Assert.Equal(a.PeerId.Bytes.ToArray(), m.PeerIdMultihash!.Value.Span.ToArray()));
     }
 }

@@ -98,14 +98,14 @@ public sealed class HostLimitTests : IAsyncLifetime
     {
         Assert.True(host.ListenAddresses[0].TryGetIPEndPoint(out IPEndPoint? ep));
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(ep!).WaitAsync(Timeout);
+        await socket.ConnectAsync(ep!).WaitAsync(WaitLimit);
         return socket;
     }
 
     private static async Task ReadSomeAsync(Socket socket)
     {
         byte[] buffer = new byte[64];
-        int n = await socket.ReceiveAsync(buffer, SocketFlags.None).AsTask().WaitAsync(Timeout);
+        int n = await socket.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(WaitLimit);
         Assert.True(n > 0);
     }
 
@@ -118,7 +118,7 @@ public sealed class HostLimitTests : IAsyncLifetime
         {
             while (true)
             {
-                int n = await socket.ReceiveAsync(buffer, SocketFlags.None).AsTask().WaitAsync(Timeout);
+                int n = await socket.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(WaitLimit);
                 if (n == 0)
                 {
                     return total;
@@ -134,7 +134,7 @@ public sealed class HostLimitTests : IAsyncLifetime
 
     private static async Task Eventually(Func<bool> condition)
     {
-        using var limit = new CancellationTokenSource(Timeout);
+        using var limit = new CancellationTokenSource(WaitLimit);
         while (!condition())
         {
             await Task.Delay(10, limit.Token);

@@ -9,7 +9,7 @@ namespace Nnrp.Libp2p.Tests.Host;
 /// <summary>Real hosts on loopback TCP with identify, torn down together.</summary>
 public sealed class Hosts : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
     private readonly List<Libp2pHost> _hosts = [];
 
@@ -33,9 +33,9 @@ public sealed class Hosts : IAsyncDisposable
     public static Multiaddr AddressOf(Libp2pHost host) =>
         host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span);
 
-    public static Task<T> Within<T>(Task<T> task) => task.WaitAsync(Timeout);
+    public static Task<T> Within<T>(Task<T> task) => task.WaitAsync(WaitLimit);
 
-    public static Task Within(Task task) => task.WaitAsync(Timeout);
+    public static Task Within(Task task) => task.WaitAsync(WaitLimit);
 
     /// <summary>Completes with the first connection the host opens to or from <paramref name="peer"/>.</summary>
     public static Task<Connection> OpenedWith(Libp2pHost host, PeerId peer) => Fired(host, peer, opened: true);
@@ -60,7 +60,7 @@ public sealed class Hosts : IAsyncDisposable
         {
             host.ConnectionClosed += handler;
         }
-        return fired.Task.WaitAsync(Timeout);
+        return fired.Task.WaitAsync(WaitLimit);
     }
 
     public async ValueTask DisposeAsync()

@@ -50,7 +50,7 @@ public sealed class PerfTests : IAsyncLifetime
         {
             while (true)
             {
-                var read = await stream.Input.ReadAsync().AsTask().WaitAsync(Timeout);
+                var read = await stream.Input.ReadAsync().AsTask().WaitAsync(WaitLimit);
                 received += read.Buffer.Length;
                 stream.Input.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted)

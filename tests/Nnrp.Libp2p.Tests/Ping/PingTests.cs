@@ -36,6 +36,6 @@ public sealed class PingTests : IAsyncLifetime
         Libp2pHost b = await _hosts.StartAsync();
         await Within(a.DialAsync(AddressOf(b), CancellationToken.None));
 
-        await Assert.ThrowsAsync<MultistreamSelect.NoProtocolAgreedException>(() => Within(ping!.PingAsync(b.PeerId, CancellationToken.None)));
+        await Assert.ThrowsAsync<global::Nnrp.Libp2p.MultistreamSelect.NoProtocolAgreedException>(() => Within(ping!.PingAsync(b.PeerId, CancellationToken.None)));
     }
 }
