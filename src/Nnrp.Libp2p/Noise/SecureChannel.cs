@@ -13,9 +13,9 @@ namespace Nnrp.Libp2p.Noise;
 ///   Output (plaintext) ──encrypt pump──► transport.Output   frames of ≤ 65535 bytes, filled
 ///   Input  (plaintext) ◄──decrypt pump── transport.Input    one flush per batch of frames
 /// </code>
-/// The encrypt pump copies plaintext straight into the transport writer's span and encrypts
-/// it there, in place; the decrypt pump decrypts in place in the Input pipe's span. Neither
-/// allocates per frame. The decrypt pump stops reading the transport while Input holds
+/// The encrypt pump encrypts straight into the transport writer's span (gathering plaintext
+/// that spans pipe segments there first and encrypting in place); the decrypt pump decrypts
+/// straight into the Input pipe's span the same way. Neither allocates per frame. The decrypt pump stops reading the transport while Input holds
 /// <see cref="InputPauseThreshold"/> unread bytes, so a slow reader pushes back on the peer.
 /// </summary>
 public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
@@ -213,8 +213,15 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
             Span<byte> frame = transport.GetSpan(NoiseFrame.HeaderLength + messageLength);
             NoiseFrame.WriteHeader(frame, messageLength);
             Span<byte> message = frame.Slice(NoiseFrame.HeaderLength, messageLength);
-            plaintext.Slice(0, length).CopyTo(message);
-            _send.Encrypt([], message[..length], message);
+            if (plaintext.FirstSpan.Length >= length)
+            {
+                _send.Encrypt([], plaintext.FirstSpan[..length], message);
+            }
+            else
+            {
+                plaintext.Slice(0, length).CopyTo(message);  // spans segments: gather, then encrypt in place
+                _send.Encrypt([], message[..length], message);
+            }
             transport.Advance(NoiseFrame.HeaderLength + messageLength);
             plaintext = plaintext.Slice(length);
         }
@@ -272,8 +279,13 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
                 throw new NoiseFrameException($"a Noise transport message of {message.Length} bytes is shorter than its tag");
             }
             Span<byte> span = input.GetSpan((int)message.Length)[..(int)message.Length];
-            message.CopyTo(span);
-            if (!_receive.Decrypt([], span, span[..length]))
+            ReadOnlySpan<byte> ciphertext = message.FirstSpan;
+            if (!message.IsSingleSegment)
+            {
+                message.CopyTo(span);  // spans segments: gather, then decrypt in place
+                ciphertext = span;
+            }
+            if (!_receive.Decrypt([], ciphertext, span[..length]))
             {
                 throw new NoiseFrameException("a Noise transport message failed authentication");
             }
