@@ -13,9 +13,9 @@ namespace Nnrp.Libp2p.Noise;
 ///   Output (plaintext) ──encrypt pump──► transport.Output   frames of ≤ 65535 bytes, filled
 ///   Input  (plaintext) ◄──decrypt pump── transport.Input    one flush per batch of frames
 /// </code>
-/// The encrypt pump copies plaintext straight into the transport writer's span and encrypts
-/// it there, in place; the decrypt pump decrypts in place in the Input pipe's span. Neither
-/// allocates per frame. The decrypt pump stops reading the transport while Input holds
+/// The encrypt pump encrypts straight into the transport writer's span (gathering plaintext
+/// that spans pipe segments there first and encrypting in place); the decrypt pump decrypts
+/// straight into the Input pipe's span the same way. Neither allocates per frame. The decrypt pump stops reading the transport while Input holds
 /// <see cref="InputPauseThreshold"/> unread bytes, so a slow reader pushes back on the peer.
 /// </summary>
 public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
@@ -56,8 +56,18 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
             pauseWriterThreshold: InputPauseThreshold, resumeWriterThreshold: InputPauseThreshold / 2, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
             pauseWriterThreshold: OutputPauseThreshold, resumeWriterThreshold: OutputPauseThreshold / 2, useSynchronizationContext: false));
-        _encryptPump = EncryptPumpAsync();
-        _decryptPump = DecryptPumpAsync();
+        _encryptPump = PumpAsync(EncryptLoopAsync, error =>
+        {
+            _output.Reader.Complete(error);
+            _transport.Output.Complete(error);
+            _send.Dispose();
+        });
+        _decryptPump = PumpAsync(DecryptLoopAsync, error =>
+        {
+            _transport.Input.Complete(error);
+            _input.Writer.Complete(error);
+            _receive.Dispose();
+        });
         Completion = CompleteAsync();
     }
 
@@ -139,32 +149,17 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
         }
     }
 
-    private async Task EncryptPumpAsync()
+    /// <summary>
+    /// Runs one direction; never throws. Each pump completes the two pipes it drives, with
+    /// the error that ended it (null for a clean end), so only one thread ever completes them.
+    /// </summary>
+    private async Task PumpAsync(Func<Task> loop, Action<Exception?> completePipes)
     {
         await Task.Yield();
         Exception? error = null;
         try
         {
-            while (true)
-            {
-                ReadResult result = await _output.Reader.ReadAsync(_abort.Token);
-                ReadOnlySequence<byte> plaintext = result.Buffer;
-                bool wrote = !plaintext.IsEmpty;
-                EncryptFrames(plaintext);
-                _output.Reader.AdvanceTo(plaintext.End);
-                if (wrote)
-                {
-                    FlushResult flushed = await _transport.Output.FlushAsync(_abort.Token);
-                    if (flushed.IsCompleted)
-                    {
-                        break;  // the transport will take no more; Output writers see completion
-                    }
-                }
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
+            await loop();
         }
         catch (Exception) when (_abort.IsCancellationRequested)
         {
@@ -179,9 +174,31 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
         }
         finally
         {
-            _output.Reader.Complete(error);
-            _transport.Output.Complete(error);
-            _send.Dispose();
+            completePipes(error);
+        }
+    }
+
+    private async Task EncryptLoopAsync()
+    {
+        while (true)
+        {
+            ReadResult result = await _output.Reader.ReadAsync(_abort.Token);
+            ReadOnlySequence<byte> plaintext = result.Buffer;
+            bool wrote = !plaintext.IsEmpty;
+            EncryptFrames(plaintext);
+            _output.Reader.AdvanceTo(plaintext.End);
+            if (wrote)
+            {
+                FlushResult flushed = await _transport.Output.FlushAsync(_abort.Token);
+                if (flushed.IsCompleted)
+                {
+                    break;  // the transport will take no more; Output writers see completion
+                }
+            }
+            if (result.IsCompleted)
+            {
+                break;
+            }
         }
     }
 
@@ -196,67 +213,53 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
             Span<byte> frame = transport.GetSpan(NoiseFrame.HeaderLength + messageLength);
             NoiseFrame.WriteHeader(frame, messageLength);
             Span<byte> message = frame.Slice(NoiseFrame.HeaderLength, messageLength);
-            plaintext.Slice(0, length).CopyTo(message);
-            _send.Encrypt([], message[..length], message);
+            if (plaintext.FirstSpan.Length >= length)
+            {
+                _send.Encrypt([], plaintext.FirstSpan[..length], message);
+            }
+            else
+            {
+                plaintext.Slice(0, length).CopyTo(message);  // spans segments: gather, then encrypt in place
+                _send.Encrypt([], message[..length], message);
+            }
             transport.Advance(NoiseFrame.HeaderLength + messageLength);
             plaintext = plaintext.Slice(length);
         }
     }
 
-    private async Task DecryptPumpAsync()
+    private async Task DecryptLoopAsync()
     {
-        await Task.Yield();
-        Exception? error = null;
         PipeReader transport = _transport.Input;
-        try
+        while (true)
         {
-            while (true)
+            ReadResult result = await transport.ReadAsync(_abort.Token);
+            ReadOnlySequence<byte> unread = result.Buffer;
+            bool drained = DecryptFrames(ref unread, out int decrypted);
+            long partial = unread.Length;  // read before AdvanceTo hands the segments back
+            if (drained)
             {
-                ReadResult result = await transport.ReadAsync(_abort.Token);
-                ReadOnlySequence<byte> unread = result.Buffer;
-                bool drained = DecryptFrames(ref unread, out int decrypted);
-                if (drained)
+                transport.AdvanceTo(unread.Start, unread.End);
+            }
+            else
+            {
+                transport.AdvanceTo(unread.Start);  // complete frames remain: come straight back
+            }
+            if (decrypted > 0)
+            {
+                FlushResult flushed = await _input.Writer.FlushAsync(_abort.Token);
+                if (flushed.IsCompleted)
                 {
-                    transport.AdvanceTo(unread.Start, unread.End);
-                }
-                else
-                {
-                    transport.AdvanceTo(unread.Start);  // complete frames remain: come straight back
-                }
-                if (decrypted > 0)
-                {
-                    FlushResult flushed = await _input.Writer.FlushAsync(_abort.Token);
-                    if (flushed.IsCompleted)
-                    {
-                        break;  // the application stopped reading
-                    }
-                }
-                if (drained && (result.IsCompleted || result.IsCanceled))
-                {
-                    if (!unread.IsEmpty)
-                    {
-                        throw new NoiseFrameException($"the transport ended inside a Noise message ({unread.Length} bytes of it received)");
-                    }
-                    break;
+                    break;  // the application stopped reading
                 }
             }
-        }
-        catch (Exception) when (_abort.IsCancellationRequested)
-        {
-            // Torn down: whatever woke this pump (cancellation, or the transport failing because
-            // the other pump already closed it) is a consequence, not the cause.
-            error = _teardownReason;
-        }
-        catch (Exception e)
-        {
-            Fail(e);
-            error = e;
-        }
-        finally
-        {
-            transport.Complete(error);
-            _input.Writer.Complete(error);
-            _receive.Dispose();
+            if (drained && result.IsCompleted)
+            {
+                if (partial > 0)
+                {
+                    throw new NoiseFrameException($"the transport ended inside a Noise message ({partial} bytes of it received)");
+                }
+                break;
+            }
         }
     }
 
@@ -276,8 +279,13 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
                 throw new NoiseFrameException($"a Noise transport message of {message.Length} bytes is shorter than its tag");
             }
             Span<byte> span = input.GetSpan((int)message.Length)[..(int)message.Length];
-            message.CopyTo(span);
-            if (!_receive.Decrypt([], span, span[..length]))
+            ReadOnlySpan<byte> ciphertext = message.FirstSpan;
+            if (!message.IsSingleSegment)
+            {
+                message.CopyTo(span);  // spans segments: gather, then decrypt in place
+                ciphertext = span;
+            }
+            if (!_receive.Decrypt([], ciphertext, span[..length]))
             {
                 throw new NoiseFrameException("a Noise transport message failed authentication");
             }

@@ -57,11 +57,7 @@ public class NoiseHandshakeTests
         var dial = NoiseHandshake.RunAsync(pair.A, alice, true, null, NullLogger.Instance, CancellationToken.None);
 
         // Mallory answers with a correct Noise message whose payload signs some other static key.
-        using var responder = HandshakeState.WithFreshStaticKey(initiator: false);
-        byte[] msg1 = (await ReadFrameAsync(pair.B.Input))!;
-        responder.ReadMessage(msg1.AsSpan(2), new byte[100]);
-        byte[] forged = HandshakePayload.Create(mallory, new byte[32]);
-        await WriteHandshakeMessageAsync(pair.B.Output, responder, forged);
+        await AnswerAsResponderAsync(pair, HandshakePayload.Create(mallory, new byte[32]));
 
         var error = await Assert.ThrowsAsync<NoiseHandshakeException>(() => dial.WaitAsync(WaitLimit));
         Assert.Contains("identity_sig", error.Message, StringComparison.Ordinal);
@@ -73,10 +69,7 @@ public class NoiseHandshakeTests
         using var alice = KeyPair.Generate();
         var pair = new DuplexPipePair();
         var dial = NoiseHandshake.RunAsync(pair.A, alice, true, null, NullLogger.Instance, CancellationToken.None);
-        using var responder = HandshakeState.WithFreshStaticKey(initiator: false);
-        byte[] msg1 = (await ReadFrameAsync(pair.B.Input))!;
-        responder.ReadMessage(msg1.AsSpan(2), new byte[100]);
-        await WriteHandshakeMessageAsync(pair.B.Output, responder, []);
+        await AnswerAsResponderAsync(pair, payload: []);
         await Assert.ThrowsAsync<NoiseHandshakeException>(() => dial.WaitAsync(WaitLimit));
     }
 
@@ -166,11 +159,15 @@ public class NoiseHandshakeTests
         }
     }
 
-    private static async Task WriteHandshakeMessageAsync(PipeWriter output, HandshakeState state, byte[] payload)
+    /// <summary>Plays a responder on pair.B that reads message 1 and answers message 2 with <paramref name="payload"/>.</summary>
+    private static async Task AnswerAsResponderAsync(DuplexPipePair pair, byte[] payload)
     {
+        using var responder = HandshakeState.WithFreshStaticKey(initiator: false);
+        byte[] msg1 = (await ReadFrameAsync(pair.B.Input))!;
+        responder.ReadMessage(msg1.AsSpan(2), new byte[100]);
         var message = new byte[payload.Length + HandshakeState.MaxOverhead];
-        int length = state.WriteMessage(payload, message);
-        await output.WriteAsync(new byte[] { (byte)(length >> 8), (byte)length });
-        await output.WriteAsync(message.AsMemory(0, length));
+        int length = responder.WriteMessage(payload, message);
+        await pair.B.Output.WriteAsync(new byte[] { (byte)(length >> 8), (byte)length });
+        await pair.B.Output.WriteAsync(message.AsMemory(0, length));
     }
 }
