@@ -16,10 +16,17 @@ namespace Nnrp.Cli;
 internal static class NodeCommand
 {
     /// <summary>
-    /// The default TCP port. Fixed rather than random so operators can open it in a
-    /// firewall and peers can keep a node's address across restarts (Nano uses 7075).
+    /// The default TCP port (the libp2p convention go-ipfs and others share). Fixed rather
+    /// than random so operators can open it in a firewall and peers keep a node's address
+    /// across restarts.
     /// </summary>
-    public const int DefaultPort = 7090;
+    public const int DefaultPort = 4001;
+
+    /// <summary>
+    /// Loopback by default, so a first `make run` exposes nothing; an operator joining the
+    /// network says so with --listen /ip4/0.0.0.0/tcp/4001 (and /ip6/::/tcp/4001).
+    /// </summary>
+    public static readonly string[] DefaultListen = [$"/ip4/127.0.0.1/tcp/{DefaultPort}"];
 
     public static Command Create()
     {
@@ -32,7 +39,7 @@ internal static class NodeCommand
         {
             Description = "Multiaddr to listen on; repeatable (env NNRP_LISTEN, comma separated)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NNRP_LISTEN")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                ?? [$"/ip4/0.0.0.0/tcp/{DefaultPort}", $"/ip6/::/tcp/{DefaultPort}"],
+                ?? DefaultListen,
             AllowMultipleArgumentsPerToken = true,
         };
         var logLevel = new Option<LogLevel>("--log-level")
@@ -45,12 +52,8 @@ internal static class NodeCommand
         return command;
     }
 
-    private static string DefaultDataDir()
-    {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".local", "share") : xdg, "nnrp");
-    }
+    /// <summary>`./data` beside where the node starts: visible, easy to wipe, a volume in a container.</summary>
+    private static string DefaultDataDir() => Path.GetFullPath("data");
 
     private static async Task<int> RunAsync(string dataDir, string[] listen, LogLevel level, CancellationToken cancellationToken)
     {
