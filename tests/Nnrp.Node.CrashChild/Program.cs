@@ -35,9 +35,10 @@ Console.Out.WriteLine("READY");
 
 async Task WriterAsync()
 {
-    RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
     while (!stop.IsCancellationRequested)
     {
+        // A fresh mailbox each time: per-tag escalation and caps are not what this tests.
+        RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
         var n = new Notification(1, tag, (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NotificationLimits.MaxTtl,
             RandomNumberGenerator.GetBytes(fill ? 2000 : 200), (ulong)Random.Shared.NextInt64());
         IngressResult result = await gate.SubmitAsync(n);
@@ -47,16 +48,11 @@ async Task WriterAsync()
             {
                 Console.Out.WriteLine("ACK " + result.Hash);
             }
-            else if (fill)
+            else if (fill || result.Status == IngressStatus.Internal)
             {
                 Console.Out.WriteLine($"REFUSED {result.Status} {result.Message}");
                 stop.Cancel();
             }
-        }
-        if (result.Status == IngressStatus.OverCapacity)
-        {
-            // The per-tag cap: move to a fresh mailbox.
-            tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
         }
     }
 }
