@@ -39,7 +39,7 @@ internal sealed class PeerScore
             }
             double p1 = ts.InMesh ? Math.Min(ts.MeshTime / tp.TimeInMeshQuantum, tp.TimeInMeshCap) : 0;
             double p3 = 0;
-            if (ts.MeshDeliveriesActive && ts.MeshMessageDeliveries < tp.MeshMessageDeliveriesThreshold)
+            if (ts.InMesh && ts.MeshDeliveriesActive && ts.MeshMessageDeliveries < tp.MeshMessageDeliveriesThreshold)
             {
                 double deficit = tp.MeshMessageDeliveriesThreshold - ts.MeshMessageDeliveries;
                 p3 = deficit * deficit;
@@ -169,7 +169,7 @@ internal sealed class PeerScore
         {
             return;
         }
-        if (ts.MeshDeliveriesActive && ts.MeshMessageDeliveries < tp.MeshMessageDeliveriesThreshold)
+        if (ts.InMesh && ts.MeshDeliveriesActive && ts.MeshMessageDeliveries < tp.MeshMessageDeliveriesThreshold)
         {
             double deficit = tp.MeshMessageDeliveriesThreshold - ts.MeshMessageDeliveries;
             ts.MeshFailurePenalty += deficit * deficit;
