@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub;
 
@@ -188,7 +189,10 @@ internal sealed partial class GossipRouter
             {
                 continue;
             }
-            var candidate = new PeerKey(info.PeerID.Span);
+            if (!PeerId.TryFromBytes(info.PeerID.Span, out PeerId? candidate))
+            {
+                continue;
+            }
             if (!_peers.ContainsKey(candidate))
             {
                 _peerExchange.Add(new PeerExchangeCandidate(candidate, info.SignedPeerRecord.Memory));
@@ -201,7 +205,7 @@ internal sealed partial class GossipRouter
     /// A PRUNE for <paramref name="peer"/>. v1.1 peers get the backoff and, when
     /// <paramref name="doPeerExchange"/>, up to <c>prune_peers</c> other non-negative topic peers.
     /// </summary>
-    private ControlPrune MakePrune(PeerKey peer, string topic, bool doPeerExchange, TimeSpan backoff)
+    private ControlPrune MakePrune(PeerId peer, string topic, bool doPeerExchange, TimeSpan backoff)
     {
         var prune = new ControlPrune { TopicID = topic };
         if (!_peers.TryGetValue(peer, out RouterPeer? state) || !state.Protocol.SupportsPeerExchange())
@@ -211,7 +215,7 @@ internal sealed partial class GossipRouter
         prune.Backoff = (ulong)backoff.TotalSeconds;
         if (doPeerExchange)
         {
-            foreach (PeerKey other in Candidates(topic, _options.PrunePeers, p => !p.Equals(peer) && Score(p) >= 0))
+            foreach (PeerId other in Candidates(topic, _options.PrunePeers, p => !p.Equals(peer) && Score(p) >= 0))
             {
                 prune.Peers.Add(new PeerInfo { PeerID = ByteString.CopyFrom(other.Bytes.Span) });
             }

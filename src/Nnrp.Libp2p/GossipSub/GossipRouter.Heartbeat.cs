@@ -1,3 +1,5 @@
+using Nnrp.Libp2p.Identity;
+
 namespace Nnrp.Libp2p.GossipSub;
 
 internal sealed partial class GossipRouter
@@ -11,8 +13,8 @@ internal sealed partial class GossipRouter
     public void Heartbeat()
     {
         _heartbeats++;
-        var scores = new Dictionary<PeerKey, double>();
-        double ScoreOf(PeerKey p)
+        var scores = new Dictionary<PeerId, double>();
+        double ScoreOf(PeerId p)
         {
             if (!scores.TryGetValue(p, out double s))
             {
@@ -57,19 +59,19 @@ internal sealed partial class GossipRouter
         _score?.Refresh();
     }
 
-    private void MaintainMesh(string topic, HashSet<PeerKey> mesh, Func<PeerKey, double> score)
+    private void MaintainMesh(string topic, HashSet<PeerId> mesh, Func<PeerId, double> score)
     {
         // v1.1 "Mesh Maintenance": negative-score peers leave first, without PX.
-        foreach (PeerKey peer in mesh.Where(p => score(p) < 0).ToList())
+        foreach (PeerId peer in mesh.Where(p => score(p) < 0).ToList())
         {
             PruneFromMesh(topic, mesh, peer, doPeerExchange: false);
         }
 
-        bool Eligible(PeerKey p) => !mesh.Contains(p) && !_backoff.IsBackedOff(topic, p) && score(p) >= 0;
+        bool Eligible(PeerId p) => !mesh.Contains(p) && !_backoff.IsBackedOff(topic, p) && score(p) >= 0;
 
         if (mesh.Count < _options.DLow)
         {
-            foreach (PeerKey peer in Candidates(topic, _options.D - mesh.Count, Eligible))
+            foreach (PeerId peer in Candidates(topic, _options.D - mesh.Count, Eligible))
             {
                 GraftIntoMesh(topic, mesh, peer);
             }
@@ -86,7 +88,7 @@ internal sealed partial class GossipRouter
             int outbound = mesh.Count(p => _peers[p].Outbound);
             if (outbound < _options.DOut)
             {
-                foreach (PeerKey peer in Candidates(topic, _options.DOut - outbound, p => Eligible(p) && _peers[p].Outbound))
+                foreach (PeerId peer in Candidates(topic, _options.DOut - outbound, p => Eligible(p) && _peers[p].Outbound))
                 {
                     GraftIntoMesh(topic, mesh, peer);
                 }
@@ -100,7 +102,7 @@ internal sealed partial class GossipRouter
             double median = sorted[sorted.Count / 2];
             if (median < _options.Thresholds.OpportunisticGraftThreshold)
             {
-                foreach (PeerKey peer in Candidates(topic, _options.OpportunisticGraftPeers, p => Eligible(p) && score(p) > median))
+                foreach (PeerId peer in Candidates(topic, _options.OpportunisticGraftPeers, p => Eligible(p) && score(p) > median))
                 {
                     GraftIntoMesh(topic, mesh, peer);
                     Log.OpportunisticGraft(_logger, peer, topic, median);
@@ -113,7 +115,7 @@ internal sealed partial class GossipRouter
     /// v1.1 "Mesh Maintenance": keep the best <c>D_score</c> peers by score, fill up to D at
     /// random while making sure at least <c>D_out</c> of the kept peers are outbound, prune the rest.
     /// </summary>
-    private void ShrinkMesh(string topic, HashSet<PeerKey> mesh, Func<PeerKey, double> score)
+    private void ShrinkMesh(string topic, HashSet<PeerId> mesh, Func<PeerId, double> score)
     {
         var byScore = mesh.ToList();
         Shuffle(byScore); // ties broken at random
@@ -122,7 +124,7 @@ internal sealed partial class GossipRouter
         var rest = byScore.Skip(_options.DScore).ToList();
         Shuffle(rest);
         int outbound = keep.Count(p => _peers[p].Outbound);
-        foreach (PeerKey peer in rest.Where(p => _peers[p].Outbound).ToList())
+        foreach (PeerId peer in rest.Where(p => _peers[p].Outbound).ToList())
         {
             if (outbound >= _options.DOut)
             {
@@ -132,7 +134,7 @@ internal sealed partial class GossipRouter
             rest.Remove(peer);
             outbound++;
         }
-        foreach (PeerKey peer in rest)
+        foreach (PeerId peer in rest)
         {
             if (keep.Count >= _options.D)
             {
@@ -140,13 +142,13 @@ internal sealed partial class GossipRouter
             }
             keep.Add(peer);
         }
-        foreach (PeerKey peer in mesh.Except(keep).ToList())
+        foreach (PeerId peer in mesh.Except(keep).ToList())
         {
             PruneFromMesh(topic, mesh, peer, doPeerExchange: true);
         }
     }
 
-    private void GraftIntoMesh(string topic, HashSet<PeerKey> mesh, PeerKey peer)
+    private void GraftIntoMesh(string topic, HashSet<PeerId> mesh, PeerId peer)
     {
         mesh.Add(peer);
         _score?.Graft(peer, topic);
@@ -154,7 +156,7 @@ internal sealed partial class GossipRouter
         Log.Grafted(_logger, peer, topic);
     }
 
-    private void PruneFromMesh(string topic, HashSet<PeerKey> mesh, PeerKey peer, bool doPeerExchange)
+    private void PruneFromMesh(string topic, HashSet<PeerId> mesh, PeerId peer, bool doPeerExchange)
     {
         mesh.Remove(peer);
         _score?.Prune(peer, topic);
@@ -164,7 +166,7 @@ internal sealed partial class GossipRouter
     }
 
     /// <summary>v1.0 "Fanout": expire idle topics, drop departed or badly scored peers, refill to D.</summary>
-    private void MaintainFanout(Func<PeerKey, double> score)
+    private void MaintainFanout(Func<PeerId, double> score)
     {
         DateTimeOffset now = _time.GetUtcNow();
         foreach (var (topic, fanout) in _fanout)
@@ -188,20 +190,20 @@ internal sealed partial class GossipRouter
     /// v1.1 "Adaptive Gossip Dissemination": IHAVE for the recent windows to max(D_lazy,
     /// gossip_factor × eligible) random non-mesh gossipsub peers at or above the gossip threshold.
     /// </summary>
-    private void EmitGossip(string topic, HashSet<PeerKey> exclude, Func<PeerKey, double> score)
+    private void EmitGossip(string topic, HashSet<PeerId> exclude, Func<PeerId, double> score)
     {
         List<MessageId> ids = _mcache.GetGossipIds(topic);
         if (ids.Count == 0)
         {
             return;
         }
-        List<PeerKey> eligible = Candidates(topic, int.MaxValue, p => !exclude.Contains(p) && score(p) >= _options.Thresholds.GossipThreshold);
+        List<PeerId> eligible = Candidates(topic, int.MaxValue, p => !exclude.Contains(p) && score(p) >= _options.Thresholds.GossipThreshold);
         int target = Math.Max(_options.DLazy, (int)(_options.GossipFactor * eligible.Count));
         if (eligible.Count > target)
         {
             eligible.RemoveRange(target, eligible.Count - target);
         }
-        foreach (PeerKey peer in eligible)
+        foreach (PeerId peer in eligible)
         {
             List<MessageId> sent = ids;
             if (ids.Count > _options.MaxIHaveLength)

@@ -1,9 +1,10 @@
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub;
 
 /// <summary>A new message waiting for the application's validator.</summary>
-internal sealed record InboundMessage(PeerKey From, GossipMessage Message, Message Raw);
+internal sealed record InboundMessage(PeerId From, GossipMessage Message, Message Raw);
 
 internal sealed partial class GossipRouter
 {
@@ -12,7 +13,7 @@ internal sealed partial class GossipRouter
     /// subscriptions, then messages, then control. Returns the new messages that need
     /// validation; report each outcome with <see cref="ReportValidation"/>.
     /// </summary>
-    public List<InboundMessage> HandleRpc(PeerKey from, RPC rpc)
+    public List<InboundMessage> HandleRpc(PeerId from, RPC rpc)
     {
         var toValidate = new List<InboundMessage>();
         if (!_peers.TryGetValue(from, out RouterPeer? peer))
@@ -101,7 +102,7 @@ internal sealed partial class GossipRouter
         // v1.2 "Basic scenario": tell mesh peers at once, before validation, that we have it.
         if (message.Data.Length >= _options.IDontWantMessageSizeThreshold && _mesh.TryGetValue(message.Topic, out var mesh))
         {
-            foreach (PeerKey meshPeer in mesh)
+            foreach (PeerId meshPeer in mesh)
             {
                 if (!meshPeer.Equals(peer.Id) && _peers[meshPeer].Protocol.SupportsIDontWant())
                 {
@@ -168,14 +169,14 @@ internal sealed partial class GossipRouter
         ReadOnlyMemory<byte> author = inbound.Raw.HasFrom ? inbound.Raw.From.Memory : default;
         if (_mesh.TryGetValue(topic, out var mesh))
         {
-            foreach (PeerKey peer in mesh)
+            foreach (PeerId peer in mesh)
             {
                 ForwardTo(peer);
             }
         }
         if (_topicPeers.TryGetValue(topic, out var topicPeers))
         {
-            foreach (PeerKey peer in topicPeers)
+            foreach (PeerId peer in topicPeers)
             {
                 if (_peers[peer].Protocol == GossipProtocol.Floodsub)
                 {
@@ -184,7 +185,7 @@ internal sealed partial class GossipRouter
             }
         }
 
-        void ForwardTo(PeerKey peer)
+        void ForwardTo(PeerId peer)
         {
             if (peer.Equals(inbound.From) || _peers[peer].DontSend.ContainsKey(id)
                 || (!author.IsEmpty && peer.Bytes.Span.SequenceEqual(author.Span)))

@@ -4,6 +4,7 @@ using Nnrp.Libp2p.GossipSub.Cache;
 using Nnrp.Libp2p.GossipSub.Mesh;
 using Nnrp.Libp2p.GossipSub.Pb;
 using Nnrp.Libp2p.GossipSub.Scoring;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub;
 
@@ -23,10 +24,10 @@ internal sealed partial class GossipRouter
     private readonly ILogger _logger;
     private readonly IMessageAuthenticator? _authenticator;
     private readonly PeerScore? _score;
-    private readonly Dictionary<PeerKey, RouterPeer> _peers = [];
-    private readonly Dictionary<string, HashSet<PeerKey>> _topicPeers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<PeerKey>> _mesh = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<PeerKey>> _fanout = new(StringComparer.Ordinal);
+    private readonly Dictionary<PeerId, RouterPeer> _peers = [];
+    private readonly Dictionary<string, HashSet<PeerId>> _topicPeers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<PeerId>> _mesh = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<PeerId>> _fanout = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _fanoutLastPublished = new(StringComparer.Ordinal);
     private readonly MessageCache _mcache;
     private readonly SeenCache _seen;
@@ -61,18 +62,18 @@ internal sealed partial class GossipRouter
 
     public IEnumerable<string> Subscriptions => _mesh.Keys;
 
-    public IReadOnlyCollection<PeerKey> Peers => _peers.Keys;
+    public IReadOnlyCollection<PeerId> Peers => _peers.Keys;
 
     public bool IsSubscribed(string topic) => _mesh.ContainsKey(topic);
 
-    public IReadOnlyCollection<PeerKey> MeshPeers(string topic) => _mesh.TryGetValue(topic, out var mesh) ? mesh.ToArray() : [];
+    public IReadOnlyCollection<PeerId> MeshPeers(string topic) => _mesh.TryGetValue(topic, out var mesh) ? mesh.ToArray() : [];
 
-    public IReadOnlyCollection<PeerKey> FanoutPeers(string topic) => _fanout.TryGetValue(topic, out var fanout) ? fanout.ToArray() : [];
+    public IReadOnlyCollection<PeerId> FanoutPeers(string topic) => _fanout.TryGetValue(topic, out var fanout) ? fanout.ToArray() : [];
 
     /// <summary>Peers that told us they subscribe to <paramref name="topic"/>.</summary>
-    public IReadOnlyCollection<PeerKey> TopicPeers(string topic) => _topicPeers.TryGetValue(topic, out var peers) ? peers.ToArray() : [];
+    public IReadOnlyCollection<PeerId> TopicPeers(string topic) => _topicPeers.TryGetValue(topic, out var peers) ? peers.ToArray() : [];
 
-    public double Score(PeerKey peer) => _score?.Score(peer) ?? 0;
+    public double Score(PeerId peer) => _score?.Score(peer) ?? 0;
 
     public GossipSubMetrics Metrics => new()
     {
@@ -98,7 +99,7 @@ internal sealed partial class GossipRouter
     }
 
     /// <summary>A pubsub stream with <paramref name="peer"/> is up; it learns our subscriptions.</summary>
-    public void AddPeer(PeerKey peer, GossipProtocol protocol, bool outbound, IPAddress? address)
+    public void AddPeer(PeerId peer, GossipProtocol protocol, bool outbound, IPAddress? address)
     {
         if (_peers.ContainsKey(peer))
         {
@@ -114,7 +115,7 @@ internal sealed partial class GossipRouter
         Log.PeerAdded(_logger, peer, protocol, outbound);
     }
 
-    public void RemovePeer(PeerKey peer)
+    public void RemovePeer(PeerId peer)
     {
         if (!_peers.Remove(peer, out RouterPeer? state))
         {
@@ -143,16 +144,16 @@ internal sealed partial class GossipRouter
         {
             return;
         }
-        foreach (PeerKey peer in _peers.Keys)
+        foreach (PeerId peer in _peers.Keys)
         {
             _outbox.Subscription(peer, topic, subscribe: true);
         }
-        var mesh = new HashSet<PeerKey>();
+        var mesh = new HashSet<PeerId>();
         _mesh[topic] = mesh;
         if (_fanout.Remove(topic, out var fanout))
         {
             _fanoutLastPublished.Remove(topic);
-            foreach (PeerKey peer in fanout)
+            foreach (PeerId peer in fanout)
             {
                 if (mesh.Count < _options.D && !_backoff.IsBackedOff(topic, peer) && Score(peer) >= 0)
                 {
@@ -162,12 +163,12 @@ internal sealed partial class GossipRouter
         }
         if (mesh.Count < _options.D)
         {
-            foreach (PeerKey peer in Candidates(topic, _options.D - mesh.Count, p => !mesh.Contains(p) && !_backoff.IsBackedOff(topic, p) && Score(p) >= 0))
+            foreach (PeerId peer in Candidates(topic, _options.D - mesh.Count, p => !mesh.Contains(p) && !_backoff.IsBackedOff(topic, p) && Score(p) >= 0))
             {
                 mesh.Add(peer);
             }
         }
-        foreach (PeerKey peer in mesh)
+        foreach (PeerId peer in mesh)
         {
             _score?.Graft(peer, topic);
             _outbox.Graft(peer, topic);
@@ -182,11 +183,11 @@ internal sealed partial class GossipRouter
         {
             return;
         }
-        foreach (PeerKey peer in _peers.Keys)
+        foreach (PeerId peer in _peers.Keys)
         {
             _outbox.Subscription(peer, topic, subscribe: false);
         }
-        foreach (PeerKey peer in mesh)
+        foreach (PeerId peer in mesh)
         {
             _score?.Prune(peer, topic);
             _outbox.Prune(peer, MakePrune(peer, topic, doPeerExchange: true, _options.UnsubscribeBackoff));
@@ -212,11 +213,11 @@ internal sealed partial class GossipRouter
             return new PublishOutcome(id, Duplicate: true, Peers: 0);
         }
         _mcache.Put(id, message);
-        var targets = new HashSet<PeerKey>();
+        var targets = new HashSet<PeerId>();
         double publishThreshold = _options.Thresholds.PublishThreshold;
         if (_topicPeers.TryGetValue(topic, out var topicPeers))
         {
-            foreach (PeerKey peer in topicPeers)
+            foreach (PeerId peer in topicPeers)
             {
                 bool floodsub = _peers[peer].Protocol == GossipProtocol.Floodsub;
                 if ((_options.FloodPublish || floodsub) && Score(peer) >= publishThreshold)
@@ -229,7 +230,7 @@ internal sealed partial class GossipRouter
         {
             targets.UnionWith(_mesh.TryGetValue(topic, out var mesh) ? mesh : Fanout(topic));
         }
-        foreach (PeerKey peer in targets)
+        foreach (PeerId peer in targets)
         {
             _outbox.Message(peer, message, OutboundKind.Publish);
         }
@@ -239,7 +240,7 @@ internal sealed partial class GossipRouter
     }
 
     /// <summary>The fanout set of a topic we do not join (v1.0 "Fanout"), made on first use.</summary>
-    private HashSet<PeerKey> Fanout(string topic)
+    private HashSet<PeerId> Fanout(string topic)
     {
         _fanoutLastPublished[topic] = _time.GetUtcNow();
         if (!_fanout.TryGetValue(topic, out var fanout))
@@ -251,14 +252,14 @@ internal sealed partial class GossipRouter
     }
 
     /// <summary>Up to <paramref name="count"/> random gossipsub peers of <paramref name="topic"/> that pass <paramref name="filter"/>.</summary>
-    private List<PeerKey> Candidates(string topic, int count, Func<PeerKey, bool> filter)
+    private List<PeerId> Candidates(string topic, int count, Func<PeerId, bool> filter)
     {
-        var result = new List<PeerKey>();
+        var result = new List<PeerId>();
         if (count <= 0 || !_topicPeers.TryGetValue(topic, out var peers))
         {
             return result;
         }
-        foreach (PeerKey peer in peers)
+        foreach (PeerId peer in peers)
         {
             if (_peers[peer].Protocol.IsGossip() && filter(peer))
             {
@@ -282,7 +283,7 @@ internal sealed partial class GossipRouter
         }
     }
 
-    private static void RemoveFromSet(Dictionary<string, HashSet<PeerKey>> sets, string topic, PeerKey peer)
+    private static void RemoveFromSet(Dictionary<string, HashSet<PeerId>> sets, string topic, PeerId peer)
     {
         if (sets.TryGetValue(topic, out var set) && set.Remove(peer) && set.Count == 0)
         {
@@ -301,4 +302,4 @@ internal sealed partial class GossipRouter
 public readonly record struct PublishOutcome(MessageId Id, bool Duplicate, int Peers);
 
 /// <summary>A peer named in a PRUNE's peer exchange (v1.1 "Peer Exchange"), with its signed record when given.</summary>
-public sealed record PeerExchangeCandidate(PeerKey Peer, ReadOnlyMemory<byte> SignedPeerRecord);
+public sealed record PeerExchangeCandidate(PeerId Peer, ReadOnlyMemory<byte> SignedPeerRecord);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub;
 
@@ -6,32 +7,32 @@ namespace Nnrp.Libp2p.GossipSub;
 internal static partial class Log
 {
     [LoggerMessage(700, LogLevel.Debug, "gossipsub peer {Peer} added ({Protocol}, outbound {Outbound})")]
-    public static partial void PeerAdded(ILogger logger, PeerKey peer, GossipProtocol protocol, bool outbound);
+    public static partial void PeerAdded(ILogger logger, PeerId peer, GossipProtocol protocol, bool outbound);
 
     [LoggerMessage(701, LogLevel.Debug, "gossipsub peer {Peer} removed")]
-    public static partial void PeerRemoved(ILogger logger, PeerKey peer);
+    public static partial void PeerRemoved(ILogger logger, PeerId peer);
 
     [LoggerMessage(702, LogLevel.Debug, "gossipsub grafted {Peer} into {Topic}")]
-    public static partial void Grafted(ILogger logger, PeerKey peer, string topic);
+    public static partial void Grafted(ILogger logger, PeerId peer, string topic);
 
     [LoggerMessage(703, LogLevel.Debug, "gossipsub pruned {Peer} from {Topic}")]
-    public static partial void Pruned(ILogger logger, PeerKey peer, string topic);
+    public static partial void Pruned(ILogger logger, PeerId peer, string topic);
 
     [LoggerMessage(704, LogLevel.Debug, "gossipsub message from {Peer} rejected: {Reason}")]
-    public static partial void MessageRejected(ILogger logger, PeerKey peer, string? reason);
+    public static partial void MessageRejected(ILogger logger, PeerId peer, string? reason);
 
     [LoggerMessage(705, LogLevel.Debug, "gossipsub RPC from graylisted peer {Peer} ignored")]
-    public static partial void GraylistedRpcDropped(ILogger logger, PeerKey peer);
+    public static partial void GraylistedRpcDropped(ILogger logger, PeerId peer);
 
     [LoggerMessage(706, LogLevel.Debug, "gossipsub peer {Peer} sent {Count} IHAVE this heartbeat; ignoring the rest")]
-    public static partial void IHaveFlood(ILogger logger, PeerKey peer, int count);
+    public static partial void IHaveFlood(ILogger logger, PeerId peer, int count);
 
     [LoggerMessage(707, LogLevel.Debug, "gossipsub peer {Peer} grafted {Topic} during backoff")]
-    public static partial void GraftDuringBackoff(ILogger logger, PeerKey peer, string topic);
+    public static partial void GraftDuringBackoff(ILogger logger, PeerId peer, string topic);
 
     [LoggerMessage(708, LogLevel.Debug, "gossipsub peer {Peer} broke {Count} IWANT promises")]
-    public static partial void BrokenPromises(ILogger logger, PeerKey peer, int count);
+    public static partial void BrokenPromises(ILogger logger, PeerId peer, int count);
 
     [LoggerMessage(709, LogLevel.Debug, "gossipsub opportunistic graft of {Peer} into {Topic} (median score {Median})")]
-    public static partial void OpportunisticGraft(ILogger logger, PeerKey peer, string topic, double median);
+    public static partial void OpportunisticGraft(ILogger logger, PeerId peer, string topic, double median);
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub;
 
@@ -17,7 +18,7 @@ public enum OutboundKind
 }
 
 /// <summary>A command out of the router: send <see cref="Rpc"/> to <see cref="Peer"/>.</summary>
-internal sealed record OutboundRpc(PeerKey Peer, RPC Rpc, OutboundKind Kind);
+internal sealed record OutboundRpc(PeerId Peer, RPC Rpc, OutboundKind Kind);
 
 /// <summary>
 /// Collects what one router call wants to send, merged per peer (one control RPC and one
@@ -25,19 +26,19 @@ internal sealed record OutboundRpc(PeerKey Peer, RPC Rpc, OutboundKind Kind);
 /// </summary>
 internal sealed class Outbox
 {
-    private readonly Dictionary<PeerKey, RPC> _control = [];
-    private readonly Dictionary<PeerKey, (RPC Rpc, OutboundKind Kind)> _messages = [];
+    private readonly Dictionary<PeerId, RPC> _control = [];
+    private readonly Dictionary<PeerId, (RPC Rpc, OutboundKind Kind)> _messages = [];
     private readonly List<OutboundRpc> _ready = [];
 
-    public void Subscription(PeerKey peer, string topic, bool subscribe) =>
+    public void Subscription(PeerId peer, string topic, bool subscribe) =>
         Control(peer).Subscriptions.Add(new RPC.Types.SubOpts { Subscribe = subscribe, Topicid = topic });
 
-    public void Graft(PeerKey peer, string topic) =>
+    public void Graft(PeerId peer, string topic) =>
         ControlMessage(peer).Graft.Add(new ControlGraft { TopicID = topic });
 
-    public void Prune(PeerKey peer, ControlPrune prune) => ControlMessage(peer).Prune.Add(prune);
+    public void Prune(PeerId peer, ControlPrune prune) => ControlMessage(peer).Prune.Add(prune);
 
-    public void IHave(PeerKey peer, string topic, IEnumerable<MessageId> ids)
+    public void IHave(PeerId peer, string topic, IEnumerable<MessageId> ids)
     {
         var ihave = new ControlIHave { TopicID = topic };
         foreach (MessageId id in ids)
@@ -47,7 +48,7 @@ internal sealed class Outbox
         ControlMessage(peer).Ihave.Add(ihave);
     }
 
-    public void IWant(PeerKey peer, IEnumerable<MessageId> ids)
+    public void IWant(PeerId peer, IEnumerable<MessageId> ids)
     {
         var iwant = new ControlIWant();
         foreach (MessageId id in ids)
@@ -57,7 +58,7 @@ internal sealed class Outbox
         ControlMessage(peer).Iwant.Add(iwant);
     }
 
-    public void IDontWant(PeerKey peer, MessageId id)
+    public void IDontWant(PeerId peer, MessageId id)
     {
         var message = ControlMessage(peer);
         if (message.Idontwant.Count == 0)
@@ -67,7 +68,7 @@ internal sealed class Outbox
         message.Idontwant[0].MessageIDs.Add(ByteString.CopyFrom(id.Array));
     }
 
-    public void Message(PeerKey peer, Message message, OutboundKind kind)
+    public void Message(PeerId peer, Message message, OutboundKind kind)
     {
         if (!_messages.TryGetValue(peer, out var pending))
         {
@@ -103,7 +104,7 @@ internal sealed class Outbox
         return taken;
     }
 
-    private RPC Control(PeerKey peer)
+    private RPC Control(PeerId peer)
     {
         if (!_control.TryGetValue(peer, out RPC? rpc))
         {
@@ -112,5 +113,5 @@ internal sealed class Outbox
         return rpc;
     }
 
-    private ControlMessage ControlMessage(PeerKey peer) => Control(peer).Control ??= new ControlMessage();
+    private ControlMessage ControlMessage(PeerId peer) => Control(peer).Control ??= new ControlMessage();
 }

@@ -1,9 +1,11 @@
+using Nnrp.Libp2p.Identity;
+
 namespace Nnrp.Libp2p.GossipSub;
 
 /// <summary>What the router knows of one connected pubsub peer.</summary>
-internal sealed class RouterPeer(PeerKey id, GossipProtocol protocol, bool outbound)
+internal sealed class RouterPeer(PeerId id, GossipProtocol protocol, bool outbound)
 {
-    public PeerKey Id { get; } = id;
+    public PeerId Id { get; } = id;
 
     public GossipProtocol Protocol { get; } = protocol;
 

@@ -1,5 +1,6 @@
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 using static Nnrp.Libp2p.Tests.GossipSub.RouterHarness;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
@@ -14,7 +15,7 @@ public class BackoffTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         h.Heartbeats(1);
         Assert.Contains(peer, h.Router.MeshPeers(Topic));
         h.Control(peer, new ControlMessage { Prune = { new ControlPrune { TopicID = Topic, Backoff = 30 } } });
@@ -31,7 +32,7 @@ public class BackoffTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         h.Heartbeats(1);
         h.Control(peer, new ControlMessage { Prune = { new ControlPrune { TopicID = Topic } } });
         h.Heartbeats((int)h.Options.PruneBackoff.TotalSeconds);
@@ -45,7 +46,7 @@ public class BackoffTests
     {
         var h = new RouterHarness(ScoredOptions());
         h.Router.Subscribe(Topic);
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         h.Heartbeats(1);
         h.Control(peer, new ControlMessage { Prune = { new ControlPrune { TopicID = Topic } } });
         h.Take();
@@ -66,7 +67,7 @@ public class BackoffTests
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
         h.AddPeers(3);
-        PeerKey peer = h.AddPeer(topics: "other");
+        PeerId peer = h.AddPeer(topics: "other");
         h.Take();
         h.Control(peer, new ControlMessage { Graft = { new ControlGraft { TopicID = "other" } } });
         var prune = Assert.Single(Select(h.Take(), r => r.Control?.Prune));
@@ -80,8 +81,8 @@ public class BackoffTests
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
         h.AddPeers(13);
-        PeerKey old = h.AddPeer(GossipProtocol.Meshsub10, topics: Topic);
-        foreach (PeerKey p in h.Router.TopicPeers(Topic))
+        PeerId old = h.AddPeer(GossipProtocol.Meshsub10, topics: Topic);
+        foreach (PeerId p in h.Router.TopicPeers(Topic))
         {
             h.Control(p, Graft);
         }

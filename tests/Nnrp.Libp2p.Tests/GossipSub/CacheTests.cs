@@ -1,6 +1,7 @@
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Cache;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
 
@@ -54,7 +55,7 @@ public class CacheTests
         var cache = new MessageCache(5, 3);
         var (id, m) = Make(2);
         cache.Put(id, m);
-        PeerKey a = RouterHarness.NewPeerKey(), b = RouterHarness.NewPeerKey();
+        PeerId a = RouterHarness.NewPeerKey(), b = RouterHarness.NewPeerKey();
         for (int i = 0; i < 3; i++)
         {
             Assert.True(cache.TryGetForPeer(id, a, 3, out _));

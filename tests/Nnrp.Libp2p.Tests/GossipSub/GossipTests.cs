@@ -1,6 +1,7 @@
 using Google.Protobuf;
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 using static Nnrp.Libp2p.Tests.GossipSub.RouterHarness;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
@@ -21,7 +22,7 @@ public class GossipTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(20);
+        List<PeerId> peers = h.AddPeers(20);
         h.Heartbeats(1);
         Message m = NewMessage();
         h.Receive(peers[0], m);
@@ -39,7 +40,7 @@ public class GossipTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(20);
+        List<PeerId> peers = h.AddPeers(20);
         h.Heartbeats(1);
         h.Receive(peers[0], NewMessage());
         h.Take();
@@ -57,7 +58,7 @@ public class GossipTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         Message known = NewMessage(seed: 1);
         h.Receive(peer, known);
         h.Take();
@@ -72,7 +73,7 @@ public class GossipTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         for (int i = 0; i < h.Options.MaxIHaveMessages; i++)
         {
             h.Control(peer, IHave(RandomId(i)));
@@ -92,7 +93,7 @@ public class GossipTests
         var options = new GossipSubOptions { SignaturePolicy = SignaturePolicy.StrictNoSign, MessageIdFunction = MessageIdFunctions.Sha256OfData, MaxIHaveLength = 10 };
         var h = new RouterHarness(options);
         h.Router.Subscribe(Topic);
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         h.Control(peer, IHave(Enumerable.Range(0, 8).Select(RandomId).ToArray()));
         h.Control(peer, IHave(Enumerable.Range(8, 8).Select(RandomId).ToArray()));
         int asked = Select(h.Take(), r => r.Control?.Iwant).Sum(x => x.Item.MessageIDs.Count);
@@ -104,7 +105,7 @@ public class GossipTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        PeerKey source = h.AddPeer(topics: Topic), asker = h.AddPeer(topics: Topic);
+        PeerId source = h.AddPeer(topics: Topic), asker = h.AddPeer(topics: Topic);
         Message m = NewMessage();
         h.Receive(source, m);
         h.Take();
@@ -126,7 +127,7 @@ public class GossipTests
     {
         var h = new RouterHarness(ScoredOptions());
         h.Router.Subscribe(Topic);
-        PeerKey liar = h.AddPeer(topics: Topic), honest = h.AddPeer(topics: Topic);
+        PeerId liar = h.AddPeer(topics: Topic), honest = h.AddPeer(topics: Topic);
         Message m = NewMessage(seed: 77);
         for (int i = 0; i < 10; i++)
         {

@@ -1,5 +1,6 @@
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 using static Nnrp.Libp2p.Tests.GossipSub.RouterHarness;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
@@ -26,7 +27,7 @@ public class HeartbeatMeshTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(3);
+        List<PeerId> peers = h.AddPeers(3);
         h.Heartbeats(1);
         Assert.Equal(3, h.Router.MeshPeers(Topic).Count);
         peers.AddRange(h.AddPeers(10));
@@ -41,10 +42,10 @@ public class HeartbeatMeshTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> inbound = h.AddPeers(13);
-        List<PeerKey> outbound = h.AddPeers(2, outbound: true);
+        List<PeerId> inbound = h.AddPeers(13);
+        List<PeerId> outbound = h.AddPeers(2, outbound: true);
         h.Take();
-        foreach (PeerKey p in inbound.Concat(outbound))
+        foreach (PeerId p in inbound.Concat(outbound))
         {
             h.Control(p, new ControlMessage { Graft = { new ControlGraft { TopicID = Topic } } });
         }
@@ -52,10 +53,10 @@ public class HeartbeatMeshTests
         Assert.Equal(h.Options.DHigh + 2, h.Router.MeshPeers(Topic).Count);
         h.Take();
         h.Heartbeats(1);
-        IReadOnlyCollection<PeerKey> mesh = h.Router.MeshPeers(Topic);
+        IReadOnlyCollection<PeerId> mesh = h.Router.MeshPeers(Topic);
         Assert.Equal(h.Options.D, mesh.Count);
         Assert.True(mesh.Count(outbound.Contains) >= h.Options.DOut);
-        HashSet<PeerKey> pruned = PrunedPeers(h.Take());
+        HashSet<PeerId> pruned = PrunedPeers(h.Take());
         Assert.Equal(h.Options.DHigh + 2 - h.Options.D, pruned.Count);
         Assert.DoesNotContain(pruned, mesh.Contains);
     }
@@ -68,7 +69,7 @@ public class HeartbeatMeshTests
         h.AddPeers(8);
         h.Heartbeats(1);
         Assert.Equal(h.Options.D, h.Router.MeshPeers(Topic).Count);
-        List<PeerKey> outbound = h.AddPeers(3, outbound: true);
+        List<PeerId> outbound = h.AddPeers(3, outbound: true);
         h.Take();
         h.Heartbeats(1);
         Assert.Equal(h.Options.DOut, h.Router.MeshPeers(Topic).Count(outbound.Contains));
@@ -79,9 +80,9 @@ public class HeartbeatMeshTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(4);
+        List<PeerId> peers = h.AddPeers(4);
         h.Heartbeats(1);
-        PeerKey leaving = peers[0];
+        PeerId leaving = peers[0];
         h.Router.HandleRpc(leaving, new RPC { Subscriptions = { new RPC.Types.SubOpts { Subscribe = false, Topicid = Topic } } });
         Assert.DoesNotContain(leaving, h.Router.MeshPeers(Topic));
         Assert.DoesNotContain(leaving, h.Router.TopicPeers(Topic));
@@ -92,8 +93,8 @@ public class HeartbeatMeshTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        PeerKey flood = h.AddPeer(GossipProtocol.Floodsub, topics: Topic);
-        PeerKey gossip = h.AddPeer(topics: Topic);
+        PeerId flood = h.AddPeer(GossipProtocol.Floodsub, topics: Topic);
+        PeerId gossip = h.AddPeer(topics: Topic);
         h.Heartbeats(1);
         Assert.DoesNotContain(flood, h.Router.MeshPeers(Topic));
         h.Take();
@@ -118,12 +119,12 @@ public class HeartbeatMeshTests
     [Fact]
     public void Opportunistic_grafting_adds_better_peers_when_the_median_score_is_low()
     {
-        var good = new HashSet<PeerKey>();
+        var good = new HashSet<PeerId>();
         var h = new RouterHarness(ScoredOptions(appScore: p => good.Contains(p) ? 20 : 0));
         h.Router.Subscribe(Topic);
         h.AddPeers(6);
         h.Heartbeats(1);
-        List<PeerKey> better = h.AddPeers(3);
+        List<PeerId> better = h.AddPeers(3);
         good.UnionWith(better);
         h.Take();
         h.Heartbeats(h.Options.OpportunisticGraftTicks - 1);

@@ -1,6 +1,7 @@
 using Google.Protobuf;
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 using static Nnrp.Libp2p.Tests.GossipSub.RouterHarness;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
@@ -8,7 +9,7 @@ namespace Nnrp.Libp2p.Tests.GossipSub;
 /// <summary>gossipsub-v1.2.md "IDONTWANT Message".</summary>
 public class IDontWantTests
 {
-    private static RouterHarness MeshOf(int peers, out List<PeerKey> mesh, GossipProtocol protocol = GossipProtocol.Meshsub12)
+    private static RouterHarness MeshOf(int peers, out List<PeerId> mesh, GossipProtocol protocol = GossipProtocol.Meshsub12)
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
@@ -24,8 +25,8 @@ public class IDontWantTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> v12 = h.AddPeers(3);
-        List<PeerKey> v11 = h.AddPeers(3, protocol: GossipProtocol.Meshsub11);
+        List<PeerId> v12 = h.AddPeers(3);
+        List<PeerId> v11 = h.AddPeers(3, protocol: GossipProtocol.Meshsub11);
         h.Heartbeats(1);
         h.Take();
         Message big = NewMessage(size: h.Options.IDontWantMessageSizeThreshold);
@@ -39,7 +40,7 @@ public class IDontWantTests
     [Fact]
     public void Small_messages_send_no_idontwant()
     {
-        var h = MeshOf(4, out List<PeerKey> mesh);
+        var h = MeshOf(4, out List<PeerId> mesh);
         h.Receive(mesh[0], NewMessage(size: h.Options.IDontWantMessageSizeThreshold - 1));
         Assert.Empty(Select(h.Take(), r => r.Control?.Idontwant));
     }
@@ -47,18 +48,18 @@ public class IDontWantTests
     [Fact]
     public void Message_is_not_forwarded_to_a_peer_that_sent_idontwant_for_it()
     {
-        var h = MeshOf(4, out List<PeerKey> mesh);
+        var h = MeshOf(4, out List<PeerId> mesh);
         Message m = NewMessage(size: 2000);
         h.Control(mesh[1], new ControlMessage { Idontwant = { new ControlIDontWant { MessageIDs = { ByteString.CopyFrom(IdOf(m).Bytes.Span) } } } });
         h.Receive(mesh[0], m);
-        HashSet<PeerKey> recipients = MessageRecipients(h.Take());
+        HashSet<PeerId> recipients = MessageRecipients(h.Take());
         Assert.Equal(mesh.Skip(2).ToHashSet(), recipients);
     }
 
     [Fact]
     public void Idontwant_entries_expire_after_the_configured_heartbeats()
     {
-        var h = MeshOf(4, out List<PeerKey> mesh);
+        var h = MeshOf(4, out List<PeerId> mesh);
         Message m = NewMessage(size: 10);
         h.Control(mesh[1], new ControlMessage { Idontwant = { new ControlIDontWant { MessageIDs = { ByteString.CopyFrom(IdOf(m).Bytes.Span) } } } });
         h.Heartbeats(h.Options.IDontWantTtlHeartbeats);
@@ -73,7 +74,7 @@ public class IDontWantTests
         var options = new GossipSubOptions { SignaturePolicy = SignaturePolicy.StrictNoSign, MessageIdFunction = MessageIdFunctions.Sha256OfData, MaxIDontWantMessages = 2 };
         var h = new RouterHarness(options);
         h.Router.Subscribe(Topic);
-        List<PeerKey> mesh = h.AddPeers(3);
+        List<PeerId> mesh = h.AddPeers(3);
         h.Heartbeats(1);
         Message[] messages = [NewMessage(seed: 1), NewMessage(seed: 2), NewMessage(seed: 3)];
         h.Control(mesh[1], new ControlMessage { Idontwant = { new ControlIDontWant { MessageIDs = { messages.Select(m => ByteString.CopyFrom(IdOf(m).Bytes.Span)) } } } });

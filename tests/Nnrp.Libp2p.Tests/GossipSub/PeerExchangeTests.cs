@@ -1,6 +1,7 @@
 using Google.Protobuf;
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 using static Nnrp.Libp2p.Tests.GossipSub.RouterHarness;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
@@ -8,19 +9,19 @@ namespace Nnrp.Libp2p.Tests.GossipSub;
 /// <summary>gossipsub-v1.1.md "Peer Exchange".</summary>
 public class PeerExchangeTests
 {
-    private static ControlPrune PruneWith(params PeerKey[] peers) =>
+    private static ControlPrune PruneWith(params PeerId[] peers) =>
         new() { TopicID = Topic, Backoff = 60, Peers = { peers.Select(p => new PeerInfo { PeerID = ByteString.CopyFrom(p.Bytes.Span) }) } };
 
     [Fact]
     public void Px_from_a_well_scored_pruner_yields_peers_to_dial()
     {
-        PeerKey trusted = NewPeerKey();
+        PeerId trusted = NewPeerKey();
         var h = new RouterHarness(ScoredOptions(appScore: p => p.Equals(trusted) ? 10 : 0));
         h.Router.Subscribe(Topic);
         h.Router.AddPeer(trusted, GossipProtocol.Meshsub11, outbound: true, null);
-        PeerKey a = NewPeerKey(), b = NewPeerKey();
+        PeerId a = NewPeerKey(), b = NewPeerKey();
         h.Control(trusted, new ControlMessage { Prune = { PruneWith(a, b) } });
-        Assert.Equal(new HashSet<PeerKey> { a, b }, h.Router.TakePeerExchange().Select(c => c.Peer).ToHashSet());
+        Assert.Equal(new HashSet<PeerId> { a, b }, h.Router.TakePeerExchange().Select(c => c.Peer).ToHashSet());
     }
 
     [Fact]
@@ -28,7 +29,7 @@ public class PeerExchangeTests
     {
         var h = new RouterHarness(ScoredOptions());
         h.Router.Subscribe(Topic);
-        PeerKey pruner = h.AddPeer(topics: Topic);
+        PeerId pruner = h.AddPeer(topics: Topic);
         h.Control(pruner, new ControlMessage { Prune = { PruneWith(NewPeerKey()) } });
         Assert.Empty(h.Router.TakePeerExchange());
     }
@@ -38,8 +39,8 @@ public class PeerExchangeTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(20);
-        foreach (PeerKey p in peers)
+        List<PeerId> peers = h.AddPeers(20);
+        foreach (PeerId p in peers)
         {
             h.Control(p, new ControlMessage { Graft = { new ControlGraft { TopicID = Topic } } });
         }

@@ -1,7 +1,8 @@
 using System.Net;
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
 using Nnrp.Libp2p.GossipSub.Scoring;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 using static Nnrp.Libp2p.Tests.GossipSub.RouterHarness;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
@@ -24,7 +25,7 @@ public class PeerScoreTests
     public void P1_time_in_mesh_grows_per_quantum_up_to_its_cap()
     {
         var (score, time) = NewScore(new TopicScoreParams { TimeInMeshWeight = 1, TimeInMeshCap = 5, FirstMessageDeliveriesWeight = 0 });
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         score.AddPeer(p, null);
         score.Graft(p, Topic);
         for (int i = 0; i < 3; i++)
@@ -47,7 +48,7 @@ public class PeerScoreTests
     public void P2_first_deliveries_count_up_to_the_cap_and_decay()
     {
         var (score, time) = NewScore(new TopicScoreParams { TimeInMeshWeight = 0, FirstMessageDeliveriesCap = 3, FirstMessageDeliveriesDecay = 0.5 });
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         score.AddPeer(p, null);
         for (int i = 0; i < 5; i++)
         {
@@ -75,7 +76,7 @@ public class PeerScoreTests
             MeshFailurePenaltyDecay = 0.5,
         };
         var (score, time) = NewScore(topic);
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         score.AddPeer(p, null);
         score.Graft(p, Topic);
         score.ValidateMessage(p, Id(1));
@@ -100,8 +101,8 @@ public class PeerScoreTests
     {
         var topic = new TopicScoreParams { TimeInMeshWeight = 0, FirstMessageDeliveriesWeight = 0, MeshMessageDeliveriesWeight = -1, MeshMessageDeliveriesThreshold = 2, MeshMessageDeliveriesActivation = TimeSpan.Zero };
         var (score, time) = NewScore(topic);
-        PeerKey first = NewPeerKey(), quick = NewPeerKey(), slow = NewPeerKey();
-        foreach (PeerKey p in new[] { first, quick, slow })
+        PeerId first = NewPeerKey(), quick = NewPeerKey(), slow = NewPeerKey();
+        foreach (PeerId p in new[] { first, quick, slow })
         {
             score.AddPeer(p, null);
             score.Graft(p, Topic);
@@ -122,7 +123,7 @@ public class PeerScoreTests
     public void P4_invalid_deliveries_are_squared_and_charged_to_every_forwarder()
     {
         var (score, _) = NewScore(new TopicScoreParams { TimeInMeshWeight = 0, InvalidMessageDeliveriesWeight = -2 });
-        PeerKey sender = NewPeerKey(), forwarder = NewPeerKey();
+        PeerId sender = NewPeerKey(), forwarder = NewPeerKey();
         score.AddPeer(sender, null);
         score.AddPeer(forwarder, null);
         score.ValidateMessage(sender, Id(1));
@@ -138,7 +139,7 @@ public class PeerScoreTests
     public void Ignored_messages_cost_nothing()
     {
         var (score, _) = NewScore();
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         score.AddPeer(p, null);
         score.ValidateMessage(p, Id(1));
         score.IgnoreMessage(Id(1));
@@ -157,7 +158,7 @@ public class PeerScoreTests
             BehaviourPenaltyWeight = -1,
         };
         var (score, _) = NewScore(peer: peer);
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         score.AddPeer(p, null);
         for (int i = 0; i < 20; i++)
         {
@@ -172,7 +173,7 @@ public class PeerScoreTests
     [Fact]
     public void P5_application_score_is_weighted()
     {
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         var (score, _) = NewScore(peer: new PeerScoreParams { AppSpecificScore = k => k.Equals(p) ? -3 : 0, AppSpecificWeight = 2 });
         score.AddPeer(p, null);
         Assert.Equal(-6, score.Score(p), 6);
@@ -190,7 +191,7 @@ public class PeerScoreTests
         var (score, _) = NewScore(peer: parameters);
         var shared = IPAddress.Parse("192.0.2.7");
         var peers = Enumerable.Range(0, 4).Select(_ => NewPeerKey()).ToList();
-        foreach (PeerKey p in peers)
+        foreach (PeerId p in peers)
         {
             score.AddPeer(p, shared);
         }
@@ -198,7 +199,7 @@ public class PeerScoreTests
         score.RemovePeer(peers[0]);
         Assert.Equal(-1, score.Score(peers[1]), 6);
         var lan = Enumerable.Range(0, 4).Select(_ => NewPeerKey()).ToList();
-        foreach (PeerKey p in lan)
+        foreach (PeerId p in lan)
         {
             score.AddPeer(p, IPAddress.Parse("10.1.1.1"));
         }
@@ -209,7 +210,7 @@ public class PeerScoreTests
     public void P7_counts_only_above_its_threshold_and_decays_to_zero()
     {
         var (score, time) = NewScore(peer: new PeerScoreParams { BehaviourPenaltyThreshold = 2, BehaviourPenaltyWeight = -1, BehaviourPenaltyDecay = 0.5, DecayToZero = 0.1 });
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         score.AddPeer(p, null);
         score.AddPenalty(p, 2);
         Assert.Equal(0, score.Score(p), 6);
@@ -227,7 +228,7 @@ public class PeerScoreTests
     public void Negative_score_survives_a_reconnect_within_retain_score()
     {
         var (score, time) = NewScore(peer: new PeerScoreParams { BehaviourPenaltyThreshold = 0, BehaviourPenaltyWeight = -1, BehaviourPenaltyDecay = 0.99, RetainScore = TimeSpan.FromSeconds(10) });
-        PeerKey p = NewPeerKey();
+        PeerId p = NewPeerKey();
         score.AddPeer(p, null);
         score.AddPenalty(p, 2);
         score.RemovePeer(p);
@@ -247,7 +248,7 @@ public class PeerScoreTests
     {
         var h = new RouterHarness(ScoredOptions());
         h.Router.Subscribe(Topic);
-        PeerKey bad = h.AddPeer(topics: Topic);
+        PeerId bad = h.AddPeer(topics: Topic);
         // Three invalid messages: −10·3² = −90 < graylist −80.
         for (int i = 0; i < 3; i++)
         {
@@ -263,9 +264,9 @@ public class PeerScoreTests
     {
         var h = new RouterHarness(ScoredOptions());
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(5);
+        List<PeerId> peers = h.AddPeers(5);
         h.Heartbeats(1);
-        PeerKey bad = peers[0];
+        PeerId bad = peers[0];
         Assert.Contains(bad, h.Router.MeshPeers(Topic));
         h.Receive(bad, NewMessage(seed: 9), ValidationResult.Reject);
         h.Take();
@@ -280,9 +281,9 @@ public class PeerScoreTests
     {
         var h = new RouterHarness(ScoredOptions());
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(10);
+        List<PeerId> peers = h.AddPeers(10);
         h.Heartbeats(1);
-        PeerKey outsider = peers.First(p => !h.Router.MeshPeers(Topic).Contains(p));
+        PeerId outsider = peers.First(p => !h.Router.MeshPeers(Topic).Contains(p));
         h.Receive(outsider, NewMessage(seed: 1), ValidationResult.Reject); // −10: at the gossip threshold
         h.Receive(outsider, NewMessage(seed: 2), ValidationResult.Reject); // −40: below it
         h.Receive(peers.First(h.Router.MeshPeers(Topic).Contains), NewMessage(seed: 3));
@@ -298,14 +299,14 @@ public class PeerScoreTests
     {
         var h = new RouterHarness(ScoredOptions());
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(3);
+        List<PeerId> peers = h.AddPeers(3);
         for (int i = 0; i < 3; i++)
         {
             h.Receive(peers[0], NewMessage(seed: 50 + i), ValidationResult.Reject); // −90
         }
         h.Take();
         h.Router.Publish(Topic, new byte[] { 1, 2, 3 });
-        HashSet<PeerKey> recipients = MessageRecipients(h.Take());
+        HashSet<PeerId> recipients = MessageRecipients(h.Take());
         Assert.DoesNotContain(peers[0], recipients);
         Assert.Contains(peers[1], recipients);
     }

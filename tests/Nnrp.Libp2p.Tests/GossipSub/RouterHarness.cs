@@ -1,9 +1,10 @@
 using System.Net;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
 using Nnrp.Libp2p.GossipSub.Scoring;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
 
@@ -36,7 +37,7 @@ internal sealed class RouterHarness
         Router = new GossipRouter(Options, Time, new Random(seed), NullLogger.Instance);
     }
 
-    public static GossipSubOptions ScoredOptions(TopicScoreParams? topic = null, Func<PeerKey, double>? appScore = null) => new()
+    public static GossipSubOptions ScoredOptions(TopicScoreParams? topic = null, Func<PeerId, double>? appScore = null) => new()
     {
         SignaturePolicy = SignaturePolicy.StrictNoSign,
         MessageIdFunction = MessageIdFunctions.Sha256OfData,
@@ -53,16 +54,16 @@ internal sealed class RouterHarness
 
     public GossipRouter Router { get; }
 
-    public static PeerKey NewPeerKey()
+    public static PeerId NewPeerKey()
     {
         int n = Interlocked.Increment(ref s_nextPeer);
-        return new PeerKey([0x00, 0x24, .. BitConverter.GetBytes(n), .. new byte[32]]);
+        return PeerId.FromBytes([0x00, 0x24, .. BitConverter.GetBytes(n), .. new byte[32]]);
     }
 
     /// <summary>Adds a peer subscribed to <paramref name="topics"/> and drops the hello RPCs.</summary>
-    public PeerKey AddPeer(GossipProtocol protocol = GossipProtocol.Meshsub12, bool outbound = false, IPAddress? ip = null, params string[] topics)
+    public PeerId AddPeer(GossipProtocol protocol = GossipProtocol.Meshsub12, bool outbound = false, IPAddress? ip = null, params string[] topics)
     {
-        PeerKey peer = NewPeerKey();
+        PeerId peer = NewPeerKey();
         Router.AddPeer(peer, protocol, outbound, ip);
         if (topics.Length > 0)
         {
@@ -76,7 +77,7 @@ internal sealed class RouterHarness
         return peer;
     }
 
-    public List<PeerKey> AddPeers(int count, bool outbound = false, GossipProtocol protocol = GossipProtocol.Meshsub12) =>
+    public List<PeerId> AddPeers(int count, bool outbound = false, GossipProtocol protocol = GossipProtocol.Meshsub12) =>
         Enumerable.Range(0, count).Select(_ => AddPeer(protocol, outbound, null, Topic)).ToList();
 
     public List<OutboundRpc> Take() => Router.TakeOutbound();
@@ -91,7 +92,7 @@ internal sealed class RouterHarness
     public static MessageId IdOf(Message message) => new(System.Security.Cryptography.SHA256.HashData(message.Data.Span));
 
     /// <summary>Delivers a message from <paramref name="from"/>, validates it with <paramref name="result"/>.</summary>
-    public List<InboundMessage> Receive(PeerKey from, Message message, ValidationResult? result = ValidationResult.Accept)
+    public List<InboundMessage> Receive(PeerId from, Message message, ValidationResult? result = ValidationResult.Accept)
     {
         var rpc = new RPC();
         rpc.Publish.Add(message);
@@ -106,7 +107,7 @@ internal sealed class RouterHarness
         return inbound;
     }
 
-    public void Control(PeerKey from, ControlMessage control) => Router.HandleRpc(from, new RPC { Control = control });
+    public void Control(PeerId from, ControlMessage control) => Router.HandleRpc(from, new RPC { Control = control });
 
     public void Heartbeats(int count)
     {
@@ -117,15 +118,15 @@ internal sealed class RouterHarness
         }
     }
 
-    public static IEnumerable<(PeerKey Peer, T Item)> Select<T>(IEnumerable<OutboundRpc> rpcs, Func<RPC, IEnumerable<T>?> pick) =>
+    public static IEnumerable<(PeerId Peer, T Item)> Select<T>(IEnumerable<OutboundRpc> rpcs, Func<RPC, IEnumerable<T>?> pick) =>
         rpcs.SelectMany(o => (pick(o.Rpc) ?? []).Select(item => (o.Peer, item)));
 
-    public static HashSet<PeerKey> GraftedPeers(IEnumerable<OutboundRpc> rpcs) =>
+    public static HashSet<PeerId> GraftedPeers(IEnumerable<OutboundRpc> rpcs) =>
         Select(rpcs, r => r.Control?.Graft).Select(x => x.Peer).ToHashSet();
 
-    public static HashSet<PeerKey> PrunedPeers(IEnumerable<OutboundRpc> rpcs) =>
+    public static HashSet<PeerId> PrunedPeers(IEnumerable<OutboundRpc> rpcs) =>
         Select(rpcs, r => r.Control?.Prune).Select(x => x.Peer).ToHashSet();
 
-    public static HashSet<PeerKey> MessageRecipients(IEnumerable<OutboundRpc> rpcs) =>
+    public static HashSet<PeerId> MessageRecipients(IEnumerable<OutboundRpc> rpcs) =>
         Select(rpcs, r => r.Publish).Select(x => x.Peer).ToHashSet();
 }

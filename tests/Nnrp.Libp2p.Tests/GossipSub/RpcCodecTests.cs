@@ -1,8 +1,8 @@
 using System.Buffers;
 using Google.Protobuf;
 using Nnrp.Libp2p.Encoding;
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
 

@@ -1,6 +1,7 @@
 using Google.Protobuf;
-using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.Identity;
 using static Nnrp.Libp2p.Tests.GossipSub.RouterHarness;
 
 namespace Nnrp.Libp2p.Tests.GossipSub;
@@ -13,7 +14,7 @@ public class ValidationAndPublishTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(4);
+        List<PeerId> peers = h.AddPeers(4);
         h.Heartbeats(1);
         h.Take();
         List<InboundMessage> pending = h.Receive(peers[0], NewMessage(), result: null);
@@ -28,7 +29,7 @@ public class ValidationAndPublishTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(4);
+        List<PeerId> peers = h.AddPeers(4);
         h.Heartbeats(1);
         h.Take();
         h.Receive(peers[0], NewMessage(seed: 1), ValidationResult.Reject);
@@ -43,7 +44,7 @@ public class ValidationAndPublishTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(3);
+        List<PeerId> peers = h.AddPeers(3);
         Message m = NewMessage();
         Assert.Single(h.Receive(peers[0], m));
         Assert.Empty(h.Receive(peers[1], m));
@@ -56,7 +57,7 @@ public class ValidationAndPublishTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         Message[] signed =
         [
             new Message { Topic = Topic, Data = ByteString.CopyFrom(1), From = ByteString.CopyFrom(2) },
@@ -75,7 +76,7 @@ public class ValidationAndPublishTests
     public void Messages_for_topics_we_did_not_join_are_dropped()
     {
         var h = new RouterHarness();
-        PeerKey peer = h.AddPeer(topics: Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
         Assert.Empty(h.Receive(peer, NewMessage(), result: null));
     }
 
@@ -84,7 +85,7 @@ public class ValidationAndPublishTests
     {
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
-        List<PeerKey> peers = h.AddPeers(15);
+        List<PeerId> peers = h.AddPeers(15);
         h.AddPeer(topics: "other");
         h.Heartbeats(1);
         h.Take();
@@ -129,7 +130,7 @@ public class ValidationAndPublishTests
         var h = new RouterHarness();
         h.Router.Subscribe(Topic);
         h.Take();
-        PeerKey peer = h.AddPeer();
+        PeerId peer = h.AddPeer();
         var sub = Assert.Single(Select(h.Take(), r => r.Subscriptions), x => x.Peer.Equals(peer));
         Assert.True(sub.Item.Subscribe);
     }

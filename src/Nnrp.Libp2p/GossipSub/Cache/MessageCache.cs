@@ -1,4 +1,5 @@
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub.Cache;
 
@@ -53,7 +54,7 @@ internal sealed class MessageCache
     /// Looks a message up for an IWANT from <paramref name="peer"/>; false when it is gone or
     /// the peer already asked for it <paramref name="maxTransmissions"/> times.
     /// </summary>
-    public bool TryGetForPeer(MessageId id, PeerKey peer, int maxTransmissions, out Message message)
+    public bool TryGetForPeer(MessageId id, PeerId peer, int maxTransmissions, out Message message)
     {
         message = null!;
         if (!_messages.TryGetValue(id, out Entry? entry))
@@ -106,6 +107,6 @@ internal sealed class MessageCache
     {
         public Message Message { get; } = message;
 
-        public Dictionary<PeerKey, int>? Transmissions { get; set; }
+        public Dictionary<PeerId, int>? Transmissions { get; set; }
     }
 }

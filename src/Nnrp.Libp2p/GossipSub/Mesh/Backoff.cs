@@ -1,3 +1,5 @@
+using Nnrp.Libp2p.Identity;
+
 namespace Nnrp.Libp2p.GossipSub.Mesh;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Nnrp.Libp2p.GossipSub.Mesh;
 /// </summary>
 internal sealed class Backoff
 {
-    private readonly Dictionary<string, Dictionary<PeerKey, DateTimeOffset>> _byTopic = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<PeerId, DateTimeOffset>> _byTopic = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _slack;
 
@@ -19,7 +21,7 @@ internal sealed class Backoff
     }
 
     /// <summary>Sets the backoff to at least <paramref name="duration"/> from now (never shortens it).</summary>
-    public void Add(string topic, PeerKey peer, TimeSpan duration)
+    public void Add(string topic, PeerId peer, TimeSpan duration)
     {
         DateTimeOffset until = _time.GetUtcNow() + duration;
         if (!_byTopic.TryGetValue(topic, out var peers))
@@ -33,12 +35,12 @@ internal sealed class Backoff
     }
 
     /// <summary>True while the backoff runs (plus slack), so a GRAFT would be premature.</summary>
-    public bool IsBackedOff(string topic, PeerKey peer) =>
+    public bool IsBackedOff(string topic, PeerId peer) =>
         _byTopic.TryGetValue(topic, out var peers) && peers.TryGetValue(peer, out DateTimeOffset until)
         && until + _slack > _time.GetUtcNow();
 
     /// <summary>Time left on the backoff without slack; zero when none runs.</summary>
-    public TimeSpan Remaining(string topic, PeerKey peer)
+    public TimeSpan Remaining(string topic, PeerId peer)
     {
         if (_byTopic.TryGetValue(topic, out var peers) && peers.TryGetValue(peer, out DateTimeOffset until))
         {

@@ -1,3 +1,5 @@
+using Nnrp.Libp2p.Identity;
+
 namespace Nnrp.Libp2p.GossipSub.Mesh;
 
 /// <summary>
@@ -7,11 +9,11 @@ namespace Nnrp.Libp2p.GossipSub.Mesh;
 /// </summary>
 internal sealed class GossipPromises(TimeProvider time)
 {
-    private readonly Dictionary<MessageId, Dictionary<PeerKey, DateTimeOffset>> _promises = [];
+    private readonly Dictionary<MessageId, Dictionary<PeerId, DateTimeOffset>> _promises = [];
 
     public int Count => _promises.Count;
 
-    public void Add(PeerKey peer, MessageId id, TimeSpan followup)
+    public void Add(PeerId peer, MessageId id, TimeSpan followup)
     {
         if (!_promises.TryGetValue(id, out var peers))
         {
@@ -24,9 +26,9 @@ internal sealed class GossipPromises(TimeProvider time)
     public void Fulfil(MessageId id) => _promises.Remove(id);
 
     /// <summary>Heartbeat: removes expired promises and returns how many each peer broke.</summary>
-    public Dictionary<PeerKey, int> TakeBroken()
+    public Dictionary<PeerId, int> TakeBroken()
     {
-        var broken = new Dictionary<PeerKey, int>();
+        var broken = new Dictionary<PeerId, int>();
         DateTimeOffset now = time.GetUtcNow();
         foreach (var (id, peers) in _promises)
         {

@@ -1,3 +1,5 @@
+using Nnrp.Libp2p.Identity;
+
 namespace Nnrp.Libp2p.GossipSub.Scoring;
 
 internal enum DeliveryStatus
@@ -15,7 +17,7 @@ internal sealed class DeliveryRecord
 
     public DateTimeOffset Validated { get; set; }
 
-    public HashSet<PeerKey> Peers { get; } = [];
+    public HashSet<PeerId> Peers { get; } = [];
 }
 
 /// <summary>Delivery records kept as long as the seen cache remembers the id (duplicates after that are new messages).</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub.Scoring;
 
@@ -11,8 +12,8 @@ internal sealed class PeerScore
 {
     private readonly PeerScoreParams _params;
     private readonly TimeProvider _time;
-    private readonly Dictionary<PeerKey, PeerStats> _peers = [];
-    private readonly Dictionary<IPAddress, HashSet<PeerKey>> _peersByIp = [];
+    private readonly Dictionary<PeerId, PeerStats> _peers = [];
+    private readonly Dictionary<IPAddress, HashSet<PeerId>> _peersByIp = [];
     private readonly DeliveryRecords _deliveries;
     private DateTimeOffset _lastDecay;
 
@@ -24,7 +25,7 @@ internal sealed class PeerScore
         _lastDecay = time.GetUtcNow();
     }
 
-    public double Score(PeerKey peer)
+    public double Score(PeerId peer)
     {
         if (!_peers.TryGetValue(peer, out PeerStats? stats))
         {
@@ -100,7 +101,7 @@ internal sealed class PeerScore
         return false;
     }
 
-    public void AddPeer(PeerKey peer, IPAddress? ip)
+    public void AddPeer(PeerId peer, IPAddress? ip)
     {
         if (!_peers.TryGetValue(peer, out PeerStats? stats))
         {
@@ -121,7 +122,7 @@ internal sealed class PeerScore
     /// A peer left: mesh membership ends (with the P3b check), counters are retained for
     /// <see cref="PeerScoreParams.RetainScore"/> unless they hold nothing worth remembering.
     /// </summary>
-    public void RemovePeer(PeerKey peer)
+    public void RemovePeer(PeerId peer)
     {
         if (!_peers.TryGetValue(peer, out PeerStats? stats))
         {
@@ -151,7 +152,7 @@ internal sealed class PeerScore
         stats.Expires = _time.GetUtcNow() + _params.RetainScore;
     }
 
-    public void Graft(PeerKey peer, string topic)
+    public void Graft(PeerId peer, string topic)
     {
         if (StatsFor(peer, topic) is { } ts)
         {
@@ -163,7 +164,7 @@ internal sealed class PeerScore
     }
 
     /// <summary>Leaving the mesh with a P3 deficit adds it, squared, to the P3b penalty.</summary>
-    public void Prune(PeerKey peer, string topic)
+    public void Prune(PeerId peer, string topic)
     {
         if (StatsFor(peer, topic) is not { } ts || !_params.Topics.TryGetValue(topic, out TopicScoreParams? tp))
         {
@@ -178,7 +179,7 @@ internal sealed class PeerScore
     }
 
     /// <summary>P7: misbehaviour (GRAFT in backoff, broken IWANT promises, …).</summary>
-    public void AddPenalty(PeerKey peer, int count)
+    public void AddPenalty(PeerId peer, int count)
     {
         if (_peers.TryGetValue(peer, out PeerStats? stats))
         {
@@ -187,10 +188,10 @@ internal sealed class PeerScore
     }
 
     /// <summary>A new message from <paramref name="from"/> entered validation.</summary>
-    public void ValidateMessage(PeerKey from, MessageId id) => _deliveries.GetOrCreate(id);
+    public void ValidateMessage(PeerId from, MessageId id) => _deliveries.GetOrCreate(id);
 
     /// <summary>The validator accepted the message: P2 for the first sender, P3 for near-first mesh senders.</summary>
-    public void DeliverMessage(PeerKey from, MessageId id, string topic)
+    public void DeliverMessage(PeerId from, MessageId id, string topic)
     {
         MarkFirstDelivery(from, topic);
         DeliveryRecord record = _deliveries.GetOrCreate(id);
@@ -200,7 +201,7 @@ internal sealed class PeerScore
         }
         record.Status = DeliveryStatus.Valid;
         record.Validated = _time.GetUtcNow();
-        foreach (PeerKey peer in record.Peers)
+        foreach (PeerId peer in record.Peers)
         {
             if (!peer.Equals(from))
             {
@@ -213,7 +214,7 @@ internal sealed class PeerScore
     /// The validator rejected the message (or its signature policy failed): P4 for the sender and
     /// everyone who forwarded it to us while it was being validated.
     /// </summary>
-    public void RejectMessage(PeerKey from, MessageId? id, string topic)
+    public void RejectMessage(PeerId from, MessageId? id, string topic)
     {
         MarkInvalidDelivery(from, topic);
         if (id is not { } known)
@@ -226,7 +227,7 @@ internal sealed class PeerScore
             return;
         }
         record.Status = DeliveryStatus.Invalid;
-        foreach (PeerKey peer in record.Peers)
+        foreach (PeerId peer in record.Peers)
         {
             MarkInvalidDelivery(peer, topic);
         }
@@ -244,7 +245,7 @@ internal sealed class PeerScore
     }
 
     /// <summary>A copy of a message we have seen arrived from <paramref name="from"/>.</summary>
-    public void DuplicateMessage(PeerKey from, MessageId id, string topic)
+    public void DuplicateMessage(PeerId from, MessageId id, string topic)
     {
         DeliveryRecord record = _deliveries.GetOrCreate(id);
         if (!record.Peers.Add(from) && record.Status != DeliveryStatus.Invalid)
@@ -266,7 +267,7 @@ internal sealed class PeerScore
         }
     }
 
-    private void MarkFirstDelivery(PeerKey peer, string topic)
+    private void MarkFirstDelivery(PeerId peer, string topic)
     {
         if (StatsFor(peer, topic) is not { } ts || !_params.Topics.TryGetValue(topic, out TopicScoreParams? tp))
         {
@@ -280,7 +281,7 @@ internal sealed class PeerScore
     }
 
     /// <summary>P3 counts a duplicate from a mesh peer if it came within the delivery window of validation.</summary>
-    private void MarkDuplicateDelivery(PeerKey peer, string topic, DateTimeOffset? validated)
+    private void MarkDuplicateDelivery(PeerId peer, string topic, DateTimeOffset? validated)
     {
         if (StatsFor(peer, topic) is not { InMesh: true } ts || !_params.Topics.TryGetValue(topic, out TopicScoreParams? tp))
         {
@@ -293,7 +294,7 @@ internal sealed class PeerScore
         ts.MeshMessageDeliveries = Math.Min(ts.MeshMessageDeliveries + 1, tp.MeshMessageDeliveriesCap);
     }
 
-    private void MarkInvalidDelivery(PeerKey peer, string topic)
+    private void MarkInvalidDelivery(PeerId peer, string topic)
     {
         if (StatsFor(peer, topic) is { } ts)
         {
@@ -351,7 +352,7 @@ internal sealed class PeerScore
         return value < _params.DecayToZero ? 0 : value;
     }
 
-    private TopicStats? StatsFor(PeerKey peer, string topic)
+    private TopicStats? StatsFor(PeerId peer, string topic)
     {
         if (!_peers.TryGetValue(peer, out PeerStats? stats) || !_params.Topics.ContainsKey(topic))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub.Scoring;
 
@@ -15,7 +16,7 @@ public sealed class PeerScoreParams
     public double TopicScoreCap { get; init; } = 10;
 
     /// <summary>P5, the application's own opinion of a peer (peer id bytes in, score out).</summary>
-    public Func<PeerKey, double>? AppSpecificScore { get; init; }
+    public Func<PeerId, double>? AppSpecificScore { get; init; }
 
     public double AppSpecificWeight { get; init; } = 1;
 
