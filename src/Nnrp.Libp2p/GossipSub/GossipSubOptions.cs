@@ -91,6 +91,12 @@ public sealed class GossipSubOptions
     /// <summary>v1.1 "Signature Policy Options". NNRP runs StrictNoSign.</summary>
     public SignaturePolicy SignaturePolicy { get; init; } = SignaturePolicy.StrictSign;
 
+    /// <summary>Issue 4 "validation concurrency is bounded": validators running at once.</summary>
+    public int ValidationConcurrency { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Messages waiting for a validator; beyond it new messages are ignored (dropped, no penalty).</summary>
+    public int MaxPendingValidations { get; init; } = 4096;
+
     /// <summary>Wire limits for every RPC we decode.</summary>
     public RpcLimits Limits { get; init; } = new();
 
@@ -102,7 +108,7 @@ public sealed class GossipSubOptions
     internal void Validate()
     {
         // v1.1 "Outbound Mesh Quotas": D_out < D_lo and D_out ≤ D/2; v1.0: D_lo ≤ D ≤ D_hi.
-        if (!(DLow <= D && D <= DHigh && DOut < DLow && DOut <= D / 2 && DScore <= DHigh && HistoryGossip <= HistoryLength && D > 0))
+        if (!(DLow <= D && D <= DHigh && DOut < DLow && DOut <= D / 2 && DScore <= DHigh && HistoryGossip <= HistoryLength && D > 0 && ValidationConcurrency > 0 && MaxPendingValidations > 0))
         {
             throw new ArgumentException("GossipSub degrees must satisfy D_lo ≤ D ≤ D_hi, D_out < D_lo, D_out ≤ D/2, D_score ≤ D_hi and history_gossip ≤ history_length");
         }

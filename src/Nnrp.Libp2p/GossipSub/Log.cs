@@ -35,4 +35,16 @@ internal static partial class Log
 
     [LoggerMessage(709, LogLevel.Debug, "gossipsub opportunistic graft of {Peer} into {Topic} (median score {Median})")]
     public static partial void OpportunisticGraft(ILogger logger, PeerId peer, string topic, double median);
+
+    [LoggerMessage(720, LogLevel.Debug, "gossipsub send to {Peer} failed")]
+    public static partial void SendFailed(ILogger logger, PeerId peer, Exception error);
+
+    [LoggerMessage(721, LogLevel.Information, "gossipsub peer {Peer} sent an invalid RPC; closing its stream: {Reason}")]
+    public static partial void InboundRpcInvalid(ILogger logger, PeerId peer, string reason);
+
+    [LoggerMessage(722, LogLevel.Debug, "gossipsub inbound stream from {Peer} failed")]
+    public static partial void InboundStreamFailed(ILogger logger, PeerId peer, Exception error);
+
+    [LoggerMessage(723, LogLevel.Warning, "gossipsub validator for {Topic} threw; message ignored")]
+    public static partial void ValidatorFailed(ILogger logger, string topic, Exception error);
 }
