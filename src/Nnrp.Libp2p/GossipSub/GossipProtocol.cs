@@ -23,6 +23,9 @@ public static class GossipProtocolIds
     /// <summary>What we propose when opening a stream, best first.</summary>
     public static IReadOnlyList<string> Preference { get; } = [Meshsub12, Meshsub11, Meshsub10, Floodsub];
 
+    public static GossipProtocol Parse(string protocolId) =>
+        TryParse(protocolId, out GossipProtocol protocol) ? protocol : throw new ArgumentException($"'{protocolId}' is not a pubsub protocol id", nameof(protocolId));
+
     public static bool TryParse(string protocolId, out GossipProtocol protocol)
     {
         switch (protocolId)

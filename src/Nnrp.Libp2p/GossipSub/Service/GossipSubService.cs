@@ -399,6 +399,7 @@ public sealed partial class GossipSubService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        DetachFromHost();
         await _stopping.CancelAsync();
         List<PeerSender> senders;
         lock (_gate)
