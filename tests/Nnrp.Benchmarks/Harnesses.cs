@@ -10,5 +10,7 @@ internal static class Harnesses
             ["pow"] = Core.PowHarness.RunAsync,
             // perf throughput C#↔C# vs js↔js, connection setup p50/p99, ping RTT (needs `make npm`).
             ["libp2p"] = Libp2p.NetworkHarness.RunAsync,
+            // GossipSub: propagation p50/p99 and duplicates, C# vs js networks; one node's validate+forward rate.
+            ["gossipsub"] = Libp2p.GossipSubHarness.RunAsync,
         };
 }
