@@ -8,5 +8,7 @@ internal static class Harnesses
         {
             // Per-core hash rate of every PoW path, speed-ups, cycles/hash, all-cores generator rate.
             ["pow"] = Core.PowHarness.RunAsync,
+            // perf throughput C#↔C# vs js↔js, connection setup p50/p99, ping RTT (needs `make npm`).
+            ["libp2p"] = Libp2p.NetworkHarness.RunAsync,
         };
 }

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nnrp.Cli;
+
+/// <summary>CLI events, ids 1–99.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "NNRP node {PeerId} ({Agent}), data in {DataDir}")]
+    public static partial void NodeStarted(this ILogger logger, string peerId, string agent, string dataDir);
+
+    [LoggerMessage(2, LogLevel.Information, "Reachable at {Address}")]
+    public static partial void Reachable(this ILogger logger, string address);
+
+    [LoggerMessage(3, LogLevel.Error, "Bad --listen address: {Reason}")]
+    public static partial void BadListenAddress(this ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Error, "Cannot listen: {Reason}")]
+    public static partial void CannotListen(this ILogger logger, string reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Shutting down")]
+    public static partial void ShuttingDown(this ILogger logger);
+}

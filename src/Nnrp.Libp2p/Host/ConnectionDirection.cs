@@ -1,0 +1,7 @@
+namespace Nnrp.Libp2p.Host;
+
+public enum ConnectionDirection
+{
+    Inbound,
+    Outbound,
+}

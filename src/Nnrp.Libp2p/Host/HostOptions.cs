@@ -1,0 +1,66 @@
+using System.Reflection;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Transport;
+using Nnrp.Libp2p.Yamux;
+
+namespace Nnrp.Libp2p.Host;
+
+/// <summary>What a host listens on, says about itself, and how much it accepts.</summary>
+public sealed class HostOptions
+{
+    /// <summary>Every interface on an OS-chosen port, IPv4 and IPv6.</summary>
+    public IReadOnlyList<Multiaddr> ListenAddresses { get; init; } =
+        [Multiaddr.Parse("/ip4/0.0.0.0/tcp/0"), Multiaddr.Parse("/ip6/::/tcp/0")];
+
+    /// <summary>identify's agentVersion: <c>nnrp/&lt;version&gt;</c>.</summary>
+    public string AgentVersion { get; init; } = DefaultAgentVersion;
+
+    /// <summary>identify's protocolVersion (libp2p/specs identify/README.md suggests "ipfs/0.1.0").</summary>
+    public string ProtocolVersion { get; init; } = "ipfs/0.1.0";
+
+    public ConnectionLimits Limits { get; init; } = new();
+
+    public TcpTransportOptions Tcp { get; init; } = new();
+
+    public YamuxOptions Yamux { get; init; } = new();
+
+    public static string DefaultAgentVersion { get; } = "nnrp/" + ProductVersion();
+
+    private static string ProductVersion()
+    {
+        string? informational = typeof(HostOptions).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (string.IsNullOrEmpty(informational))
+        {
+            return typeof(HostOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        }
+        int plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? informational : informational[..plus];
+    }
+}
+
+/// <summary>
+/// Connection manager limits (go-libp2p's resource manager and connmgr play this role). The
+/// defaults suit a relay node beside a Nano node: a few hundred peers, each on one or two
+/// connections, and no stranger allowed to hold a half-open handshake for long.
+/// </summary>
+public sealed class ConnectionLimits
+{
+    /// <summary>Established connections, both directions; further inbound ones are closed at once.</summary>
+    public int MaxConnections { get; init; } = 256;
+
+    /// <summary>Connections to one peer; simultaneous dials make two legitimate.</summary>
+    public int MaxConnectionsPerPeer { get; init; } = 4;
+
+    /// <summary>Inbound connections still in the security or muxer handshake.</summary>
+    public int MaxPendingInbound { get; init; } = 64;
+
+    /// <summary>multistream-select + Noise + multistream-select for the muxer, end to end.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Protocol negotiation on a new stream, either side.</summary>
+    public TimeSpan StreamNegotiationTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a graceful shutdown waits for stream handlers before aborting.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,559 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Transport;
+using Nnrp.Libp2p.Yamux;
+using Mss = Nnrp.Libp2p.MultistreamSelect.MultistreamSelect;
+
+namespace Nnrp.Libp2p.Host;
+
+public sealed class ConnectionEventArgs(Connection connection) : EventArgs
+{
+    public Connection Connection { get; } = connection;
+}
+
+/// <summary>
+/// A libp2p host over TCP + Noise + Yamux: listens, dials by multiaddr or peer id, serves
+/// stream handlers by protocol id, and keeps connections within <see cref="ConnectionLimits"/>.
+/// Protocols (identify, ping, Kad, GossipSub, NNRP) sit on top as stream handlers and
+/// connection-event subscribers, so the host knows none of them.
+/// </summary>
+public sealed class Libp2pHost : IAsyncDisposable
+{
+    private readonly KeyPair _identity;
+    private readonly HostOptions _options;
+    private readonly ILogger _logger;
+    private readonly TcpTransport _tcp;
+    private readonly ConnectionUpgrader _upgrader;
+    private readonly ConcurrentDictionary<string, StreamHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Connection, byte> _connections = new();
+    private readonly ConcurrentDictionary<PeerId, Task<Connection>> _pendingDials = new();
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly List<ITransportListener> _listeners = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private int _pendingInbound;
+    private int _state; // 0 new, 1 started, 2 stopped
+
+    public Libp2pHost(KeyPair identity, HostOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        _identity = identity;
+        _options = options ?? new HostOptions();
+        loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<Libp2pHost>();
+        _tcp = new TcpTransport(_options.Tcp, loggerFactory);
+        _upgrader = new ConnectionUpgrader(identity, _options, loggerFactory);
+        PeerStore = new PeerStore();
+    }
+
+    public PeerId PeerId => _identity.PeerId;
+
+    public KeyPair Identity => _identity;
+
+    public HostOptions Options => _options;
+
+    public PeerStore PeerStore { get; }
+
+    /// <summary>The bound listen addresses (with real ports, wildcards as bound).</summary>
+    public IReadOnlyList<Multiaddr> ListenAddresses
+    {
+        get
+        {
+            lock (_listeners)
+            {
+                return _listeners.Select(static l => l.ListenAddress).ToArray();
+            }
+        }
+    }
+
+    public IReadOnlyCollection<string> Protocols => (IReadOnlyCollection<string>)_handlers.Keys;
+
+    public IReadOnlyCollection<Connection> Connections => (IReadOnlyCollection<Connection>)_connections.Keys;
+
+    /// <summary>A connection finished its handshake and counts against the limits.</summary>
+    public event EventHandler<ConnectionEventArgs>? ConnectionOpened;
+
+    /// <summary>A connection ended, gracefully or not.</summary>
+    public event EventHandler<ConnectionEventArgs>? ConnectionClosed;
+
+    /// <summary>A stream handler was added or removed (identify push listens).</summary>
+    public event EventHandler? ProtocolsChanged;
+
+    /// <summary>Registers the handler for inbound streams that agree on <paramref name="protocol"/>.</summary>
+    public void SetStreamHandler(string protocol, StreamHandler handler)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(protocol);
+        ArgumentNullException.ThrowIfNull(handler);
+        bool added = !_handlers.ContainsKey(protocol);
+        _handlers[protocol] = handler;
+        if (added)
+        {
+            ProtocolsChanged?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    public void RemoveStreamHandler(string protocol)
+    {
+        if (_handlers.TryRemove(protocol, out _))
+        {
+            ProtocolsChanged?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    /// <summary>Binds every configured listen address; <c>/tcp/0</c> gets an OS-chosen port.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("the host was already started");
+        }
+        foreach (Multiaddr address in _options.ListenAddresses)
+        {
+            ITransportListener listener;
+            try
+            {
+                listener = await _tcp.ListenAsync(address, cancellationToken);
+            }
+            catch (SocketException ex) when (IsIpv6Wildcard(address) && ex.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
+            {
+                // A host without IPv6 still serves IPv4; only the default wildcard is optional.
+                _logger.DialFailed(address.ToString(), "IPv6 unavailable: " + ex.Message);
+                continue;
+            }
+            lock (_listeners)
+            {
+                _listeners.Add(listener);
+            }
+            _logger.Listening(listener.ListenAddress.ToString());
+            Track(AcceptLoopAsync(listener));
+        }
+    }
+
+    /// <summary>
+    /// Addresses worth telling other peers: listen addresses with wildcards expanded to the
+    /// machine's interface addresses, each ending in <c>/p2p/&lt;peer id&gt;</c> if asked.
+    /// </summary>
+    public IReadOnlyList<Multiaddr> GetAdvertisedAddresses(bool withPeerId = false)
+    {
+        var result = new List<Multiaddr>();
+        foreach (Multiaddr listen in ListenAddresses)
+        {
+            if (!listen.TryGetIPEndPoint(out IPEndPoint? bound) || bound is null)
+            {
+                continue;
+            }
+            if (!bound.Address.Equals(IPAddress.Any) && !bound.Address.Equals(IPAddress.IPv6Any))
+            {
+                result.Add(listen);
+                continue;
+            }
+            foreach (IPAddress ip in InterfaceAddresses(bound.AddressFamily))
+            {
+                result.Add(Multiaddr.FromIPEndPoint(new IPEndPoint(ip, bound.Port)));
+            }
+        }
+        return withPeerId ? result.Select(a => a.WithPeerIdMultihash(PeerId.Bytes.Span)).ToArray() : result;
+    }
+
+    /// <summary>
+    /// Connects to <paramref name="address"/>. With a <c>/p2p</c> component the remote key is
+    /// checked against it and an existing connection to that peer is reused.
+    /// </summary>
+    public async Task<Connection> DialAsync(Multiaddr address, CancellationToken cancellationToken)
+    {
+        ThrowIfStopped();
+        PeerId? expected = address.PeerIdMultihash is { } mh ? PeerId.FromBytes(mh.Span) : null;
+        if (expected is not null)
+        {
+            if (expected.Equals(PeerId))
+            {
+                throw new ArgumentException("a host cannot dial itself", nameof(address));
+            }
+            if (FindConnection(expected) is { } existing)
+            {
+                return existing;
+            }
+            return await CoalescedDial(expected, ct => DialNewAsync(address, expected, ct), cancellationToken);
+        }
+        return await DialNewAsync(address, null, cancellationToken);
+    }
+
+    /// <summary>Connects to a peer by id, reusing a connection or trying its known addresses in turn.</summary>
+    public async Task<Connection> DialAsync(PeerId peer, CancellationToken cancellationToken)
+    {
+        ThrowIfStopped();
+        if (FindConnection(peer) is { } existing)
+        {
+            return existing;
+        }
+        return await CoalescedDial(peer, async ct =>
+        {
+            IReadOnlyList<Multiaddr> addresses = PeerStore.GetAddresses(peer);
+            if (addresses.Count == 0)
+            {
+                throw new PeerUnreachableException(peer, "no known addresses", []);
+            }
+            var errors = new List<Exception>();
+            foreach (Multiaddr address in addresses)
+            {
+                if (!_tcp.CanDial(address))
+                {
+                    continue;
+                }
+                try
+                {
+                    return await DialNewAsync(address, peer, ct);
+                }
+                catch (Exception ex) when (ex is IOException or TimeoutException or ProtocolViolationException or System.Security.Cryptography.CryptographicException)
+                {
+                    errors.Add(ex);
+                }
+            }
+            throw new PeerUnreachableException(peer, $"{addresses.Count} addresses failed", errors);
+        }, cancellationToken);
+    }
+
+    /// <summary>Opens a stream to <paramref name="peer"/> (dialing if needed) and negotiates one of <paramref name="protocols"/>.</summary>
+    public async Task<Libp2pStream> NewStreamAsync(PeerId peer, IReadOnlyList<string> protocols, CancellationToken cancellationToken)
+    {
+        Connection connection = await DialAsync(peer, cancellationToken);
+        return await connection.NewStreamAsync(protocols, cancellationToken);
+    }
+
+    public async Task<Libp2pStream> NewStreamAsync(Multiaddr address, IReadOnlyList<string> protocols, CancellationToken cancellationToken)
+    {
+        Connection connection = await DialAsync(address, cancellationToken);
+        return await connection.NewStreamAsync(protocols, cancellationToken);
+    }
+
+    public Connection? FindConnection(PeerId peer)
+    {
+        foreach (Connection c in _connections.Keys)
+        {
+            if (!c.IsClosed && c.RemotePeer.Equals(peer))
+            {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    public IReadOnlyList<Connection> GetConnections(PeerId peer) =>
+        _connections.Keys.Where(c => c.RemotePeer.Equals(peer)).ToArray();
+
+    /// <summary>Closes every connection to <paramref name="peer"/> gracefully.</summary>
+    public async Task DisconnectAsync(PeerId peer)
+    {
+        foreach (Connection c in GetConnections(peer))
+        {
+            await c.CloseAsync();
+        }
+    }
+
+    /// <summary>
+    /// Graceful shutdown: stop accepting, close every connection with GoAway, give handlers
+    /// <see cref="ConnectionLimits.ShutdownTimeout"/> to finish, then abort what is left.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+        ITransportListener[] listeners;
+        lock (_listeners)
+        {
+            listeners = _listeners.ToArray();
+            _listeners.Clear();
+        }
+        foreach (ITransportListener listener in listeners)
+        {
+            await listener.DisposeAsync();
+        }
+        Task closing = Task.WhenAll(_connections.Keys.Select(static c => c.CloseAsync().AsTask()));
+        try
+        {
+            await closing.WaitAsync(_options.Limits.ShutdownTimeout);
+        }
+        catch (TimeoutException)
+        {
+        }
+        await _stopping.CancelAsync();
+        foreach (Connection c in _connections.Keys)
+        {
+            c.Abort();
+        }
+        try
+        {
+            await Task.WhenAll(_background.Keys).WaitAsync(_options.Limits.ShutdownTimeout);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+        }
+        _stopping.Dispose();
+    }
+
+    private async Task<Connection> CoalescedDial(PeerId peer, Func<CancellationToken, Task<Connection>> dial, CancellationToken cancellationToken)
+    {
+        // One dial per peer at a time; later callers share its outcome (go-libp2p's dial sync).
+        var ours = new TaskCompletionSource<Connection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<Connection> shared = _pendingDials.GetOrAdd(peer, ours.Task);
+        if (shared != ours.Task)
+        {
+            return await shared.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            Connection connection = await dial(cancellationToken);
+            ours.SetResult(connection);
+            return connection;
+        }
+        catch (Exception ex)
+        {
+            ours.SetException(ex);
+            _ = ours.Task.Exception; // observed: the caller rethrows it below
+            throw;
+        }
+        finally
+        {
+            _pendingDials.TryRemove(new KeyValuePair<PeerId, Task<Connection>>(peer, ours.Task));
+        }
+    }
+
+    private async Task<Connection> DialNewAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken)
+    {
+        if (_connections.Count >= _options.Limits.MaxConnections)
+        {
+            throw new ConnectionLimitException($"the host already has {_connections.Count} connections (limit {_options.Limits.MaxConnections})");
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        TransportConnection transport;
+        try
+        {
+            transport = await _tcp.DialAsync(address, linked.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.DialFailed(address.ToString(), ex.Message);
+            throw;
+        }
+        Connection connection = await _upgrader.UpgradeAsync(transport, ConnectionDirection.Outbound, expected, linked.Token);
+        Register(connection);
+        return connection;
+    }
+
+    private async Task AcceptLoopAsync(ITransportListener listener)
+    {
+        try
+        {
+            while (await listener.AcceptAsync(_stopping.Token) is { } transport)
+            {
+                if (Interlocked.Increment(ref _pendingInbound) > _options.Limits.MaxPendingInbound)
+                {
+                    Interlocked.Decrement(ref _pendingInbound);
+                    _logger.InboundRefused(transport.RemoteAddress.ToString(), "too many pending handshakes");
+                    transport.Abort();
+                    continue;
+                }
+                Track(UpgradeInboundAsync(transport));
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _logger.AcceptLoopFailed(ex, listener.ListenAddress.ToString());
+        }
+    }
+
+    private async Task UpgradeInboundAsync(TransportConnection transport)
+    {
+        Connection connection;
+        try
+        {
+            connection = await _upgrader.UpgradeAsync(transport, ConnectionDirection.Inbound, null, _stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            _logger.InboundHandshakeFailed(transport.RemoteAddress.ToString(), ex.Message);
+            return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingInbound);
+        }
+
+        string? refusal = null;
+        if (_connections.Count >= _options.Limits.MaxConnections)
+        {
+            refusal = $"connection limit {_options.Limits.MaxConnections} reached";
+        }
+        else if (GetConnections(connection.RemotePeer).Count >= _options.Limits.MaxConnectionsPerPeer)
+        {
+            refusal = $"per-peer limit {_options.Limits.MaxConnectionsPerPeer} reached";
+        }
+        if (refusal is not null)
+        {
+            _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
+            await connection.CloseAsync();
+            return;
+        }
+        Register(connection);
+    }
+
+    private void Register(Connection connection)
+    {
+        _connections[connection] = 0;
+        PeerStore.Touch(connection.RemotePeer);
+        if (connection.Direction == ConnectionDirection.Outbound)
+        {
+            PeerStore.AddAddresses(connection.RemotePeer, [connection.RemoteAddress]);
+        }
+        _logger.ConnectionEstablished(connection.Id, connection.Direction, connection.RemotePeer.ToString(), connection.RemoteAddress.ToString());
+        Track(ServeConnectionAsync(connection));
+        Raise(ConnectionOpened, connection);
+    }
+
+    /// <summary>Accepts inbound streams until the session ends, then retires the connection.</summary>
+    private async Task ServeConnectionAsync(Connection connection)
+    {
+        try
+        {
+            while (await connection.Session.AcceptStreamAsync(_stopping.Token) is { } stream)
+            {
+                Track(ServeStreamAsync(connection, stream));
+            }
+            await connection.Session.Completion;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            _logger.ConnectionFailed(connection.Id, connection.RemotePeer.ToString(), ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await connection.CloseAsync();
+            _connections.TryRemove(connection, out _);
+            _logger.ConnectionClosed(connection.Id, connection.RemotePeer.ToString());
+            Raise(ConnectionClosed, connection);
+        }
+    }
+
+    private async Task ServeStreamAsync(Connection connection, YamuxStream stream)
+    {
+        string protocol;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(_options.Limits.StreamNegotiationTimeout);
+            protocol = await Mss.AcceptAsync(stream, _handlers.ContainsKey, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            _logger.StreamNegotiationFailed(connection.Id, connection.RemotePeer.ToString(), ex.Message);
+            stream.Reset();
+            return;
+        }
+        if (!_handlers.TryGetValue(protocol, out StreamHandler? handler))
+        {
+            stream.Reset();
+            return;
+        }
+        var libp2pStream = new Libp2pStream(stream, connection, protocol);
+        try
+        {
+            await handler(libp2pStream, _stopping.Token);
+            await libp2pStream.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                _logger.HandlerFailed(ex, protocol, connection.RemotePeer.ToString());
+            }
+            libp2pStream.Reset();
+        }
+    }
+
+    private void Raise(EventHandler<ConnectionEventArgs>? handler, Connection connection)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+        var args = new ConnectionEventArgs(connection);
+        foreach (EventHandler<ConnectionEventArgs> subscriber in handler.GetInvocationList().Cast<EventHandler<ConnectionEventArgs>>())
+        {
+            try
+            {
+                subscriber(this, args);
+            }
+            catch (Exception ex)
+            {
+                _logger.SubscriberFailed(ex);
+            }
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _background[task] = 0;
+        _ = task.ContinueWith(
+            static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _),
+            _background,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void ThrowIfStopped() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == 2, this);
+
+    private static bool IsIpv6Wildcard(Multiaddr address) =>
+        address.TryGetIPEndPoint(out IPEndPoint? ep) && ep is not null && ep.Address.Equals(IPAddress.IPv6Any);
+
+    private static IEnumerable<IPAddress> InterfaceAddresses(AddressFamily family)
+    {
+        NetworkInterface[] interfaces;
+        try
+        {
+            interfaces = NetworkInterface.GetAllNetworkInterfaces();
+        }
+        catch (NetworkInformationException)
+        {
+            yield break;
+        }
+        foreach (NetworkInterface nic in interfaces)
+        {
+            if (nic.OperationalStatus is not (OperationalStatus.Up or OperationalStatus.Unknown))
+            {
+                continue;
+            }
+            foreach (UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
+            {
+                IPAddress ip = unicast.Address;
+                if (ip.AddressFamily == family && !ip.IsIPv6LinkLocal)
+                {
+                    yield return ip;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>No known address of the peer led to a connection.</summary>
+public sealed class PeerUnreachableException(PeerId peer, string reason, IReadOnlyList<Exception> attempts)
+    : IOException($"peer {peer} is unreachable: {reason}" + (attempts.Count > 0 ? " (" + string.Join("; ", attempts.Select(static e => e.Message)) + ")" : string.Empty))
+{
+    public PeerId Peer { get; } = peer;
+
+    public IReadOnlyList<Exception> Attempts { get; } = attempts;
+}
+
+/// <summary>A dial would exceed <see cref="ConnectionLimits"/>.</summary>
+public sealed class ConnectionLimitException(string message) : IOException(message);
