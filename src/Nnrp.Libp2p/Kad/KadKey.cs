@@ -77,27 +77,6 @@ public readonly struct KadKey : IEquatable<KadKey>, IComparable<KadKey>
     /// <summary>Negative when <paramref name="a"/> is closer to this key than <paramref name="b"/>.</summary>
     public int CompareDistance(KadKey a, KadKey b) => Distance(a).CompareTo(Distance(b));
 
-    /// <summary>
-    /// A uniformly random key sharing exactly <paramref name="prefixLength"/> leading bits with
-    /// this one: the target of a bucket refresh (a lookup that lands in bucket <c>L</c>).
-    /// </summary>
-    public KadKey RandomWithCommonPrefix(int prefixLength)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(prefixLength, Bits);
-        Span<byte> random = stackalloc byte[Length];
-        RandomNumberGenerator.Fill(random);
-        Span<byte> self = stackalloc byte[Length];
-        CopyTo(self);
-        int whole = prefixLength / 8, rest = prefixLength % 8;
-        self[..whole].CopyTo(random);
-        // Bit `prefixLength` must differ from ours; bits before it within the byte are ours.
-        int keepMask = (0xff00 >> rest) & 0xff;
-        int flipBit = 0x80 >> rest;
-        random[whole] = (byte)((self[whole] & keepMask) | (~self[whole] & flipBit) | (random[whole] & ~(keepMask | flipBit) & 0xff));
-        return FromDigest(random);
-    }
-
     private int LeadingZeroBits()
     {
         if (_w0 != 0)

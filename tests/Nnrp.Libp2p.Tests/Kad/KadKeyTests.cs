@@ -61,16 +61,6 @@ public class KadKeyTests
     }
 
     [Fact]
-    public void Random_key_for_a_bucket_lands_in_that_bucket()
-    {
-        KadKey self = KadTestPeers.RandomKey();
-        for (int cpl = 0; cpl < 256; cpl++)
-        {
-            Assert.Equal(cpl, self.CommonPrefixLength(self.RandomWithCommonPrefix(cpl)));
-        }
-    }
-
-    [Fact]
     public void Key_must_be_32_bytes()
     {
         Assert.Throws<ArgumentException>(() => KadKey.FromDigest(new byte[31]));

@@ -7,6 +7,10 @@ public class RecordValidatorTests
 {
     private sealed class AcceptAll : IRecordValidator
     {
+        public void ValidateKey(ReadOnlySpan<byte> key)
+        {
+        }
+
         public void Validate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         {
         }

@@ -179,8 +179,8 @@ public class RoutingTableTests
     {
         var (table, time) = NewTable();
         table.TryAdd(KadTestPeers.InBucket(table.LocalKey, 1));
-        table.MarkRefreshed(table.LocalKey.RandomWithCommonPrefix(0));
-        table.MarkRefreshed(table.LocalKey.RandomWithCommonPrefix(1));
+        table.MarkRefreshed(KadKey.Hash(table.RandomKeyInBucket(0)));
+        table.MarkRefreshed(KadKey.Hash(table.RandomKeyInBucket(1)));
         Assert.Equal([2], table.BucketsDueForRefresh());
         time.Now += table.Options.RefreshInterval;
         Assert.Equal([0, 1, 2], table.BucketsDueForRefresh());
@@ -192,5 +192,15 @@ public class RoutingTableTests
         var (table, _) = NewTable();
         table.TryAdd(KadTestPeers.InBucket(table.LocalKey, 16));
         Assert.Equal(Enumerable.Range(0, table.Options.MaxRefreshPrefixLength + 1), table.BucketsDueForRefresh());
+    }
+
+    [Fact]
+    public void Refresh_key_for_a_bucket_hashes_into_that_bucket()
+    {
+        var (table, _) = NewTable();
+        for (int bucket = 0; bucket <= table.Options.MaxRefreshPrefixLength; bucket++)
+        {
+            Assert.Equal(bucket, table.BucketIndexOf(KadKey.Hash(table.RandomKeyInBucket(bucket))));
+        }
     }
 }

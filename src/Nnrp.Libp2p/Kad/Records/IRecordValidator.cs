@@ -7,6 +7,9 @@ namespace Nnrp.Libp2p.Kad.Records;
 /// </summary>
 public interface IRecordValidator
 {
+    /// <summary>Refuses a key no record could ever be valid under (GET_VALUE for a foreign namespace).</summary>
+    void ValidateKey(ReadOnlySpan<byte> key);
+
     void Validate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
 
     int Select(ReadOnlySpan<byte> key, IReadOnlyList<byte[]> values);

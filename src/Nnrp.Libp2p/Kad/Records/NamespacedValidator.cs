@@ -22,6 +22,8 @@ public sealed class NamespacedValidator : IRecordValidator
         return this;
     }
 
+    public void ValidateKey(ReadOnlySpan<byte> key) => ValidatorFor(key).ValidateKey(key);
+
     public void Validate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => ValidatorFor(key).Validate(key, value);
 
     public int Select(ReadOnlySpan<byte> key, IReadOnlyList<byte[]> values) => ValidatorFor(key).Select(key, values);

@@ -251,6 +251,32 @@ public sealed class KadRoutingTable
         return due;
     }
 
+    /// <summary>
+    /// Key bytes (shaped like a sha2-256 peer id) whose Kad key falls in bucket
+    /// <paramref name="index"/>: the FIND_NODE target of a refresh. Receivers hash what we send,
+    /// so a preimage is needed; finding one takes about 2^(index+1) hashes, which is why
+    /// refreshes stop at <see cref="RoutingTableOptions.MaxRefreshPrefixLength"/>.
+    /// </summary>
+    public byte[] RandomKeyInBucket(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, MaxSearchablePrefixLength);
+        var key = new byte[2 + KadKey.Length];
+        key[0] = 0x12; // multihash sha2-256
+        key[1] = KadKey.Length;
+        while (true)
+        {
+            System.Security.Cryptography.RandomNumberGenerator.Fill(key.AsSpan(2));
+            if (BucketIndexOf(KadKey.Hash(key)) == index)
+            {
+                return key;
+            }
+        }
+    }
+
+    /// <summary>Deepest bucket <see cref="RandomKeyInBucket"/> searches for (2^21 hashes, well under a second).</summary>
+    public const int MaxSearchablePrefixLength = 20;
+
     /// <summary>A lookup for <paramref name="target"/> ran: its bucket counts as refreshed.</summary>
     public void MarkRefreshed(KadKey target)
     {
