@@ -128,6 +128,11 @@ public sealed class IdentifyService
     {
         foreach (Connection connection in _host.Connections)
         {
+            // Only peers that told us they take pushes get them (go-libp2p does the same).
+            if (GetLatest(connection.RemotePeer) is { } known && !known.Protocols.Contains(PushProtocolId))
+            {
+                continue;
+            }
             try
             {
                 using var timeout = new CancellationTokenSource(ExchangeTimeout);

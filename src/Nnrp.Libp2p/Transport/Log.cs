@@ -7,7 +7,8 @@ namespace Nnrp.Libp2p.Transport;
 /// <summary>Transport log events, ids 100–199.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(100, LogLevel.Information, "Listening on {Address}")]
+    // The host reports listening at Information; the transport line is for debugging.
+    [LoggerMessage(100, LogLevel.Debug, "Listening on {Address}")]
     public static partial void Listening(ILogger logger, Multiaddr address);
 
     [LoggerMessage(101, LogLevel.Information, "Stopped listening on {Address}")]

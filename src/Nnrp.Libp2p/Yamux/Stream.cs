@@ -335,14 +335,11 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
         {
             ReadOnlySequence<byte> buffer = result.Buffer;
             long consumed = 0;
-            bool fin = false;
             while (true)
             {
                 long available = buffer.Length - consumed;
                 int n = (int)Math.Min(Math.Min(available, window - consumed), Math.Min(maxFramePayload, budget - total));
-                n = Math.Max(n, 0);
-                fin = result.IsCompleted && n == available;
-                if (n == 0 && !fin)
+                if (n <= 0)
                 {
                     break;
                 }
@@ -353,7 +350,7 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
                     flags = FrameFlags.None;
                     delta = 0;
                 }
-                FrameCodec.Write(transport, new FrameHeader(FrameType.Data, flags | (fin ? FrameFlags.Fin : 0), Id, (uint)n));
+                FrameCodec.Write(transport, new FrameHeader(FrameType.Data, flags, Id, (uint)n));
                 flags = FrameFlags.None;
                 foreach (ReadOnlyMemory<byte> segment in buffer.Slice(consumed, n))
                 {
@@ -361,10 +358,21 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
                 }
                 consumed += n;
                 total += FrameHeader.Size + n;
-                if (fin || total >= budget)
+                if (total >= budget)
                 {
                     break;
                 }
+            }
+            // FIN goes on its own window-update frame once every byte is out, as go-yamux sends
+            // it. js-libp2p's yamux (≤ 8.x) acts on FIN before the payload of the same frame and
+            // would drop the last bytes of a stream if FIN rode on a data frame.
+            bool fin = result.IsCompleted && consumed == buffer.Length;
+            if (fin)
+            {
+                FrameCodec.Write(transport, new FrameHeader(FrameType.WindowUpdate, flags | FrameFlags.Fin, Id, delta));
+                total += FrameHeader.Size;
+                flags = FrameFlags.None;
+                delta = 0;
             }
             bool closed = false;
             lock (_sync)

@@ -36,8 +36,8 @@ public sealed class JsPeer : IAsyncDisposable
 
     public IReadOnlyList<string> Addresses { get; private set; }
 
-    /// <summary>The first listen address with <c>/p2p/&lt;id&gt;</c> appended.</summary>
-    public string DialAddress => Addresses[0] + "/p2p/" + PeerId;
+    /// <summary>The first listen address, ending in <c>/p2p/&lt;id&gt;</c> (js-libp2p already appends it).</summary>
+    public string DialAddress => Addresses[0].Contains("/p2p/", StringComparison.Ordinal) ? Addresses[0] : Addresses[0] + "/p2p/" + PeerId;
 
     public string StandardError
     {

@@ -7,7 +7,7 @@ import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -21,8 +21,11 @@ const node = await createLibp2p({
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
+  // js-libp2p 3 takes the identify agentVersion from nodeInfo.userAgent.
+  nodeInfo: { userAgent: 'js-interop-peer/1.0' },
   services: {
-    identify: identify({ agentVersion: 'js-interop-peer/1.0' }),
+    identify: identify(),
+    identifyPush: identifyPush(),
     ping: ping()
   },
   connectionManager: { maxConnections: 1000 }

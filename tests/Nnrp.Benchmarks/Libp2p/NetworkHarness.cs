@@ -65,10 +65,19 @@ internal static class NetworkHarness
 
         IReadOnlyList<TimeSpan> pings = await a.Ping.PingAsync(b.Host.PeerId, 1000, CancellationToken.None);
         var jsPings = new List<double>();
+        int jsPingFailures = 0;
         for (int i = 0; i < 200; i++)
         {
-            JsonObject p = await jsA.CallAsync("ping", new { addr = jsB.DialAddress });
-            jsPings.Add(p["rtt"]!.GetValue<double>());
+            try
+            {
+                JsonObject p = await jsA.CallAsync("ping", new { addr = jsB.DialAddress });
+                jsPings.Add(p["rtt"]!.GetValue<double>());
+            }
+            catch (JsPeerException)
+            {
+                // js-libp2p's ping now and then fails on a stream its peer already closed; count it, go on.
+                jsPingFailures++;
+            }
         }
 
         Console.WriteLine();
@@ -83,7 +92,7 @@ internal static class NetworkHarness
         jsPings.Sort();
         Console.WriteLine($"| ping RTT p50, ms                            | {Percentile(pingMs, 0.50),10:F3} | {Percentile(jsPings, 0.50),5:F2} |        n/a |");
         Console.WriteLine();
-        Console.WriteLine("js ping RTT is measured by js-libp2p's ping service with millisecond resolution; each js ping opens a new stream.");
+        Console.WriteLine($"js ping RTT is measured by js-libp2p's ping service; each js ping opens a new stream ({jsPingFailures} of 200 js pings failed js-side).");
         return 0;
     }
 

@@ -63,9 +63,18 @@ public sealed class HostLimitTests : IAsyncLifetime
         await ReadSomeAsync(first);
         await ReadSomeAsync(second);
 
-        using Socket third = await ConnectRawAsync(host);
-        // The third gets no multistream header, only a close.
-        Assert.Equal(0, await ReadUntilClosedAsync(third));
+        // The third gets no multistream header, only a close — which may be a reset that
+        // arrives before the connect call itself returns.
+        int seen = 0;
+        try
+        {
+            using Socket third = await ConnectRawAsync(host);
+            seen = await ReadUntilClosedAsync(third);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+        Assert.Equal(0, seen);
     }
 
     [Fact]

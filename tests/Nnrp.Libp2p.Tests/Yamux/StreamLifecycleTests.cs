@@ -25,6 +25,31 @@ public class StreamLifecycleTests
     }
 
     [Fact]
+    public async Task FIN_travels_on_its_own_frame_after_the_last_data()
+    {
+        // js-libp2p yamux acts on FIN before the payload of the same frame, so data+FIN in
+        // one frame would lose the data there; go-yamux also sends FIN alone.
+        var (session, peer) = RawPeer.Create(YamuxRole.Client);
+        YamuxStream stream = await session.OpenStreamAsync(CancellationToken.None);
+        await stream.Output.WriteAsync(new byte[1000]);
+        stream.Output.Complete();
+
+        var frames = new List<FrameHeader>();
+        while (frames.Count == 0 || (frames[^1].Flags & FrameFlags.Fin) == 0)
+        {
+            var frame = await peer.ReadFrameAsync().WaitAsync(SessionPair.Timeout);
+            frames.Add(frame!.Value.Header);
+        }
+
+        FrameHeader fin = frames[^1];
+        Assert.Equal(FrameType.WindowUpdate, fin.Type);
+        Assert.Equal(0u, fin.Length);
+        Assert.Equal(1000L, frames.Where(f => f.Type == FrameType.Data).Sum(f => (long)f.Length));
+        Assert.All(frames.Where(f => f.Type == FrameType.Data), f => Assert.Equal(FrameFlags.None, f.Flags & FrameFlags.Fin));
+        await session.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Client_uses_odd_ids_and_server_even_ids()
     {
         await using var pair = new SessionPair();
