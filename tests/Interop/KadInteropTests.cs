@@ -18,11 +18,6 @@ namespace Nnrp.Interop;
 /// </summary>
 public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    // js-libp2p adds a DHT server to its routing table only after identify reports the
-    // protocol; on the current host branch js never completes identify against our host
-    // (JsDialsCSharpTests.Each_side_identifies… fails the same way), so js tables stay empty.
-    private const string WaitsForIdentify = "needs js-libp2p identify of our host to complete (see JsDialsCSharpTests); unskip when that passes";
-
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private readonly ILoggerFactory _loggers = TestLogging.Create(output, LogLevel.Information);
     private readonly List<(CSharpPeer Peer, KadService Kad)> _cs = [];
@@ -73,7 +68,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
         _loggers.Dispose();
     }
 
-    [Fact(Skip = WaitsForIdentify)]
+    [Fact]
     public async Task Find_node_from_a_csharp_node_reaches_every_node_of_the_mixed_network()
     {
         foreach ((CSharpPeer peer, KadService kad) in _cs)
@@ -87,7 +82,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact(Skip = WaitsForIdentify)]
+    [Fact]
     public async Task Find_node_from_a_js_node_reaches_every_node_of_the_mixed_network()
     {
         foreach (KadJsPeer js in _js)
@@ -103,7 +98,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact(Skip = WaitsForIdentify)]
+    [Fact]
     public async Task Js_finds_the_provider_a_csharp_node_announced_for_a_shard_cid()
     {
         (CSharpPeer provider, KadService kad) = _cs[1];
@@ -118,7 +113,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact(Skip = WaitsForIdentify)]
+    [Fact]
     public async Task Csharp_finds_the_provider_a_js_node_announced_for_a_shard_cid()
     {
         KadJsPeer provider = _js[1];

@@ -73,7 +73,7 @@ const commands = {
   },
   async findPeer ({ peer }) {
     const info = await node.peerRouting.findPeer(peerIdFromString(peer), { signal: signal() })
-    return { id: info.id.toString(), addrs: info.multiaddrs.map((a) => a.toString()) }
+    return { peer: info.id.toString(), addrs: info.multiaddrs.map((a) => a.toString()) }
   },
   async getClosestPeers ({ peer }) {
     const peers = new Set()
