@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Nnrp.Interop.Harness;
 using Nnrp.Libp2p.GossipSub;
@@ -25,7 +23,7 @@ public sealed class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLife
     private const int JsCount = 2;
     private const int CSharpCount = 3;
     private readonly ILoggerFactory _loggers = TestLogging.Create(output, LogLevel.Warning);
-    private readonly List<GossipJsPeer> _js = [];
+    private readonly List<JsPeer> _js = [];
     private readonly List<CSharpPeer> _cs = [];
     private readonly List<GossipSubService> _gossip = [];
     private readonly List<ConcurrentDictionary<string, int>> _csReceived = [];
@@ -45,7 +43,7 @@ public sealed class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLife
     {
         for (int i = 0; i < JsCount; i++)
         {
-            GossipJsPeer js = await GossipJsPeer.StartAsync();
+            JsPeer js = await JsPeer.StartAsync("js/gossip-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200" });
             await js.CallAsync("subscribe", new { topic = Topic });
             _js.Add(js);
         }
@@ -77,13 +75,13 @@ public sealed class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLife
 
         // Meshes form over both languages: every C# node grafts both neighbours, every js node sees two mesh peers.
         await Eventually.TrueAsync(() => _gossip.All(g => g.GetMeshPeers(Topic).Count == 2), "C# meshes with two peers each");
-        foreach (GossipJsPeer js in _js)
+        foreach (JsPeer js in _js)
         {
             await WaitJsMeshAsync(js, 2);
         }
     }
 
-    private static async Task WaitJsMeshAsync(GossipJsPeer js, int count)
+    private static async Task WaitJsMeshAsync(JsPeer js, int count)
     {
         using var limit = new CancellationTokenSource(Eventually.DefaultTimeout);
         while ((await js.CallAsync("peers", new { topic = Topic }))["mesh"]!.AsArray().Count < count)
@@ -102,7 +100,7 @@ public sealed class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLife
         {
             await cs.DisposeAsync();
         }
-        foreach (GossipJsPeer js in _js)
+        foreach (JsPeer js in _js)
         {
             await js.DisposeAsync();
         }
@@ -159,124 +157,5 @@ public sealed class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLife
         JsonObject message = await _js[1].WaitForEventAsync("message", e => e["data"]!.GetValue<string>() == "01beef");
         Assert.NotNull(message);
         Assert.False(_js[1].HasEvent("message", e => e["data"]!.GetValue<string>() == "00dead"));
-    }
-}
-
-/// <summary>
-/// js/gossip-peer.mjs over the same JSON line protocol as <see cref="JsPeer"/> (whose start
-/// method runs js/peer.mjs only): commands answered by id, event lines kept for waiting.
-/// </summary>
-internal sealed class GossipJsPeer : IAsyncDisposable
-{
-    private readonly Process _process;
-    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonObject>> _pending = new();
-    private readonly List<JsonObject> _events = [];
-    private readonly Channel<bool> _eventArrived = Channel.CreateUnbounded<bool>();
-    private int _nextId;
-
-    private GossipJsPeer(Process process)
-    {
-        _process = process;
-        _ = Task.Run(ReadLoopAsync);
-    }
-
-    public string PeerId { get; private set; } = "";
-
-    public string DialAddress { get; private set; } = "";
-
-    public static async Task<GossipJsPeer> StartAsync()
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = JsPeer.InteropDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            ArgumentList = { "--import", "./js/polyfill.mjs", "js/gossip-peer.mjs" },
-        };
-        start.Environment["HEARTBEAT_MS"] = "200";
-        var peer = new GossipJsPeer(Process.Start(start) ?? throw new InvalidOperationException("could not start node"));
-        JsonObject ready = await peer.WaitForEventAsync("ready", _ => true);
-        peer.PeerId = ready["peerId"]!.GetValue<string>();
-        peer.DialAddress = ready["addrs"]!.AsArray()[0]!.GetValue<string>();
-        return peer;
-    }
-
-    public async Task<JsonObject> CallAsync(string command, object arguments)
-    {
-        int id = Interlocked.Increment(ref _nextId);
-        JsonObject message = JsonSerializer.SerializeToNode(arguments)!.AsObject();
-        message["id"] = id;
-        message["cmd"] = command;
-        var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = answer;
-        lock (_process)
-        {
-            _process.StandardInput.WriteLine(message.ToJsonString());
-            _process.StandardInput.Flush();
-        }
-        JsonObject result = await answer.Task.WaitAsync(Eventually.DefaultTimeout);
-        return result["ok"]?.GetValue<bool>() == true ? result : throw new JsPeerException($"js peer failed '{command}': {result["error"]}");
-    }
-
-    public bool HasEvent(string name, Func<JsonObject, bool> match)
-    {
-        lock (_events)
-        {
-            return _events.Any(e => e["event"]?.GetValue<string>() == name && match(e));
-        }
-    }
-
-    public async Task<JsonObject> WaitForEventAsync(string name, Func<JsonObject, bool> match)
-    {
-        using var limit = new CancellationTokenSource(Eventually.DefaultTimeout);
-        while (true)
-        {
-            lock (_events)
-            {
-                if (_events.FirstOrDefault(e => e["event"]?.GetValue<string>() == name && match(e)) is { } found)
-                {
-                    return found;
-                }
-            }
-            await _eventArrived.Reader.ReadAsync(limit.Token);
-        }
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        while (await _process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (JsonNode.Parse(line) is not JsonObject obj)
-            {
-                continue;
-            }
-            if (obj["id"] is { } id && _pending.TryRemove(id.GetValue<int>(), out var answer))
-            {
-                answer.TrySetResult(obj);
-            }
-            else if (obj["event"] is not null)
-            {
-                lock (_events)
-                {
-                    _events.Add(obj);
-                }
-                _eventArrived.Writer.TryWrite(true);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            _process.StandardInput.Close();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        _process.Dispose();
     }
 }

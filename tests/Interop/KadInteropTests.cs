@@ -21,7 +21,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private readonly ILoggerFactory _loggers = TestLogging.Create(output, LogLevel.Information);
     private readonly List<(CSharpPeer Peer, KadService Kad)> _cs = [];
-    private readonly List<KadJsPeer> _js = [];
+    private readonly List<JsPeer> _js = [];
 
     private IEnumerable<string> AllIds => _cs.Select(c => c.Peer.Host.PeerId.ToString()).Concat(_js.Select(j => j.PeerId));
 
@@ -32,7 +32,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
         _cs.Add(await StartCSharpAsync([]));
         for (int i = 0; i < 3; i++)
         {
-            KadJsPeer js = await KadJsPeer.StartAsync();
+            JsPeer js = await JsPeer.StartAsync("js/kad-peer.mjs", null);
             _js.Add(js);
             await js.CallAsync("dial", new { addr = _cs[0].Peer.DialAddress.ToString() });
         }
@@ -56,7 +56,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (KadJsPeer js in _js)
+        foreach (JsPeer js in _js)
         {
             await js.DisposeAsync();
         }
@@ -85,7 +85,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Find_node_from_a_js_node_reaches_every_node_of_the_mixed_network()
     {
-        foreach (KadJsPeer js in _js)
+        foreach (JsPeer js in _js)
         {
             JsonObject closest = await js.CallAsync("getClosestPeers", new { peer = js.PeerId });
             string[] found = closest["peers"]!.AsArray().Select(p => p!.GetValue<string>()).ToArray();
@@ -104,7 +104,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
         (CSharpPeer provider, KadService kad) = _cs[1];
         int took = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), CancellationToken.None).WaitAsync(Timeout);
         Assert.True(took > 0);
-        foreach (KadJsPeer js in _js)
+        foreach (JsPeer js in _js)
         {
             JsonObject answer = await js.CallAsync("findProviders", new { cid = ShardKeys.CidString(0, 0), count = 1 });
             JsonNode found = Assert.Single(answer["providers"]!.AsArray())!;
@@ -116,7 +116,7 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Csharp_finds_the_provider_a_js_node_announced_for_a_shard_cid()
     {
-        KadJsPeer provider = _js[1];
+        JsPeer provider = _js[1];
         JsonObject provided = await provider.CallAsync("provide", new { cid = ShardKeys.CidString(3, 5) });
         Assert.True(provided["sent"]!.GetValue<int>() > 0);
         foreach ((_, KadService kad) in _cs)
@@ -128,103 +128,5 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
             }
             Assert.Equal(provider.PeerId, Assert.Single(found).ToString());
         }
-    }
-}
-
-/// <summary>
-/// tests/Interop/js/kad-peer.mjs as a child process, one JSON command per line (the protocol
-/// of <see cref="JsPeer"/>, which is bound to peer.mjs).
-/// </summary>
-internal sealed class KadJsPeer : IAsyncDisposable
-{
-    private readonly Process _process;
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private int _nextId;
-
-    private KadJsPeer(Process process, string peerId, string dialAddress)
-    {
-        _process = process;
-        PeerId = peerId;
-        DialAddress = dialAddress;
-    }
-
-    public string PeerId { get; }
-
-    /// <summary>First listen address, already ending in /p2p/&lt;id&gt; as js reports it.</summary>
-    public string DialAddress { get; }
-
-    public static async Task<KadJsPeer> StartAsync()
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = JsPeer.InteropDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "--import", "./js/polyfill.mjs", "js/kad-peer.mjs" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
-        JsonObject ready = await ReadObjectAsync(process, static o => o["event"]?.GetValue<string>() == "ready");
-        return new KadJsPeer(process, ready["peerId"]!.GetValue<string>(), ready["addrs"]![0]!.GetValue<string>());
-    }
-
-    /// <summary>One command at a time; the answer or a <see cref="JsPeerException"/>.</summary>
-    public async Task<JsonObject> CallAsync(string command, object arguments)
-    {
-        await _turn.WaitAsync();
-        try
-        {
-            int id = ++_nextId;
-            JsonObject message = JsonSerializer.SerializeToNode(arguments)!.AsObject();
-            message["id"] = id;
-            message["cmd"] = command;
-            await _process.StandardInput.WriteLineAsync(message.ToJsonString());
-            await _process.StandardInput.FlushAsync();
-            JsonObject answer = await ReadObjectAsync(_process, o => o["id"]?.GetValue<int>() == id);
-            return answer["ok"]?.GetValue<bool>() == true ? answer : throw new JsPeerException($"js kad peer failed '{command}': {answer["error"]}");
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
-
-    private static async Task<JsonObject> ReadObjectAsync(Process process, Func<JsonObject, bool> match)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
-        {
-            try
-            {
-                if (JsonNode.Parse(line) is JsonObject obj && match(obj))
-                {
-                    return obj;
-                }
-            }
-            catch (JsonException)
-            {
-                // a stray console line from a dependency
-            }
-        }
-        throw new JsPeerException("js kad peer exited");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            _process.StandardInput.Close();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        _process.Dispose();
-        _turn.Dispose();
     }
 }
