@@ -182,19 +182,20 @@ internal static class NodeCommand
             AllowPrivateAddresses = settings.PrivateNetwork,
         };
         await using var kad = new KadService(host, providers, kadOptions, identify, loggerFactory: loggers);
-        await kad.StartAsync(cancellationToken);
-        log.DhtReady(kad.RoutingTable.Count, kadOptions.BootstrapPeers.Count);
-        // DESIGN.md "Shards": a node that stores everything provides shard (0, 0).
-        int provided = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
-        log.ProvidingShard(ShardKeys.CidString(0, 0), provided);
         try
         {
+            await kad.StartAsync(cancellationToken);
+            log.DhtReady(kad.RoutingTable.Count, kadOptions.BootstrapPeers.Count);
+            // DESIGN.md "Shards": a node that stores everything provides shard (0, 0).
+            int provided = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
+            log.ProvidingShard(ShardKeys.CidString(0, 0), provided);
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            log.ShuttingDown();
+            // A signal during start-up is as good a reason to stop as one later on.
         }
+        log.ShuttingDown();
         await kad.SaveRoutingTableAsync(CancellationToken.None);
         return 0;
     }
