@@ -19,4 +19,13 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Information, "Shutting down")]
     public static partial void ShuttingDown(this ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Error, "Bad bootstrap peer: {Reason}")]
+    public static partial void BadBootstrapPeer(this ILogger logger, string reason);
+
+    [LoggerMessage(7, LogLevel.Information, "DHT ready: {Peers} peers in the routing table ({Bootstrap} bootstrap peers configured)")]
+    public static partial void DhtReady(this ILogger logger, int peers, int bootstrap);
+
+    [LoggerMessage(8, LogLevel.Information, "Providing shard {Cid} to {Peers} peers")]
+    public static partial void ProvidingShard(this ILogger logger, string cid, int peers);
 }

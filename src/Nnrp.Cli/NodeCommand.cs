@@ -1,9 +1,12 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Libp2p.Perf;
 using Nnrp.Libp2p.Ping;
 
@@ -47,16 +50,69 @@ internal static class NodeCommand
             Description = "Trace, Debug, Information, Warning, Error (env NNRP_LOG_LEVEL)",
             DefaultValueFactory = _ => Enum.TryParse(Environment.GetEnvironmentVariable("NNRP_LOG_LEVEL"), true, out LogLevel l) ? l : LogLevel.Information,
         };
-        var command = new Command("node", "Run an NNRP node") { dataDir, listen, logLevel };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(dataDir)!, parse.GetValue(listen)!, parse.GetValue(logLevel), ct));
+        var bootstrap = new Option<string[]>("--bootstrap")
+        {
+            Description = "Extra bootstrap peer multiaddr with /p2p/; repeatable (env NNRP_BOOTSTRAP, comma separated)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NNRP_BOOTSTRAP")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var bootstrapFile = new Option<string>("--bootstrap-file")
+        {
+            Description = "File of bootstrap multiaddrs, one per line, # comments (env NNRP_BOOTSTRAP_FILE)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NNRP_BOOTSTRAP_FILE") ?? Path.Combine(AppContext.BaseDirectory, "bootstrap-peers.txt"),
+        };
+        var dhtMode = new Option<KadMode>("--dht-mode")
+        {
+            Description = "Server (answers DHT queries; needs a dialable address) or Client (env NNRP_DHT_MODE)",
+            DefaultValueFactory = _ => Enum.TryParse(Environment.GetEnvironmentVariable("NNRP_DHT_MODE"), true, out KadMode m) ? m : KadMode.Server,
+        };
+        var privateNetwork = new Option<bool>("--private-network")
+        {
+            Description = "Keep loopback and private addresses in DHT records, for a LAN or loopback testnet (env NNRP_PRIVATE_NETWORK=1)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NNRP_PRIVATE_NETWORK") is "1" or "true",
+        };
+        var command = new Command("node", "Run an NNRP node") { dataDir, listen, logLevel, bootstrap, bootstrapFile, dhtMode, privateNetwork };
+        command.SetAction((parse, ct) => RunAsync(
+            new NodeSettings(
+                parse.GetValue(dataDir)!,
+                parse.GetValue(listen)!,
+                parse.GetValue(logLevel),
+                parse.GetValue(bootstrap)!,
+                parse.GetValue(bootstrapFile)!,
+                parse.GetValue(dhtMode),
+                parse.GetValue(privateNetwork)),
+            ct));
         return command;
     }
 
     /// <summary>`./data` beside where the node starts: visible, easy to wipe, a volume in a container.</summary>
     private static string DefaultDataDir() => Path.GetFullPath("data");
 
-    private static async Task<int> RunAsync(string dataDir, string[] listen, LogLevel level, CancellationToken cancellationToken)
+    private sealed record NodeSettings(
+        string DataDir,
+        string[] Listen,
+        LogLevel LogLevel,
+        string[] Bootstrap,
+        string BootstrapFile,
+        KadMode DhtMode,
+        bool PrivateNetwork);
+
+    private static async Task<int> RunAsync(NodeSettings settings, CancellationToken commandToken)
     {
+        // SIGINT (Ctrl+C) and SIGTERM (docker stop, systemd) both start a graceful shutdown.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(commandToken);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        CancellationToken cancellationToken = stop.Token;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        string dataDir = settings.DataDir;
+        LogLevel level = settings.LogLevel;
         using ILoggerFactory loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(level)
             .AddSimpleConsole(o =>
@@ -70,7 +126,7 @@ internal static class NodeCommand
         Multiaddr[] addresses;
         try
         {
-            addresses = listen.Select(Multiaddr.Parse).ToArray();
+            addresses = settings.Listen.Select(Multiaddr.Parse).ToArray();
         }
         catch (FormatException ex)
         {
@@ -78,10 +134,27 @@ internal static class NodeCommand
             return 2;
         }
 
+        List<Multiaddr> bootstrapPeers;
+        try
+        {
+            bootstrapPeers = settings.Bootstrap.Select(BootstrapPeers.ParseEntry).ToList();
+            if (File.Exists(settings.BootstrapFile))
+            {
+                bootstrapPeers.AddRange(await BootstrapPeers.LoadAsync(settings.BootstrapFile, cancellationToken));
+            }
+        }
+        catch (FormatException ex)
+        {
+            log.BadBootstrapPeer(ex.Message);
+            return 2;
+        }
+
+        Directory.CreateDirectory(dataDir);
         using KeyPair identity = KeyPair.LoadOrCreate(Path.Combine(dataDir, "node.key"));
         var options = new HostOptions { ListenAddresses = addresses };
         await using var host = new Libp2pHost(identity, options, loggers);
-        new IdentifyService(host, loggers).Start();
+        var identify = new IdentifyService(host, loggers);
+        identify.Start();
         new PingService(host).Start();
         new PerfService(host).Start();
         try
@@ -99,14 +172,31 @@ internal static class NodeCommand
         {
             log.Reachable(address.ToString());
         }
+
+        using IProviderStore providers = RocksDbProviderStore.Open(Path.Combine(dataDir, "kad"));
+        var kadOptions = new KadOptions
+        {
+            Mode = settings.DhtMode,
+            BootstrapPeers = bootstrapPeers.Where(b => !b.PeerIdMultihash!.Value.Span.SequenceEqual(host.PeerId.Bytes.Span)).ToArray(),
+            RoutingTablePath = Path.Combine(dataDir, "kad-peers.txt"),
+            AllowPrivateAddresses = settings.PrivateNetwork,
+        };
+        await using var kad = new KadService(host, providers, kadOptions, identify, loggerFactory: loggers);
         try
         {
+            await kad.StartAsync(cancellationToken);
+            log.DhtReady(kad.RoutingTable.Count, kadOptions.BootstrapPeers.Count);
+            // DESIGN.md "Shards": a node that stores everything provides shard (0, 0).
+            int provided = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
+            log.ProvidingShard(ShardKeys.CidString(0, 0), provided);
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            log.ShuttingDown();
+            // A signal during start-up is as good a reason to stop as one later on.
         }
+        log.ShuttingDown();
+        await kad.SaveRoutingTableAsync(CancellationToken.None);
         return 0;
     }
 }

@@ -10,5 +10,9 @@ internal static class Harnesses
             ["pow"] = Core.PowHarness.RunAsync,
             // perf throughput C#↔C# vs js↔js, connection setup p50/p99, ping RTT (needs `make npm`).
             ["libp2p"] = Libp2p.NetworkHarness.RunAsync,
+            // GossipSub: propagation p50/p99 and duplicates, C# vs js networks; one node's validate+forward rate.
+            ["gossipsub"] = Libp2p.GossipSubHarness.RunAsync,
+            // Kad-DHT lookup latency p50/p99 and requests per lookup in an N-node loopback network.
+            ["kad"] = Libp2p.KadHarness.RunAsync,
         };
 }

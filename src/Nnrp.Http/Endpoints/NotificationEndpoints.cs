@@ -8,6 +8,7 @@ using Nnrp.Core;
 using Nnrp.Core.Codecs;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
+using Notification = Nnrp.Core.Notifications.Notification;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;

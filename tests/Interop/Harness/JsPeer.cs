@@ -53,7 +53,15 @@ public sealed class JsPeer : IAsyncDisposable
     /// <summary>The folder holding package.json and node_modules, found from the test binaries upward.</summary>
     public static string InteropDirectory { get; } = FindInteropDirectory();
 
-    public static async Task<JsPeer> StartAsync(string listen = "/ip4/127.0.0.1/tcp/0", CancellationToken cancellationToken = default)
+    public static Task<JsPeer> StartAsync(string listen = "/ip4/127.0.0.1/tcp/0", CancellationToken cancellationToken = default) =>
+        StartAsync("js/peer.mjs", new Dictionary<string, string> { ["LISTEN"] = listen }, cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="script"/> (relative to <see cref="InteropDirectory"/>; every script
+    /// speaks the same JSON-lines protocol and first emits a <c>ready</c> event with
+    /// <c>peerId</c> and <c>addrs</c>) with extra environment variables.
+    /// </summary>
+    public static async Task<JsPeer> StartAsync(string script, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(Path.Combine(InteropDirectory, "node_modules", "libp2p")))
         {
@@ -70,8 +78,11 @@ public sealed class JsPeer : IAsyncDisposable
         };
         start.ArgumentList.Add("--import");
         start.ArgumentList.Add("./js/polyfill.mjs");
-        start.ArgumentList.Add("js/peer.mjs");
-        start.Environment["LISTEN"] = listen;
+        start.ArgumentList.Add(script);
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
         var peer = new JsPeer(process);
         process.ErrorDataReceived += (_, e) =>
@@ -131,6 +142,15 @@ public sealed class JsPeer : IAsyncDisposable
             throw new JsPeerException($"js peer failed '{command}': {result["error"]}");
         }
         return result;
+    }
+
+    /// <summary>True when a matching event line has already arrived.</summary>
+    public bool HasEvent(string name, Func<JsonObject, bool> match)
+    {
+        lock (_seenEvents)
+        {
+            return _seenEvents.Any(e => e["event"]?.GetValue<string>() == name && match(e));
+        }
     }
 
     /// <summary>Waits for an event line (already seen or still to come) that matches.</summary>

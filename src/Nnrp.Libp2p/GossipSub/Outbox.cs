@@ -1,0 +1,117 @@
+using Google.Protobuf;
+using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.Identity;
+
+namespace Nnrp.Libp2p.GossipSub;
+
+/// <summary>How urgently an outbound RPC must go (rust-libp2p gossipsub <c>queue.rs</c>).</summary>
+public enum OutboundKind
+{
+    /// <summary>Subscriptions, GRAFT, PRUNE, IHAVE, IWANT, IDONTWANT: small, never dropped before data.</summary>
+    Control,
+
+    /// <summary>Our own messages.</summary>
+    Publish,
+
+    /// <summary>Relayed messages and IWANT answers: dropped first under back-pressure.</summary>
+    Forward,
+}
+
+/// <summary>A command out of the router: send <see cref="Rpc"/> to <see cref="Peer"/>.</summary>
+internal sealed record OutboundRpc(PeerId Peer, RPC Rpc, OutboundKind Kind);
+
+/// <summary>
+/// Collects what one router call wants to send, merged per peer (one control RPC and one
+/// message RPC each), and turns it into <see cref="OutboundRpc"/> commands at the end of the call.
+/// </summary>
+internal sealed class Outbox
+{
+    private readonly Dictionary<PeerId, RPC> _control = [];
+    private readonly Dictionary<PeerId, (RPC Rpc, OutboundKind Kind)> _messages = [];
+    private readonly List<OutboundRpc> _ready = [];
+
+    public void Subscription(PeerId peer, string topic, bool subscribe) =>
+        Control(peer).Subscriptions.Add(new RPC.Types.SubOpts { Subscribe = subscribe, Topicid = topic });
+
+    public void Graft(PeerId peer, string topic) =>
+        ControlMessage(peer).Graft.Add(new ControlGraft { TopicID = topic });
+
+    public void Prune(PeerId peer, ControlPrune prune) => ControlMessage(peer).Prune.Add(prune);
+
+    public void IHave(PeerId peer, string topic, IEnumerable<MessageId> ids)
+    {
+        var ihave = new ControlIHave { TopicID = topic };
+        foreach (MessageId id in ids)
+        {
+            ihave.MessageIDs.Add(ByteString.CopyFrom(id.Array));
+        }
+        ControlMessage(peer).Ihave.Add(ihave);
+    }
+
+    public void IWant(PeerId peer, IEnumerable<MessageId> ids)
+    {
+        var iwant = new ControlIWant();
+        foreach (MessageId id in ids)
+        {
+            iwant.MessageIDs.Add(ByteString.CopyFrom(id.Array));
+        }
+        ControlMessage(peer).Iwant.Add(iwant);
+    }
+
+    public void IDontWant(PeerId peer, MessageId id)
+    {
+        var message = ControlMessage(peer);
+        if (message.Idontwant.Count == 0)
+        {
+            message.Idontwant.Add(new ControlIDontWant());
+        }
+        message.Idontwant[0].MessageIDs.Add(ByteString.CopyFrom(id.Array));
+    }
+
+    public void Message(PeerId peer, Message message, OutboundKind kind)
+    {
+        if (!_messages.TryGetValue(peer, out var pending))
+        {
+            _messages[peer] = pending = (new RPC(), kind);
+        }
+        else if (kind < pending.Kind)
+        {
+            _messages[peer] = pending = (pending.Rpc, kind); // our own message in the batch lifts it
+        }
+        pending.Rpc.Publish.Add(message);
+    }
+
+    /// <summary>Moves everything collected into the ready list (control first).</summary>
+    public void Flush()
+    {
+        foreach (var (peer, rpc) in _control)
+        {
+            _ready.Add(new OutboundRpc(peer, rpc, OutboundKind.Control));
+        }
+        foreach (var (peer, (rpc, kind)) in _messages)
+        {
+            _ready.Add(new OutboundRpc(peer, rpc, kind));
+        }
+        _control.Clear();
+        _messages.Clear();
+    }
+
+    public List<OutboundRpc> Take()
+    {
+        Flush();
+        var taken = new List<OutboundRpc>(_ready);
+        _ready.Clear();
+        return taken;
+    }
+
+    private RPC Control(PeerId peer)
+    {
+        if (!_control.TryGetValue(peer, out RPC? rpc))
+        {
+            _control[peer] = rpc = new RPC();
+        }
+        return rpc;
+    }
+
+    private ControlMessage ControlMessage(PeerId peer) => Control(peer).Control ??= new ControlMessage();
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+
+namespace Nnrp.Libp2p.GossipSub.Service;
+
+/// <summary>
+/// Binding to <see cref="Libp2pHost"/>: a stream handler for every pubsub protocol id (the
+/// peer's writes arrive on the stream it opened), and on every new connection one outbound
+/// stream of ours, negotiated best-first (/meshsub/1.2.0, 1.1.0, 1.0.0, /floodsub/1.0.0).
+/// </summary>
+public sealed partial class GossipSubService
+{
+    private Libp2pHost? _host;
+
+    /// <summary>Creates the service for <paramref name="host"/> and attaches it (handlers, connection events, existing connections).</summary>
+    public static GossipSubService Attach(Libp2pHost host, GossipSubOptions options, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var service = new GossipSubService(options, host.Identity, loggerFactory);
+        service._host = host;
+        foreach (string protocol in GossipProtocolIds.Preference)
+        {
+            host.SetStreamHandler(protocol, service.OnInboundStreamAsync);
+        }
+        host.ConnectionOpened += service.OnConnectionOpened;
+        host.ConnectionClosed += service.OnConnectionClosed;
+        service.PeerDiscovered += service.OnPeerDiscovered;
+        service.Start();
+        foreach (Connection connection in host.Connections)
+        {
+            service.OnConnectionOpened(host, new ConnectionEventArgs(connection));
+        }
+        return service;
+    }
+
+    private Task OnInboundStreamAsync(Libp2pStream stream, CancellationToken cancellationToken)
+    {
+        GossipProtocol protocol = GossipProtocolIds.Parse(stream.Protocol);
+        Connection connection = stream.Connection;
+        return HandleInboundStreamAsync(stream.RemotePeer, protocol, stream, connection.Direction == ConnectionDirection.Outbound, AddressOf(connection), cancellationToken);
+    }
+
+    private void OnConnectionOpened(object? sender, ConnectionEventArgs e)
+    {
+        Connection connection = e.Connection;
+        AddPeer(connection.RemotePeer, connection.Direction == ConnectionDirection.Outbound, AddressOf(connection), async ct =>
+        {
+            Libp2pStream stream = await connection.NewStreamAsync(GossipProtocolIds.Preference, ct);
+            return (stream, GossipProtocolIds.Parse(stream.Protocol));
+        });
+    }
+
+    private void OnConnectionClosed(object? sender, ConnectionEventArgs e)
+    {
+        PeerId peer = e.Connection.RemotePeer;
+        if (_host?.FindConnection(peer) is null)
+        {
+            RemovePeer(peer);
+        }
+    }
+
+    /// <summary>v1.1 "Peer Exchange": dial PX peers whose addresses the peer store knows (we do not parse signed records).</summary>
+    private void OnPeerDiscovered(object? sender, PeerExchangeCandidate candidate)
+    {
+        if (_host is { } host && host.PeerStore.GetAddresses(candidate.Peer).Count > 0)
+        {
+            _ = DialQuietlyAsync(host, candidate.Peer);
+        }
+    }
+
+    private async Task DialQuietlyAsync(Libp2pHost host, PeerId peer)
+    {
+        try
+        {
+            await host.DialAsync(peer, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or TimeoutException or ProtocolViolationException)
+        {
+            // PX is a hint; an unreachable peer is simply not joined.
+        }
+    }
+
+    private static IPAddress? AddressOf(Connection connection) =>
+        connection.RemoteAddress.TryGetIPEndPoint(out IPEndPoint? endpoint) ? endpoint.Address : null;
+
+    private void DetachFromHost()
+    {
+        if (_host is not { } host)
+        {
+            return;
+        }
+        host.ConnectionOpened -= OnConnectionOpened;
+        host.ConnectionClosed -= OnConnectionClosed;
+        foreach (string protocol in GossipProtocolIds.Preference)
+        {
+            host.RemoveStreamHandler(protocol);
+        }
+    }
+}

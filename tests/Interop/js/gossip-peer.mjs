@@ -1,0 +1,160 @@
+// A js-libp2p GossipSub peer driven by the NNRP interop tests, same line protocol as peer.mjs:
+// one JSON command per stdin line, one JSON answer per stdout line, plus event lines
+// ({"event":"message", topic, data (hex), from}). Configured as NNRP runs GossipSub:
+// StrictNoSign and message id = SHA-256 of the data. A topic validator rejects messages whose
+// first byte is 0x00, the same rule the C# side of the tests uses.
+// Start: node --import ./js/polyfill.mjs js/gossip-peer.mjs
+import { createInterface } from 'node:readline'
+import { createHash } from 'node:crypto'
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { gossipsub, StrictNoSign, TopicValidatorResult } from '@libp2p/gossipsub'
+import { multiaddr } from '@multiformats/multiaddr'
+
+const sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest())
+
+const node = await createLibp2p({
+  addresses: { listen: [process.env.LISTEN ?? '/ip4/127.0.0.1/tcp/0'] },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: {
+    identify: identify({ agentVersion: 'js-gossip-peer/1.0' }),
+    pubsub: gossipsub({
+      globalSignaturePolicy: StrictNoSign,
+      msgIdFn: (msg) => sha256(msg.data),
+      allowPublishToZeroTopicPeers: true,
+      emitSelf: false,
+      heartbeatInterval: Number(process.env.HEARTBEAT_MS ?? 1000)
+    })
+  },
+  connectionManager: { maxConnections: 1000 }
+})
+
+const pubsub = node.services.pubsub
+const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
+const hex = (bytes) => Buffer.from(bytes).toString('hex')
+
+pubsub.addEventListener('message', (evt) => {
+  const msg = evt.detail
+  out({ event: 'message', topic: msg.topic, data: hex(msg.data) })
+})
+
+const rejected = { count: 0 }
+
+const commands = {
+  async info () {
+    return { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) }
+  },
+  async dial ({ addr }) {
+    const conn = await node.dial(multiaddr(addr))
+    return { peer: conn.remotePeer.toString() }
+  },
+  async subscribe ({ topic }) {
+    pubsub.topicValidators.set(topic, (_peer, msg) => {
+      if (msg.data.length > 0 && msg.data[0] === 0) { rejected.count++; return TopicValidatorResult.Reject }
+      return TopicValidatorResult.Accept
+    })
+    pubsub.subscribe(topic)
+    return {}
+  },
+  async publish ({ topic, data }) {
+    const result = await pubsub.publish(topic, Buffer.from(data, 'hex'))
+    return { recipients: result.recipients.map((p) => p.toString()) }
+  },
+  async peers ({ topic }) {
+    return {
+      subscribers: pubsub.getSubscribers(topic).map((p) => p.toString()),
+      mesh: pubsub.getMeshPeers(topic).map((p) => p.toString())
+    }
+  },
+  async score ({ peer }) {
+    return { score: pubsub.score.score(peer) }
+  },
+  async stats () {
+    return { rejected: rejected.count }
+  },
+  // The bench harness's js network: `nodes` gossipsub nodes in this one process, each dialing
+  // `links` random earlier nodes, `messages` published from random nodes; answers the
+  // propagation latency percentiles (ms) over every (message, receiver) pair.
+  async bench ({ nodes = 50, links = 3, messages = 200, size = 200, topic = 'bench' }) {
+    const peers = []
+    for (let i = 0; i < nodes; i++) {
+      peers.push(await createLibp2p({
+        addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+        transports: [tcp()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        services: {
+          identify: identify(),
+          pubsub: gossipsub({ globalSignaturePolicy: StrictNoSign, msgIdFn: (msg) => sha256(msg.data), allowPublishToZeroTopicPeers: true })
+        },
+        connectionManager: { maxConnections: 1000 }
+      }))
+    }
+    const latencies = []
+    let delivered = 0
+    const sentAt = new Map()
+    for (const p of peers) {
+      p.services.pubsub.subscribe(topic)
+      p.services.pubsub.addEventListener('message', (evt) => {
+        const id = Buffer.from(evt.detail.data).readUInt32BE(0)
+        latencies.push(performance.now() - sentAt.get(id))
+        delivered++
+      })
+    }
+    for (let i = 1; i < nodes; i++) {
+      const targets = [...Array(i).keys()].sort(() => Math.random() - 0.5).slice(0, links)
+      for (const j of targets) {
+        // A reset while many dials land at once is retried; a link that still fails is left out.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try { await peers[i].dial(peers[j].getMultiaddrs()[0]); break } catch { await new Promise((resolve) => setTimeout(resolve, 50)) }
+        }
+      }
+    }
+    const deadline = Date.now() + 60000
+    while (peers.some((p) => p.services.pubsub.getMeshPeers(topic).length === 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const expected = messages * (nodes - 1)
+    for (let m = 0; m < messages; m++) {
+      const data = Buffer.alloc(size)
+      data.writeUInt32BE(m, 0)
+      data[4] = 1
+      sentAt.set(m, performance.now())
+      await peers[Math.floor(Math.random() * nodes)].services.pubsub.publish(topic, data)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    while (delivered < expected && Date.now() < deadline + 60000) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await Promise.all(peers.map((p) => p.stop()))
+    latencies.sort((a, b) => a - b)
+    const pct = (q) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN
+    return { delivered, expected, p50: pct(0.5), p99: pct(0.99) }
+  },
+  async stop () {
+    await node.stop()
+    setImmediate(() => process.exit(0))
+    return {}
+  }
+}
+
+out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) })
+
+const rl = createInterface({ input: process.stdin })
+rl.on('line', async (line) => {
+  let cmd
+  try { cmd = JSON.parse(line) } catch { out({ ok: false, error: 'bad json' }); return }
+  const fn = commands[cmd.cmd]
+  if (!fn) { out({ id: cmd.id, ok: false, error: `unknown command ${cmd.cmd}` }); return }
+  try {
+    out({ id: cmd.id, ok: true, ...(await fn(cmd)) })
+  } catch (err) {
+    out({ id: cmd.id, ok: false, error: `${err.name}: ${err.message}` })
+  }
+})
+rl.on('close', async () => { await node.stop(); process.exit(0) })

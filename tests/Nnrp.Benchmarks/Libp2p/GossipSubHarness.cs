@@ -1,0 +1,280 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.GossipSub;
+using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.GossipSub.Scoring;
+using Nnrp.Libp2p.GossipSub.Service;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+
+namespace Nnrp.Benchmarks.Libp2p;
+
+/// <summary>
+/// <c>gossipsub</c> harness (issue 4 "make bench"): propagation latency p50/p99 and duplicate
+/// ratio in a loopback network of <c>nodes</c> C# hosts (each dialing 3 random earlier ones),
+/// the same shape in js-libp2p (one node process, needs <c>make npm</c>), and the messages per
+/// second one node validates and forwards to 6 mesh peers.
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- gossipsub [nodes] [messages]</code>
+/// </summary>
+internal static class GossipSubHarness
+{
+    private const string Topic = "/nnrp/notifications/1.0";
+    private const int Links = 3;
+    private const int MessageSize = 200;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
+        int messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+        Console.WriteLine($"GossipSub harness: {nodes} nodes, {Links} dials each, {messages} messages of {MessageSize} bytes, {Environment.ProcessorCount} cores");
+        var (p50, p99, duplicateRatio, delivered) = await CSharpNetworkAsync(nodes, messages);
+        var js = await JsNetworkAsync(nodes, messages);
+        double throughput = await ValidateAndForwardRateAsync(100_000);
+        Console.WriteLine();
+        Console.WriteLine("| Measure (loopback, one run)              |      C# | js-libp2p |");
+        Console.WriteLine("|------------------------------------------|--------:|----------:|");
+        Console.WriteLine($"| propagation latency p50, ms              | {p50,7:F2} | {Format(js?.P50)} |");
+        Console.WriteLine($"| propagation latency p99, ms              | {p99,7:F2} | {Format(js?.P99)} |");
+        Console.WriteLine($"| duplicates per delivered message         | {duplicateRatio,7:F2} |       n/a |");
+        Console.WriteLine($"| deliveries / expected                    | {delivered,7:P1} | {(js is null ? "      n/a" : $"{js.Value.Delivered,9:P1}")} |");
+        Console.WriteLine($"| one node: validate + forward to 6, msg/s | {throughput,7:F0} |       n/a |");
+        return 0;
+    }
+
+    private static string Format(double? value) => value is { } v ? $"{v,9:F2}" : "      n/a";
+
+    private static GossipSubOptions Options() => new()
+    {
+        SignaturePolicy = SignaturePolicy.StrictNoSign,
+        MessageIdFunction = MessageIdFunctions.Sha256OfData,
+        Scoring = new PeerScoreParams
+        {
+            Topics = new Dictionary<string, TopicScoreParams> { [Topic] = new() },
+            IPColocationFactorWhitelist = [IPNetwork.Parse("127.0.0.0/8")],
+        },
+    };
+
+    private static async Task<(double P50, double P99, double DuplicateRatio, double Delivered)> CSharpNetworkAsync(int nodes, int messages)
+    {
+        var hosts = new List<Libp2pHost>();
+        var services = new List<GossipSubService>();
+        var latencies = new ConcurrentBag<double>();
+        var sentAt = new long[messages];
+        var readers = new List<Task>();
+        var random = new Random(1);
+        try
+        {
+            for (int i = 0; i < nodes; i++)
+            {
+                var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }, NullLoggerFactory.Instance);
+                await host.StartAsync(CancellationToken.None);
+                GossipSubService service = GossipSubService.Attach(host, Options());
+                GossipSubscription subscription = service.Subscribe(Topic);
+                readers.Add(Task.Run(async () =>
+                {
+                    await foreach (GossipMessage m in subscription.ReadAllAsync())
+                    {
+                        int id = BitConverter.ToInt32(m.Data.Span[1..]);
+                        latencies.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[id])).TotalMilliseconds);
+                    }
+                }));
+                hosts.Add(host);
+                services.Add(service);
+            }
+            for (int i = 1; i < nodes; i++)
+            {
+                foreach (int j in Enumerable.Range(0, i).OrderBy(_ => random.Next()).Take(Links))
+                {
+                    await hosts[i].DialAsync(hosts[j].ListenAddresses[0].WithPeerIdMultihash(hosts[j].PeerId.Bytes.Span), CancellationToken.None);
+                }
+            }
+            await WaitAsync(() => services.All(s => s.GetMeshPeers(Topic).Count > 0), TimeSpan.FromSeconds(60));
+            for (int m = 0; m < messages; m++)
+            {
+                byte[] data = new byte[MessageSize];
+                random.NextBytes(data);
+                data[0] = 1;
+                BitConverter.TryWriteBytes(data.AsSpan(1), m);
+                Volatile.Write(ref sentAt[m], Stopwatch.GetTimestamp());
+                services[random.Next(nodes)].Publish(Topic, data);
+                await Task.Delay(5); // a steady stream, not one burst
+            }
+            long expected = (long)messages * (nodes - 1);
+            await WaitAsync(() => latencies.Count >= expected, TimeSpan.FromSeconds(60));
+            List<double> sorted = latencies.Order().ToList();
+            long duplicates = services.Sum(s => s.Metrics.Duplicates);
+            long deliveredTotal = services.Sum(s => s.Metrics.Delivered);
+            return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), deliveredTotal == 0 ? 0 : (double)duplicates / deliveredTotal, (double)sorted.Count / expected);
+        }
+        finally
+        {
+            foreach (GossipSubService s in services)
+            {
+                await s.DisposeAsync();
+            }
+            foreach (Libp2pHost h in hosts)
+            {
+                await h.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<(double P50, double P99, double Delivered)?> JsNetworkAsync(int nodes, int messages)
+    {
+        string? dir = FindInterop();
+        if (dir is null)
+        {
+            Console.WriteLine("js network skipped: tests/Interop/node_modules missing (run `make npm`)");
+            return null;
+        }
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            ArgumentList = { "--import", "./js/polyfill.mjs", "js/gossip-peer.mjs" },
+        };
+        using Process process = Process.Start(start)!;
+        await process.StandardOutput.ReadLineAsync(); // ready
+        await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { id = 1, cmd = "bench", nodes, links = Links, messages, size = MessageSize, topic = Topic }));
+        await process.StandardInput.FlushAsync();
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (JsonNode.Parse(line) is JsonObject answer && answer["id"]?.GetValue<int>() == 1)
+            {
+                process.StandardInput.Close();
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (answer["ok"]?.GetValue<bool>() != true)
+                {
+                    Console.WriteLine($"js network failed: {answer["error"]}");
+                    return null;
+                }
+                return (answer["p50"]!.GetValue<double>(), answer["p99"]!.GetValue<double>(),
+                    answer["delivered"]!.GetValue<double>() / answer["expected"]!.GetValue<double>());
+            }
+        }
+        return null;
+    }
+
+    /// <summary>One node fed pre-encoded RPCs on its inbound stream, validating (a cheap validator) and forwarding to 6 mesh peers.</summary>
+    private static async Task<double> ValidateAndForwardRateAsync(int count)
+    {
+        await using var service = new GossipSubService(Options(), random: new Random(3));
+        service.SetValidator(Topic, static (m, _, _) => ValueTask.FromResult(m.Data.Span[0] == 0 ? ValidationResult.Reject : ValidationResult.Accept));
+        service.Start();
+        await using GossipSubscription subscription = service.Subscribe(Topic);
+        using var stop = new CancellationTokenSource();
+        var tasks = new List<Task>();
+        var hello = new RPC { Subscriptions = { new RPC.Types.SubOpts { Subscribe = true, Topicid = Topic } } };
+        for (int i = 0; i < 6; i++)
+        {
+            PeerId sink = KeyPair.Generate().PeerId;
+            var toSink = new Pipe();
+            service.AddPeer(sink, outbound: true, null, _ => Task.FromResult(((IDuplexPipe)new Duplex(new Pipe().Reader, toSink.Writer), GossipProtocol.Meshsub12)));
+            tasks.Add(DrainAsync(toSink.Reader, stop.Token));
+            var fromSink = new Pipe();
+            tasks.Add(service.HandleInboundStreamAsync(sink, GossipProtocol.Meshsub12, new Duplex(fromSink.Reader, new Pipe().Writer), true, null, stop.Token));
+            var graft = new RPC { Subscriptions = { hello.Subscriptions }, Control = new ControlMessage { Graft = { new ControlGraft { TopicID = Topic } } } };
+            await WriteAsync(fromSink.Writer, Encode([graft]));
+        }
+        await WaitAsync(() => service.GetMeshPeers(Topic).Count == 6, TimeSpan.FromSeconds(10));
+
+        var random = new Random(5);
+        byte[] feed = Encode(Enumerable.Range(0, count).Select(i =>
+        {
+            byte[] data = new byte[MessageSize];
+            random.NextBytes(data);
+            data[0] = 1;
+            BitConverter.TryWriteBytes(data.AsSpan(1), i);
+            return new RPC { Publish = { new Message { Topic = Topic, Data = ByteString.CopyFrom(data) } } };
+        }).Prepend(hello));
+        PeerId feeder = KeyPair.Generate().PeerId;
+        var fromFeeder = new Pipe();
+        service.AddPeer(feeder, outbound: false, null, _ => Task.FromResult(((IDuplexPipe)new Duplex(new Pipe().Reader, new Pipe().Writer), GossipProtocol.Meshsub12)));
+        tasks.Add(service.HandleInboundStreamAsync(feeder, GossipProtocol.Meshsub12, new Duplex(fromFeeder.Reader, new Pipe().Writer), false, null, stop.Token));
+        var clock = Stopwatch.StartNew();
+        await WriteAsync(fromFeeder.Writer, feed);
+        await WaitAsync(() => service.Metrics.Delivered + service.Metrics.ValidationDropped >= count, TimeSpan.FromSeconds(120));
+        double rate = service.Metrics.Delivered / clock.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        return rate;
+    }
+
+    private static byte[] Encode(IEnumerable<RPC> rpcs)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (RPC rpc in rpcs)
+        {
+            RpcCodec.Write(buffer, rpc);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static async Task WriteAsync(PipeWriter writer, byte[] bytes)
+    {
+        for (int offset = 0; offset < bytes.Length; offset += 64 * 1024)
+        {
+            await writer.WriteAsync(bytes.AsMemory(offset, Math.Min(64 * 1024, bytes.Length - offset)));
+        }
+    }
+
+    private static async Task DrainAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(cancellationToken);
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition() && deadline.Elapsed < timeout)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+
+    private static string? FindInterop()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "tests", "Interop");
+            if (Directory.Exists(Path.Combine(candidate, "node_modules", "@libp2p", "gossipsub")))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+
+namespace Nnrp.Cli.Tests;
+
+/// <summary>`nnrp node` as an operator runs it: a real process, real sockets, signals.</summary>
+public sealed class NodeCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("nnrp-cli-").FullName;
+
+    [Fact]
+    public async Task A_node_prints_its_dialable_address_and_stops_cleanly_on_SIGTERM()
+    {
+        await using var node = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap-file", Dir("none.txt"));
+
+        Match address = await node.WaitForLineAsync(NnrpProcess.LoopbackAddress());
+        Assert.Matches(@"/tcp/[1-9]\d*/p2p/12D3KooW", address.Groups[1].Value);
+        await node.WaitForLineAsync(NnrpProcess.DhtReady());
+
+        int code = await node.StopAsync();
+        Assert.True(code == 0, $"exit {code}:\n{node.Output}");
+        Assert.Contains("Shutting down", node.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Dir("a"), "node.key")));
+    }
+
+    [Fact]
+    public async Task A_node_bootstraps_from_a_peer_and_after_a_restart_needs_no_bootstrap_peer()
+    {
+        await using var first = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"));
+        string firstAddress = (await first.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value;
+        File.WriteAllText(Dir("bootstrap.txt"), "# test network\n" + firstAddress + "\n");
+
+        await using (var second = NnrpProcess.Start("node", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("bootstrap.txt")))
+        {
+            Match ready = await second.WaitForLineAsync(NnrpProcess.DhtReady());
+            Assert.Equal("1", ready.Groups[1].Value);
+            int code = await second.StopAsync();
+            Assert.True(code == 0, $"exit {code}:\n{second.Output}");
+        }
+        Assert.Contains(firstAddress, File.ReadAllText(Path.Combine(Dir("b"), "kad-peers.txt")), StringComparison.Ordinal);
+
+        await using var restarted = NnrpProcess.Start("node", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"));
+        Match again = await restarted.WaitForLineAsync(NnrpProcess.DhtReady());
+        Assert.Equal("1", again.Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task A_bad_listen_address_exits_with_code_2_and_says_why()
+    {
+        await using var node = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/999.0.0.1/tcp/1");
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.Contains("Bad --listen address", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bootstrap_entry_without_a_peer_id_exits_with_code_2()
+    {
+        await using var node = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap", "/ip4/127.0.0.1/tcp/4001");
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.Contains("no /p2p/", node.Output, StringComparison.Ordinal);
+    }
+
+    private string Dir(string name) => Path.Combine(_root, name);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
