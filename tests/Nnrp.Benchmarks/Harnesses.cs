@@ -10,5 +10,7 @@ internal static class Harnesses
             ["pow"] = Core.PowHarness.RunAsync,
             // perf throughput C#↔C# vs js↔js, connection setup p50/p99, ping RTT (needs `make npm`).
             ["libp2p"] = Libp2p.NetworkHarness.RunAsync,
+            // Accepted/s durable in-process and over /nnrp/1.0 on loopback, 1 000-item mailbox fetch p50/p99.
+            ["node"] = Node.NodeHarness.RunAsync,
         };
 }
