@@ -23,7 +23,8 @@ namespace Nnrp.Benchmarks.Node;
 /// /nnrp/1.0 from one client on loopback (≥ 5 000/s), and fetch latency of a 1 000-item
 /// mailbox (p99 &lt; 10 ms). The work check runs for every notification; the threshold is 0
 /// so that the benchmark measures the node, not the sender's PoW.
-/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count]</code>
+/// Then node RSS idle and with 1 M stored notifications (≤ 120 MB, ≤ 400 MB; <see cref="NodeMemory"/>).
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count] [stored count]</code>
 /// </summary>
 internal static class NodeHarness
 {
@@ -34,8 +35,13 @@ internal static class NodeHarness
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length == 3 && args[0] == NodeMemory.ChildCommand)
+        {
+            return await NodeMemory.RunChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        }
         int inProcess = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         int loopback = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30_000;
+        int stored = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
         string root = Path.Combine(Path.GetTempPath(), "nnrp-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -50,6 +56,12 @@ internal static class NodeHarness
             Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p50          | {p50,10:F2} ms | —            |");
             Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p99          | {p99,10:F2} ms | p99 < 10 ms  |");
             Console.WriteLine($"| fetch one 500-item page p50                     | {pageP50,10:F2} ms | —            |");
+            NodeMemory.MemoryFigures memory = await NodeMemory.MeasureAsync(Path.Combine(root, "c"), stored);
+            Console.WriteLine($"| node RSS idle (child process, after GC)         | {memory.IdleMiB,10:F0} MB | ≤ 120 MB     |");
+            Console.WriteLine($"|   of which managed heap                         | {memory.IdleManagedMiB,10:F1} MB | —            |");
+            Console.WriteLine($"| node RSS with {stored,9:N0} stored (after GC)     | {memory.FilledMiB,10:F0} MB | ≤ 400 MB     |");
+            Console.WriteLine($"|   of which managed heap                         | {memory.FilledManagedMiB,10:F1} MB | —            |");
+            Console.WriteLine($"| store fill, {NodeMemory.FillBatch:N0}-item batches (/s)        | {memory.FillPerSecond,13:N0} | —            |");
             return 0;
         }
         finally
