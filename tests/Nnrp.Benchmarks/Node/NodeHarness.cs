@@ -33,8 +33,20 @@ internal static class NodeHarness
 
     private static readonly WorkPolicy Free = new() { BaseThreshold = 0 };
 
+    /// <summary>Publishes one client keeps in flight, each on its own stream (one request per stream, §11.1).</summary>
+    private const int InFlight = 128;
+
+    private const string LoopbackChildCommand = "loopback-child";
+
+    /// <summary>Publishes sent before the loopback clock starts.</summary>
+    private const int WarmUp = 5000;
+
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length == 2 && args[0] == LoopbackChildCommand)
+        {
+            return await LoopbackChildAsync(args[1]);
+        }
         if (args.Length == 3 && args[0] == NodeMemory.ChildCommand)
         {
             return await NodeMemory.RunChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
@@ -51,11 +63,14 @@ internal static class NodeHarness
             Console.WriteLine("|------------------------------------------------|--------------:|--------------|");
             double rate = await InProcessAsync(Path.Combine(root, "a"), inProcess);
             Console.WriteLine($"| accepted/s in-process, durable ({inProcess:N0})       | {rate,13:N0} | ≥ 20 000/s   |");
-            (double wire, double p50, double p99, double pageP50) = await LoopbackAsync(Path.Combine(root, "b"), loopback);
-            Console.WriteLine($"| accepted/s over /nnrp/1.0, one client ({loopback:N0}) | {wire,13:N0} | ≥ 5 000/s    |");
-            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p50          | {p50,10:F2} ms | —            |");
-            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p99          | {p99,10:F2} ms | p99 < 10 ms  |");
-            Console.WriteLine($"| fetch one 500-item page p50                     | {pageP50,10:F2} ms | —            |");
+            Loopback wire = await LoopbackAsync(Path.Combine(root, "b"), loopback);
+            Console.WriteLine($"| accepted/s over /nnrp/1.0, one client ({loopback:N0}) | {wire.Rate,13:N0} | ≥ 5 000/s    |");
+            Console.WriteLine($"|   node process CPU per publish                  | {wire.NodeCpuMicros,10:F0} µs | —            |");
+            Console.WriteLine($"|   client process CPU per publish                | {wire.ClientCpuMicros,10:F0} µs | —            |");
+            Console.WriteLine($"|   of which the receipt check (Ed25519 verify)   | {wire.VerifyMicros,10:F0} µs | —            |");
+            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p50          | {wire.MailboxP50,10:F2} ms | —            |");
+            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p99          | {wire.MailboxP99,10:F2} ms | p99 < 10 ms  |");
+            Console.WriteLine($"| fetch one 500-item page p50                     | {wire.PageP50,10:F2} ms | —            |");
             NodeMemory.MemoryFigures memory = await NodeMemory.MeasureAsync(Path.Combine(root, "c"), stored);
             Console.WriteLine($"| node RSS idle (child process, after GC)         | {memory.IdleMiB,10:F0} MB | ≤ 120 MB     |");
             Console.WriteLine($"|   of which managed heap                         | {memory.IdleManagedMiB,10:F1} MB | —            |");
@@ -94,58 +109,125 @@ internal static class NodeHarness
         return rate;
     }
 
-    private static async Task<(double Rate, double P50, double P99, double PageP50)> LoopbackAsync(string path, int count)
+    /// <summary>Loopback figures: accepted/s, CPU µs per publish in the node and client processes, fetch latencies (ms).</summary>
+    private sealed record Loopback(double Rate, double NodeCpuMicros, double ClientCpuMicros, double VerifyMicros,
+        double MailboxP50, double MailboxP99, double PageP50);
+
+    /// <summary>
+    /// The node runs in a child process (<see cref="LoopbackChildAsync"/>), as <c>nnrp node</c>
+    /// would, so its CPU per publish is measured apart from the client's; the client is this
+    /// process, one libp2p host with <see cref="InFlight"/> publishes in flight.
+    /// </summary>
+    private static async Task<Loopback> LoopbackAsync(string path, int count)
+    {
+        await using NodeChild node = NodeChild.Start(LoopbackChildCommand, path);
+        Multiaddr address = Multiaddr.Parse(await node.ReadAsync("addr"));
+        var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
+        await using var clientHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
+        await clientHost.StartAsync(CancellationToken.None);
+        var client = new NnrpClient(clientHost);
+        PeerId nodeId = PeerId.FromBytes(address.PeerIdMultihash!.Value.Span);
+        await client.StatusAsync(address);
+
+        // Warm-up: tiered JIT and the first RocksDB memtable, which a running daemon has long past.
+        Notification[] warm = Make(Math.Min(count / 5, WarmUp));
+        Check(await RunConcurrentAsync(warm, InFlight, n => client.PublishAsync(nodeId, n), r => r.Status == StatusCode.Ok), warm.Length);
+
+        Notification[] all = Make(count);
+        using Process self = Process.GetCurrentProcess();
+        self.Refresh();
+        TimeSpan clientBefore = self.TotalProcessorTime;
+        double nodeBefore = double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        PublishResult? last = null;
+        int accepted = await RunConcurrentAsync(all, InFlight, n => client.PublishAsync(nodeId, n), r =>
+        {
+            last = r;
+            return r.Status == StatusCode.Ok;
+        });
+        double rate = accepted / clock.Elapsed.TotalSeconds;
+        double nodeMicros = (double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture) - nodeBefore) / count;
+        self.Refresh();
+        double clientMicros = (self.TotalProcessorTime - clientBefore).TotalMicroseconds / count;
+        Check(accepted, count);
+        double verifyMicros = ReceiptCheckMicros(last!.Receipt!);
+
+        RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
+        await node.AskAsync("mailbox " + tag, "mailbox");
+        var mailbox = new List<double>();
+        var pages = new List<double>();
+        for (int i = 0; i < 300; i++)
+        {
+            var t = Stopwatch.StartNew();
+            NotificationPage first = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
+            pages.Add(t.Elapsed.TotalMilliseconds);
+            NotificationPage second = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
+            mailbox.Add(t.Elapsed.TotalMilliseconds);
+            if (first.Notifications.Count + second.Notifications.Count != 1000)
+            {
+                throw new InvalidOperationException("the mailbox did not come back whole");
+            }
+        }
+        // The first rounds warm the JIT and the block cache.
+        mailbox = mailbox.Skip(50).Order().ToList();
+        pages = pages.Skip(50).Order().ToList();
+        return new Loopback(rate, nodeMicros, clientMicros, verifyMicros, Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50));
+    }
+
+    /// <summary>
+    /// The loopback node process: host + node on 127.0.0.1, prints <c>addr</c>, then answers
+    /// <c>cpu</c> (its processor time, µs) and <c>mailbox &lt;tag&gt;</c> (1 000 notifications for
+    /// that tag written straight into the store: per-tag escalation would rightly price a
+    /// 1 000-item burst out) until stdin closes.
+    /// </summary>
+    private static async Task<int> LoopbackChildAsync(string path)
     {
         var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
-        await using var nodeHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
-        await nodeHost.StartAsync(CancellationToken.None);
-        NnrpNode node = NnrpNode.Start(nodeHost, new NnrpNodeOptions
+        await using var host = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
+        await host.StartAsync(CancellationToken.None);
+        NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
         {
             DataDirectory = path,
             Ingress = new IngressOptions { Policy = Free },
             // One benchmark client is far above a wallet's rate; lift the per-peer limit for it.
             Protocol = new NnrpServiceOptions { PeerRequestsPerSecond = 1e9, PeerBurst = int.MaxValue },
         });
-        try
+        await using (node)
         {
-            await using var clientHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
-            await clientHost.StartAsync(CancellationToken.None);
-            var client = new NnrpClient(clientHost);
-            Multiaddr address = nodeHost.ListenAddresses[0].WithPeerIdMultihash(nodeHost.PeerId.Bytes.Span);
-            await client.StatusAsync(address);
-
-            Notification[] all = Make(count);
-            var clock = Stopwatch.StartNew();
-            int accepted = await RunConcurrentAsync(all, 128, n => client.PublishAsync(nodeHost.PeerId, n), r => r.Status == StatusCode.Ok);
-            double rate = accepted / clock.Elapsed.TotalSeconds;
-            Check(accepted, count);
-
-            RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
-            // Straight into the store: per-tag escalation would (rightly) price a 1 000-item burst out.
-            node.Store.Put(Make(1000, tag));
-            var mailbox = new List<double>();
-            var pages = new List<double>();
-            for (int i = 0; i < 300; i++)
+            Console.WriteLine("addr " + host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span));
+            using Process self = Process.GetCurrentProcess();
+            while (await Console.In.ReadLineAsync() is { } line)
             {
-                var t = Stopwatch.StartNew();
-                NotificationPage first = await client.FetchAsync(nodeHost.PeerId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
-                pages.Add(t.Elapsed.TotalMilliseconds);
-                NotificationPage second = await client.FetchAsync(nodeHost.PeerId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
-                mailbox.Add(t.Elapsed.TotalMilliseconds);
-                if (first.Notifications.Count + second.Notifications.Count != 1000)
+                if (line == "cpu")
                 {
-                    throw new InvalidOperationException("the mailbox did not come back whole");
+                    self.Refresh();
+                    Console.WriteLine("cpu " + self.TotalProcessorTime.TotalMicroseconds.ToString("F0", CultureInfo.InvariantCulture));
+                }
+                else if (line.StartsWith("mailbox ", StringComparison.Ordinal))
+                {
+                    node.Store.Put(Make(1000, RecipientTag.Parse(line.AsSpan("mailbox ".Length))));
+                    Console.WriteLine("mailbox ok");
                 }
             }
-            // The first rounds warm the JIT and the block cache.
-            mailbox = mailbox.Skip(50).Order().ToList();
-            pages = pages.Skip(50).Order().ToList();
-            return (rate, Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50));
         }
-        finally
+        return 0;
+    }
+
+    /// <summary>CPU time of the client's Ed25519 receipt check (NnrpClient verifies every receipt), timed alone.</summary>
+    private static double ReceiptCheckMicros(StoreReceipt receipt)
+    {
+        const int Rounds = 5000;
+        using Process self = Process.GetCurrentProcess();
+        TimeSpan before = self.TotalProcessorTime;
+        for (int i = 0; i < Rounds; i++)
         {
-            await node.DisposeAsync();
+            if (!StoreReceipts.Verify(receipt))
+            {
+                throw new InvalidOperationException("a receipt from the node does not verify");
+            }
         }
+        self.Refresh();
+        return (self.TotalProcessorTime - before).TotalMicroseconds / Rounds;
     }
 
     private static async Task<int> RunConcurrentAsync<T>(Notification[] all, int concurrency, Func<Notification, Task<T>> submit, Func<T, bool> ok)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core.Keys;
@@ -41,38 +40,17 @@ internal static class NodeMemory
     /// <summary>Runs the child and returns its figures.</summary>
     public static async Task<MemoryFigures> MeasureAsync(string dataDirectory, int count)
     {
-        string entry = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var start = new ProcessStartInfo(entry) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(entry) == "dotnet")
-        {
-            // Started as `dotnet Nnrp.Benchmarks.dll`: the child needs the assembly path too.
-            start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
-        }
-        foreach (string arg in new[] { "node", ChildCommand, dataDirectory, count.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        // The daemon's GC (src/Nnrp.Cli/Nnrp.Cli.csproj): workstation, non-concurrent.
-        start.Environment["DOTNET_gcServer"] = "0";
-        start.Environment["DOTNET_gcConcurrent"] = "0";
-        using Process child = Process.Start(start) ?? throw new InvalidOperationException("could not start the RSS child");
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        while (await child.StandardOutput.ReadLineAsync() is { } line)
-        {
-            string[] parts = line.Split(' ', 2);
-            if (parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-            {
-                values[parts[0]] = v;
-            }
-        }
-        await child.WaitForExitAsync();
-        string[] names = ["idle", "idle_managed", "filled", "managed", "fill_per_s"];
-        if (child.ExitCode != 0 || !names.All(values.ContainsKey))
-        {
-            throw new InvalidOperationException($"the RSS child failed (exit {child.ExitCode})");
-        }
-        return new MemoryFigures(values["idle"], values["idle_managed"], values["filled"], values["managed"], values["fill_per_s"]);
+        await using NodeChild child = NodeChild.Start(ChildCommand, dataDirectory, count.ToString(CultureInfo.InvariantCulture));
+        double idle = Number(await child.ReadAsync("idle"));
+        double idleManaged = Number(await child.ReadAsync("idle_managed"));
+        double fill = Number(await child.ReadAsync("fill_per_s"));
+        _ = await child.ReadAsync("stored");
+        double filled = Number(await child.ReadAsync("filled"));
+        double managed = Number(await child.ReadAsync("managed"));
+        return new MemoryFigures(idle, idleManaged, filled, managed, fill);
     }
+
+    private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     /// <summary>The child: start, settle, report idle RSS; fill, settle, report filled RSS.</summary>
     public static async Task<int> RunChildAsync(string dataDirectory, int count)
