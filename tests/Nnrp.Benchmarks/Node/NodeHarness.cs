@@ -24,7 +24,7 @@ namespace Nnrp.Benchmarks.Node;
 /// mailbox (p99 &lt; 10 ms). The work check runs for every notification; the threshold is 0
 /// so that the benchmark measures the node, not the sender's PoW.
 /// Then node RSS idle and with 1 M stored notifications (≤ 120 MB, ≤ 400 MB; <see cref="NodeMemory"/>).
-/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count] [stored count]</code>
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count] [stored count] [in flight]</code>
 /// </summary>
 internal static class NodeHarness
 {
@@ -33,8 +33,8 @@ internal static class NodeHarness
 
     private static readonly WorkPolicy Free = new() { BaseThreshold = 0 };
 
-    /// <summary>Publishes one client keeps in flight, each on its own stream (one request per stream, §11.1).</summary>
-    private const int InFlight = 128;
+    /// <summary>Publishes one client keeps in flight by default, each on its own stream (one request per stream, §11.1).</summary>
+    private const int DefaultInFlight = 128;
 
     private const string LoopbackChildCommand = "loopback-child";
 
@@ -54,6 +54,7 @@ internal static class NodeHarness
         int inProcess = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         int loopback = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30_000;
         int stored = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
+        int inFlight = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : DefaultInFlight;
         string root = Path.Combine(Path.GetTempPath(), "nnrp-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -63,9 +64,11 @@ internal static class NodeHarness
             Console.WriteLine("|------------------------------------------------|--------------:|--------------|");
             double rate = await InProcessAsync(Path.Combine(root, "a"), inProcess);
             Console.WriteLine($"| accepted/s in-process, durable ({inProcess:N0})       | {rate,13:N0} | ≥ 20 000/s   |");
-            Loopback wire = await LoopbackAsync(Path.Combine(root, "b"), loopback);
+            Loopback wire = await LoopbackAsync(Path.Combine(root, "b"), loopback, inFlight);
             Console.WriteLine($"| accepted/s over /nnrp/1.0, one client ({loopback:N0}) | {wire.Rate,13:N0} | ≥ 5 000/s    |");
+            Console.WriteLine($"|   publishes in flight (one stream each)         | {inFlight,13:N0} | —            |");
             Console.WriteLine($"|   node process CPU per publish                  | {wire.NodeCpuMicros,10:F0} µs | —            |");
+            Console.WriteLine($"|   node managed allocation per publish           | {wire.NodeAllocatedBytes,11:N0} B | —            |");
             Console.WriteLine($"|   client process CPU per publish                | {wire.ClientCpuMicros,10:F0} µs | —            |");
             Console.WriteLine($"|   of which the receipt check (Ed25519 verify)   | {wire.VerifyMicros,10:F0} µs | —            |");
             Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p50          | {wire.MailboxP50,10:F2} ms | —            |");
@@ -110,15 +113,15 @@ internal static class NodeHarness
     }
 
     /// <summary>Loopback figures: accepted/s, CPU µs per publish in the node and client processes, fetch latencies (ms).</summary>
-    private sealed record Loopback(double Rate, double NodeCpuMicros, double ClientCpuMicros, double VerifyMicros,
+    private sealed record Loopback(double Rate, double NodeCpuMicros, double NodeAllocatedBytes, double ClientCpuMicros, double VerifyMicros,
         double MailboxP50, double MailboxP99, double PageP50);
 
     /// <summary>
     /// The node runs in a child process (<see cref="LoopbackChildAsync"/>), as <c>nnrp node</c>
     /// would, so its CPU per publish is measured apart from the client's; the client is this
-    /// process, one libp2p host with <see cref="InFlight"/> publishes in flight.
+    /// process, one libp2p host keeping <paramref name="inFlight"/> publishes in flight.
     /// </summary>
-    private static async Task<Loopback> LoopbackAsync(string path, int count)
+    private static async Task<Loopback> LoopbackAsync(string path, int count, int inFlight)
     {
         await using NodeChild node = NodeChild.Start(LoopbackChildCommand, path);
         Multiaddr address = Multiaddr.Parse(await node.ReadAsync("addr"));
@@ -131,22 +134,24 @@ internal static class NodeHarness
 
         // Warm-up: tiered JIT and the first RocksDB memtable, which a running daemon has long past.
         Notification[] warm = Make(Math.Min(count / 5, WarmUp));
-        Check(await RunConcurrentAsync(warm, InFlight, n => client.PublishAsync(nodeId, n), r => r.Status == StatusCode.Ok), warm.Length);
+        Check(await RunConcurrentAsync(warm, inFlight, n => client.PublishAsync(nodeId, n), r => r.Status == StatusCode.Ok), warm.Length);
 
         Notification[] all = Make(count);
         using Process self = Process.GetCurrentProcess();
         self.Refresh();
         TimeSpan clientBefore = self.TotalProcessorTime;
         double nodeBefore = double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture);
+        long allocatedBefore = long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         PublishResult? last = null;
-        int accepted = await RunConcurrentAsync(all, InFlight, n => client.PublishAsync(nodeId, n), r =>
+        int accepted = await RunConcurrentAsync(all, inFlight, n => client.PublishAsync(nodeId, n), r =>
         {
             last = r;
             return r.Status == StatusCode.Ok;
         });
         double rate = accepted / clock.Elapsed.TotalSeconds;
         double nodeMicros = (double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture) - nodeBefore) / count;
+        double nodeBytes = (double)(long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture) - allocatedBefore) / count;
         self.Refresh();
         double clientMicros = (self.TotalProcessorTime - clientBefore).TotalMicroseconds / count;
         Check(accepted, count);
@@ -171,12 +176,12 @@ internal static class NodeHarness
         // The first rounds warm the JIT and the block cache.
         mailbox = mailbox.Skip(50).Order().ToList();
         pages = pages.Skip(50).Order().ToList();
-        return new Loopback(rate, nodeMicros, clientMicros, verifyMicros, Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50));
+        return new Loopback(rate, nodeMicros, nodeBytes, clientMicros, verifyMicros, Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50));
     }
 
     /// <summary>
     /// The loopback node process: host + node on 127.0.0.1, prints <c>addr</c>, then answers
-    /// <c>cpu</c> (its processor time, µs) and <c>mailbox &lt;tag&gt;</c> (1 000 notifications for
+    /// <c>cpu</c> (its processor time, µs), <c>allocated</c> (managed bytes so far) and <c>mailbox &lt;tag&gt;</c> (1 000 notifications for
     /// that tag written straight into the store: per-tag escalation would rightly price a
     /// 1 000-item burst out) until stdin closes.
     /// </summary>
@@ -202,6 +207,10 @@ internal static class NodeHarness
                 {
                     self.Refresh();
                     Console.WriteLine("cpu " + self.TotalProcessorTime.TotalMicroseconds.ToString("F0", CultureInfo.InvariantCulture));
+                }
+                else if (line == "allocated")
+                {
+                    Console.WriteLine("allocated " + GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
                 }
                 else if (line.StartsWith("mailbox ", StringComparison.Ordinal))
                 {
