@@ -60,26 +60,26 @@ internal static class NodeHarness
         {
             Console.WriteLine($"Node harness: {Environment.ProcessorCount} logical cores, payload {PayloadSize} B, WAL synced per group");
             Console.WriteLine();
-            Console.WriteLine("| Measure                                        |        Result | Target       |");
-            Console.WriteLine("|------------------------------------------------|--------------:|--------------|");
+            Console.WriteLine($"| {"Measure",-50} | {"Result",14} | {"Target",-12} |");
+            Console.WriteLine($"|{new string('-', 52)}|{new string('-', 15)}:|{new string('-', 14)}|");
             double rate = await InProcessAsync(Path.Combine(root, "a"), inProcess);
-            Console.WriteLine($"| accepted/s in-process, durable ({inProcess:N0})       | {rate,13:N0} | ≥ 20 000/s   |");
+            Row($"accepted/s in-process, durable ({inProcess:N0})", $"{rate:N0}", "≥ 20 000/s");
             Loopback wire = await LoopbackAsync(Path.Combine(root, "b"), loopback, inFlight);
-            Console.WriteLine($"| accepted/s over /nnrp/1.0, one client ({loopback:N0}) | {wire.Rate,13:N0} | ≥ 5 000/s    |");
-            Console.WriteLine($"|   publishes in flight (one stream each)         | {inFlight,13:N0} | —            |");
-            Console.WriteLine($"|   node process CPU per publish                  | {wire.NodeCpuMicros,10:F0} µs | —            |");
-            Console.WriteLine($"|   node managed allocation per publish           | {wire.NodeAllocatedBytes,11:N0} B | —            |");
-            Console.WriteLine($"|   client process CPU per publish                | {wire.ClientCpuMicros,10:F0} µs | —            |");
-            Console.WriteLine($"|   of which the receipt check (Ed25519 verify)   | {wire.VerifyMicros,10:F0} µs | —            |");
-            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p50          | {wire.MailboxP50,10:F2} ms | —            |");
-            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p99          | {wire.MailboxP99,10:F2} ms | p99 < 10 ms  |");
-            Console.WriteLine($"| fetch one 500-item page p50                     | {wire.PageP50,10:F2} ms | —            |");
+            Row($"accepted/s over /nnrp/1.0, one client ({loopback:N0})", $"{wire.Rate:N0}", "≥ 5 000/s");
+            Row("  publishes in flight (one stream each)", $"{inFlight:N0}");
+            Row("  node process CPU per publish", $"{wire.NodeCpuMicros:F0} µs");
+            Row("  node managed allocation per publish", $"{wire.NodeAllocatedBytes:N0} B");
+            Row("  client process CPU per publish", $"{wire.ClientCpuMicros:F0} µs");
+            Row("  of which the receipt check (Ed25519 verify)", $"{wire.VerifyMicros:F0} µs");
+            Row("fetch 1 000-item mailbox (2 pages) p50", $"{wire.MailboxP50:F2} ms");
+            Row("fetch 1 000-item mailbox (2 pages) p99", $"{wire.MailboxP99:F2} ms", "p99 < 10 ms");
+            Row("fetch one 500-item page p50", $"{wire.PageP50:F2} ms");
             NodeMemory.MemoryFigures memory = await NodeMemory.MeasureAsync(Path.Combine(root, "c"), stored);
-            Console.WriteLine($"| node RSS idle (child process, after GC)         | {memory.IdleMiB,10:F0} MB | ≤ 120 MB     |");
-            Console.WriteLine($"|   of which managed heap                         | {memory.IdleManagedMiB,10:F1} MB | —            |");
-            Console.WriteLine($"| node RSS with {stored,9:N0} stored (after GC)     | {memory.FilledMiB,10:F0} MB | ≤ 400 MB     |");
-            Console.WriteLine($"|   of which managed heap                         | {memory.FilledManagedMiB,10:F1} MB | —            |");
-            Console.WriteLine($"| store fill, {NodeMemory.FillBatch:N0}-item batches (/s)        | {memory.FillPerSecond,13:N0} | —            |");
+            Row("node RSS idle (child process, after GC)", $"{memory.IdleMiB:F0} MB", "≤ 120 MB");
+            Row("  of which managed heap", $"{memory.IdleManagedMiB:F1} MB");
+            Row($"node RSS with {stored:N0} stored (after GC)", $"{memory.FilledMiB:F0} MB", "≤ 400 MB");
+            Row("  of which managed heap", $"{memory.FilledManagedMiB:F1} MB");
+            Row($"store fill, {NodeMemory.FillBatch:N0}-item batches (/s)", $"{memory.FillPerSecond:N0}");
             return 0;
         }
         finally
@@ -87,6 +87,9 @@ internal static class NodeHarness
             Directory.Delete(root, recursive: true);
         }
     }
+
+    private static void Row(string measure, string result, string target = "—") =>
+        Console.WriteLine($"| {measure,-50} | {result,14} | {target,-12} |");
 
     private static Notification[] Make(int count, RecipientTag? tag = null)
     {
