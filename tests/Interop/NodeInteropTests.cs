@@ -73,6 +73,22 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
     private bool Stored(JsonObject built) => _node.Store.Contains(NotificationHash.Parse(built["hash"]!.GetValue<string>()));
 
     [Fact]
+    public async Task Js_peer_reproduces_the_worked_example_of_the_spec()
+    {
+        JsonObject example = await _js.CallAsync("example");
+
+        // NNRP.md §13, copied from the text.
+        Assert.Equal("bf84563fd1c9157e26d25df5236194e0a0b30af107c49b85e995d549655582de", example["hash"]!.GetValue<string>());
+        Assert.Equal("ffffff2707104cb4", example["work_value"]!.GetValue<string>());
+        Assert.Equal(
+            "08011220f687b42ae1eda95a34f7db861de181734d2f93af77d2707a595b2c414504db01" +
+            "1880f2d6ca062080ceda032a40000102030405060708090a0b0c0d0e0f101112131415" +
+            "161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738" +
+            "393a3b3c3d3e3f3162d6460000000000",
+            example["encoded"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Js_publish_over_nnrp_is_accepted_with_a_receipt_that_verifies_in_js()
     {
         JsonObject built = await BuildAsync();

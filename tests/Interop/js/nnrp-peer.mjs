@@ -205,6 +205,11 @@ const commands = {
     n.work = findWork(contentHash(n), BigInt('0x' + threshold), !badWork)
     return describe(n)
   },
+  // The §13 worked example's notification, as this peer encodes, hashes and works it.
+  async example () {
+    const payload = new Uint8Array(64).map((_, i) => i)
+    return describe({ version: 1, tag: unhex('f687b42ae1eda95a34f7db861de181734d2f93af77d2707a595b2c414504db01'), timestamp: 1767225600n, ttl: 7776000, payload, work: 0x46d662n })
+  },
   // §11.2/§11.6: Request { publish = 1 { notification = 1 } } → Response { status, publish = 10 { hash = 1, receipt = 2 } }.
   async publish ({ addr, encoded }) {
     const bytes = unhex(encoded)
