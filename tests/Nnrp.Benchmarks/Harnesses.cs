@@ -14,5 +14,7 @@ internal static class Harnesses
             ["gossipsub"] = Libp2p.GossipSubHarness.RunAsync,
             // Kad-DHT lookup latency p50/p99 and requests per lookup in an N-node loopback network.
             ["kad"] = Libp2p.KadHarness.RunAsync,
+            // Accepted/s durable in-process and over /nnrp/1.0 on loopback, 1 000-item mailbox fetch p50/p99.
+            ["node"] = Node.NodeHarness.RunAsync,
         };
 }

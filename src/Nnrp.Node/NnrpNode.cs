@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Libp2p.Host;
+using Nnrp.Node.Ingress;
+using Nnrp.Node.Protocol;
+using Nnrp.Node.Storage;
+
+namespace Nnrp.Node;
+
+/// <summary>
+/// The node's parts wired together: RocksDB store, the one ingress gate, the TTL sweeper and
+/// the /nnrp/1.0 service on a libp2p host. GossipSub, the DHT and the HTTP API attach to
+/// <see cref="Ingress"/> (every door submits there) and <see cref="Store"/> (queries).
+/// </summary>
+public sealed class NnrpNode : IAsyncDisposable
+{
+    private readonly Libp2pHost _host;
+
+    private NnrpNode(Libp2pHost host, RocksDbNotificationStore store, IngressGate ingress, NnrpService service, ExpirySweeper sweeper)
+    {
+        _host = host;
+        Store = store;
+        Ingress = ingress;
+        Service = service;
+        Sweeper = sweeper;
+    }
+
+    public INotificationStore Store { get; }
+
+    public IngressGate Ingress { get; }
+
+    public NnrpService Service { get; }
+
+    public ExpirySweeper Sweeper { get; }
+
+    /// <summary>Opens the store, starts the ingress writer and the sweeper, and serves /nnrp/1.0 on <paramref name="host"/>.</summary>
+    /// <exception cref="StoreUnavailableException">the store cannot be opened.</exception>
+    public static NnrpNode Start(Libp2pHost host, NnrpNodeOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var store = RocksDbNotificationStore.Open(System.IO.Path.Combine(options.DataDirectory, "store"), options.Store,
+            loggerFactory.CreateLogger<RocksDbNotificationStore>());
+        var ingress = new IngressGate(store, options.Ingress, time, loggerFactory.CreateLogger<IngressGate>());
+        var service = new NnrpService(ingress, host.Identity, options.Protocol, time, loggerFactory.CreateLogger<NnrpService>());
+        var sweeper = new ExpirySweeper(store, options.SweepInterval, time, loggerFactory.CreateLogger<ExpirySweeper>());
+        sweeper.Swept += (_, _) => ingress.PruneTagWindows();
+        sweeper.Start();
+        service.Register(host);
+        return new NnrpNode(host, store, ingress, service, sweeper);
+    }
+
+    /// <summary>Stops the sweeper, writes what the ingress holds, and closes the store (flushing it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _host.RemoveStreamHandler(NnrpProtocol.Id);
+        await Sweeper.DisposeAsync();
+        await Ingress.DisposeAsync();
+        Store.Dispose();
+    }
+}

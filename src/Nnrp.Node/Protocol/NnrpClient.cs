@@ -1,0 +1,199 @@
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using Nnrp.Core;
+using Nnrp.Core.Notifications;
+using Nnrp.Core.Protocol;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+using Notification = Nnrp.Core.Notifications.Notification;
+
+namespace Nnrp.Node.Protocol;
+
+/// <summary>
+/// The client side of /nnrp/1.0 (NNRP.md §11), for the SDK, the CLI and tests: one stream per
+/// request over a <see cref="Libp2pHost"/>. Answers are checked, not trusted: receipts must be
+/// signed by the node that was asked, fetched notifications must match the query.
+/// </summary>
+public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
+{
+    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(30);
+
+    public Task<PublishResult> PublishAsync(PeerId node, Notification notification, CancellationToken cancellationToken = default) =>
+        PublishAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), notification, cancellationToken);
+
+    public Task<PublishResult> PublishAsync(Multiaddr node, Notification notification, CancellationToken cancellationToken = default) =>
+        PublishAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), notification, cancellationToken);
+
+    public Task<NotificationPage> FetchAsync(PeerId node, FetchQuery query, CancellationToken cancellationToken = default) =>
+        FetchAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), ToProto(query), query, cancellationToken);
+
+    public Task<NotificationPage> FetchAsync(Multiaddr node, FetchQuery query, CancellationToken cancellationToken = default) =>
+        FetchAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), ToProto(query), query, cancellationToken);
+
+    /// <summary>Every page of <paramref name="query"/>, following next_cursor until it is empty.</summary>
+    public async IAsyncEnumerable<Notification> FetchAllAsync(PeerId node, FetchQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        FetchRequest request = ToProto(query);
+        while (true)
+        {
+            NotificationPage page = await FetchAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), request, query, cancellationToken);
+            foreach (Notification n in page.Notifications)
+            {
+                yield return n;
+            }
+            if (!page.HasMore)
+            {
+                yield break;
+            }
+            request.Cursor = ByteString.CopyFrom(page.NextCursor.Span);
+        }
+    }
+
+    public Task<StatusResponse> StatusAsync(PeerId node, CancellationToken cancellationToken = default) =>
+        StatusAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), cancellationToken);
+
+    public Task<StatusResponse> StatusAsync(Multiaddr node, CancellationToken cancellationToken = default) =>
+        StatusAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), cancellationToken);
+
+    /// <summary>Writes one request on an open /nnrp/1.0 stream, closes the write side and reads the response.</summary>
+    public static async Task<Response> ExchangeAsync(Libp2pStream stream, Request request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await NnrpCodec.WriteAsync(stream.Output, request, NnrpProtocol.MaxRequestSize, cancellationToken);
+        stream.CloseWrite();
+        return await NnrpCodec.ReadResponseAsync(stream.Input, cancellationToken);
+    }
+
+    private async Task<(Response Response, PeerId Node)> RequestAsync(
+        Func<CancellationToken, Task<Libp2pStream>> open, Request request, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_timeout);
+        Libp2pStream stream = await open(deadline.Token);
+        await using (stream)
+        {
+            try
+            {
+                return (await ExchangeAsync(stream, request, deadline.Token), stream.RemotePeer);
+            }
+            catch
+            {
+                stream.Reset();
+                throw;
+            }
+        }
+    }
+
+    private async Task<PublishResult> PublishAsync(Func<CancellationToken, Task<Libp2pStream>> open, Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var request = new Request { Publish = new PublishRequest { Notification = NotificationProtobuf.ToProto(notification) } };
+        (Response response, PeerId node) = await RequestAsync(open, request, cancellationToken);
+        StoreReceipt? receipt = response.Publish?.Receipt;
+        if (response.Status is StatusCode.Ok or StatusCode.Duplicate)
+        {
+            CheckReceipt(receipt, notification, node);
+        }
+        return new PublishResult(response.Status, response.Message, notification.Hash, receipt,
+            response.RequiredThreshold, response.RetryAfterSeconds);
+    }
+
+    private static void CheckReceipt(StoreReceipt? receipt, Notification notification, PeerId node)
+    {
+        if (receipt is null || !StoreReceipts.Verify(receipt))
+        {
+            throw new NnrpWireException("the node accepted the notification without a valid signed receipt");
+        }
+        if (!receipt.Hash.Span.SequenceEqual(notification.Hash.ToArray()) || receipt.ExpiresAt != notification.ExpiresAt)
+        {
+            throw new NnrpWireException("the receipt is for another notification or expiry");
+        }
+        if (!PeerId.FromPublicKey(new Ed25519PublicKey(receipt.NodePublicKey.Span)).Equals(node))
+        {
+            throw new NnrpWireException("the receipt is signed by another key than the node's identity");
+        }
+    }
+
+    private async Task<NotificationPage> FetchAsync(
+        Func<CancellationToken, Task<Libp2pStream>> open, FetchRequest fetch, FetchQuery query, CancellationToken cancellationToken)
+    {
+        (Response response, _) = await RequestAsync(open, new Request { Fetch = fetch }, cancellationToken);
+        ThrowIfRefused(response);
+        if (response.Fetch is null)
+        {
+            throw new NnrpWireException("an OK fetch response carries no page");
+        }
+        if (response.Fetch.Notifications.Count > query.Limit || response.Fetch.NextCursor.Length > FetchQuery.MaxCursorSize)
+        {
+            throw new NnrpWireException("the page breaks the limit or cursor size of the query");
+        }
+        var page = new List<Notification>(response.Fetch.Notifications.Count);
+        foreach (Core.Protocol.Notification message in response.Fetch.Notifications)
+        {
+            Notification n;
+            try
+            {
+                n = NotificationProtobuf.FromProto(message);
+            }
+            catch (NnrpFormatException ex)
+            {
+                throw new NnrpWireException("the node returned a malformed notification: " + ex.Message, ex);
+            }
+            if (!query.Matches(n.RecipientTag) || n.Timestamp < query.Since)
+            {
+                throw new NnrpWireException("the node returned a notification outside the query");
+            }
+            page.Add(n);
+        }
+        return new NotificationPage(page, response.Fetch.NextCursor.ToByteArray());
+    }
+
+    private async Task<StatusResponse> StatusAsync(Func<CancellationToken, Task<Libp2pStream>> open, CancellationToken cancellationToken)
+    {
+        (Response response, _) = await RequestAsync(open, new Request { Status = new StatusRequest() }, cancellationToken);
+        ThrowIfRefused(response);
+        return response.StatusInfo ?? throw new NnrpWireException("an OK status response carries no status");
+    }
+
+    private static void ThrowIfRefused(Response response)
+    {
+        if (response.Status != StatusCode.Ok)
+        {
+            throw new NnrpRefusedException(response.Status, response.Message, response.RetryAfterSeconds);
+        }
+    }
+
+    /// <summary>The wire form of a validated query (§11.5).</summary>
+    public static FetchRequest ToProto(FetchQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var request = new FetchRequest { Since = query.Since, Limit = (uint)query.Limit, Cursor = ByteString.CopyFrom(query.Cursor.Span) };
+        if (query.PrefixBits == FetchQuery.ExactBits)
+        {
+            request.RecipientTag = ByteString.CopyFrom(query.PrefixBytes.Span);
+        }
+        else
+        {
+            request.TagPrefix = new TagPrefix { Bits = (uint)query.PrefixBits, Prefix = ByteString.CopyFrom(query.PrefixBytes.Span) };
+        }
+        return request;
+    }
+}
+
+/// <summary>The node's answer to a publish (§11.6).</summary>
+public sealed record PublishResult(
+    StatusCode Status, string Message, NotificationHash Hash, StoreReceipt? Receipt, ulong RequiredThreshold, uint RetryAfterSeconds)
+{
+    /// <summary>OK or DUPLICATE: the node holds it and <see cref="Receipt"/> proves so.</summary>
+    public bool IsStored => Status is StatusCode.Ok or StatusCode.Duplicate;
+}
+
+/// <summary>The node answered a fetch or status request with a refusal (§11.4).</summary>
+public sealed class NnrpRefusedException(StatusCode status, string message, uint retryAfterSeconds)
+    : IOException($"the node refused: {status}: {message}")
+{
+    public StatusCode Status { get; } = status;
+
+    public uint RetryAfterSeconds { get; } = retryAfterSeconds;
+}

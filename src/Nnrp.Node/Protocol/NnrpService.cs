@@ -1,0 +1,227 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Core;
+using Nnrp.Core.Notifications;
+using Nnrp.Core.Protocol;
+using Nnrp.Libp2p;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Node.Ingress;
+using Nnrp.Node.Storage;
+using Notification = Nnrp.Core.Notifications.Notification;
+
+namespace Nnrp.Node.Protocol;
+
+/// <summary>
+/// The node side of /nnrp/1.0 (NNRP.md §11): one request per stream, answered with one
+/// response. Publishes go through the <see cref="IngressGate"/> like every other door;
+/// fetches read the store; status reports thresholds and counts.
+/// </summary>
+public sealed class NnrpService
+{
+    /// <summary>Hint sent with OVER_CAPACITY when the ingress sheds load.</summary>
+    private const uint OverloadRetryAfterSeconds = 1;
+
+    private readonly IngressGate _gate;
+    private readonly INotificationStore _store;
+    private readonly KeyPair _identity;
+    private readonly byte[] _publicKey;
+    private readonly NnrpServiceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly PeerRateLimiter _rate;
+
+    public NnrpService(IngressGate gate, KeyPair identity, NnrpServiceOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(identity);
+        _gate = gate;
+        _store = gate.Store;
+        _identity = identity;
+        _publicKey = identity.PublicKey.Raw.ToArray();
+        _options = options ?? new NnrpServiceOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _rate = new PeerRateLimiter(_options.PeerRequestsPerSecond, _options.PeerBurst, _time);
+    }
+
+    public NnrpServiceOptions Options => _options;
+
+    /// <summary>Serves /nnrp/1.0 on <paramref name="host"/>.</summary>
+    public void Register(Libp2pHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        host.SetStreamHandler(NnrpProtocol.Id, HandleStreamAsync);
+    }
+
+    /// <summary>The stream handler: rate limit, read one request within the timeout, answer, close.</summary>
+    public async Task HandleStreamAsync(Libp2pStream stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        string peer = stream.RemotePeer.ToString();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            // Per-peer rate rules run before the request is read, so an abusive peer costs no parsing.
+            if (!_rate.TryAcquire(stream.RemotePeer, out uint retryAfter))
+            {
+                _logger.RateLimited(peer);
+                await AnswerAsync(stream, new Response
+                {
+                    Status = StatusCode.RateLimited,
+                    Message = "too many requests from this peer",
+                    RetryAfterSeconds = retryAfter,
+                }, deadline.Token);
+                return;
+            }
+            Request request;
+            try
+            {
+                request = await NnrpCodec.ReadRequestAsync(stream.Input, deadline.Token);
+            }
+            catch (ProtocolViolationException ex)
+            {
+                // §11.1: answer BAD_FORM when possible, then reset the stream.
+                _logger.BadRequest(peer, ex.Message);
+                await AnswerAsync(stream, Refusal(StatusCode.BadForm, ex.Message), deadline.Token);
+                stream.Reset();
+                return;
+            }
+            deadline.CancelAfter(_options.ResponseTimeout);
+            Response response = await HandleAsync(request, peer, deadline.Token);
+            await AnswerAsync(stream, response, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.TimedOut(peer);
+            stream.Reset();
+        }
+        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.StreamFailed(peer, ex.Message);
+            stream.Reset();
+        }
+    }
+
+    private static async Task AnswerAsync(Libp2pStream stream, Response response, CancellationToken cancellationToken)
+    {
+        await NnrpCodec.WriteAsync(stream.Output, response, NnrpProtocol.MaxResponseSize, cancellationToken);
+        stream.CloseWrite();
+    }
+
+    /// <summary>Answers one decoded request (any transport may call this).</summary>
+    public async Task<Response> HandleAsync(Request request, string peer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return request.BodyCase switch
+            {
+                Request.BodyOneofCase.Publish => await PublishAsync(request.Publish, cancellationToken),
+                Request.BodyOneofCase.Fetch => Fetch(request.Fetch),
+                Request.BodyOneofCase.Status => new Response { Status = StatusCode.Ok, StatusInfo = Status() },
+                _ => Refusal(StatusCode.BadForm, "the request names no publish, fetch or status"),
+            };
+        }
+        catch (StoreUnavailableException ex)
+        {
+            _logger.StoreFailed(peer, ex.Message);
+            return Refusal(StatusCode.Internal, "the node's store failed");
+        }
+    }
+
+    private async Task<Response> PublishAsync(PublishRequest publish, CancellationToken cancellationToken)
+    {
+        if (publish.Notification is null)
+        {
+            return Refusal(StatusCode.BadForm, "a publish carries a notification");
+        }
+        Notification notification;
+        try
+        {
+            notification = NotificationProtobuf.FromProto(publish.Notification);
+        }
+        catch (NotificationRuleException ex)
+        {
+            return Refusal(StatusCode.BadForm, ex.Message);
+        }
+        IngressResult result = await _gate.SubmitAsync(notification, cancellationToken);
+        var response = new Response { Status = result.ToStatusCode(), Message = result.Message };
+        if (result.Status is IngressStatus.InsufficientWork or IngressStatus.OverCapacity)
+        {
+            response.RequiredThreshold = result.RequiredThreshold;
+        }
+        if (result.Status == IngressStatus.OverCapacity)
+        {
+            response.RetryAfterSeconds = OverloadRetryAfterSeconds;
+        }
+        if (result.Hash is { } hash)
+        {
+            response.Publish = new PublishResponse { Hash = ByteString.CopyFrom(hash.ToArray()) };
+            if (result.IsStored)
+            {
+                // §11.6: DUPLICATE still returns hash and receipt.
+                response.Publish.Receipt = SignReceipt(hash, result.ExpiresAt);
+            }
+        }
+        return response;
+    }
+
+    private Response Fetch(FetchRequest fetch)
+    {
+        FetchQuery query;
+        NotificationPage page;
+        try
+        {
+            query = FetchQuery.FromProto(fetch);
+            if (query.PrefixBits < _options.MinPrefixBits)
+            {
+                return Refusal(StatusCode.OverCapacity, $"this node serves tag prefixes of at least {_options.MinPrefixBits} bits");
+            }
+            page = _store.Fetch(query, (ulong)_time.GetUtcNow().ToUnixTimeSeconds());
+        }
+        catch (NnrpFormatException ex)
+        {
+            return Refusal(StatusCode.BadForm, ex.Message);
+        }
+        var body = new FetchResponse { NextCursor = ByteString.CopyFrom(page.NextCursor.Span) };
+        foreach (Notification n in page.Notifications)
+        {
+            body.Notifications.Add(NotificationProtobuf.ToProto(n));
+        }
+        return new Response { Status = StatusCode.Ok, Fetch = body };
+    }
+
+    /// <summary>§11.7: what this node is and holds right now.</summary>
+    public StatusResponse Status()
+    {
+        var status = new StatusResponse
+        {
+            Agent = _options.Agent,
+            ProtocolVersion = NnrpProtocol.Version,
+            BaseThreshold = _gate.Policy.BaseThreshold,
+            CurrentThreshold = _gate.CurrentThreshold,
+            Stored = (ulong)Math.Max(0, _store.Statistics.Count),
+            Now = (ulong)_time.GetUtcNow().ToUnixTimeSeconds(),
+            MaxPayload = NotificationLimits.MaxPayload,
+            MinTtl = NotificationLimits.MinTtl,
+            MaxTtl = NotificationLimits.MaxTtl,
+            MaxPage = FetchQuery.MaxLimit,
+        };
+        status.Shards.Add(_options.Shards);
+        return status;
+    }
+
+    /// <summary>§11.6: the node's Ed25519 signature over "nnrp/receipt/1" ‖ hash ‖ expires_at:u64 BE.</summary>
+    public StoreReceipt SignReceipt(NotificationHash hash, ulong expiresAt) => new()
+    {
+        Hash = ByteString.CopyFrom(hash.ToArray()),
+        ExpiresAt = expiresAt,
+        NodePublicKey = ByteString.CopyFrom(_publicKey),
+        Signature = ByteString.CopyFrom(_identity.Sign(StoreReceipts.SignedBytes(hash, expiresAt))),
+    };
+
+    private static Response Refusal(StatusCode status, string message) => new() { Status = status, Message = message };
+}

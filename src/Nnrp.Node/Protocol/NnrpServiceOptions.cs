@@ -1,0 +1,31 @@
+using Nnrp.Core.Protocol;
+
+namespace Nnrp.Node.Protocol;
+
+/// <summary>Limits of the /nnrp/1.0 handler.</summary>
+public sealed record NnrpServiceOptions
+{
+    /// <summary>How long a client may take to send its request after opening the stream.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long handling plus writing the response may take (the ingress wait included).</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Average requests per second one peer may make.</summary>
+    public double PeerRequestsPerSecond { get; init; } = 500;
+
+    /// <summary>Requests one peer may make at once after being idle.</summary>
+    public int PeerBurst { get; init; } = 1000;
+
+    /// <summary>
+    /// Narrowest tag prefix served (issue 6 item 3: prefix_bits ≥ 8). Wider prefixes are
+    /// answered OVER_CAPACITY, as NNRP.md §11.5 allows.
+    /// </summary>
+    public int MinPrefixBits { get; init; } = 8;
+
+    /// <summary>§11.7 agent string.</summary>
+    public string Agent { get; init; } = "nnrp-dotnet/" + (typeof(NnrpServiceOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>§11.7: the shards this node stores; (0, 0) = everything.</summary>
+    public IReadOnlyList<Shard> Shards { get; init; } = [new Shard { Bits = 0, Index = 0 }];
+}

@@ -1,0 +1,52 @@
+using Nnrp.Core.Notifications;
+
+namespace Nnrp.Node.Storage;
+
+/// <summary>
+/// Where accepted notifications live for their TTL. Only the ingress gate writes (one writer,
+/// group commit); queries and the sweeper may run beside it. Every method throws
+/// <see cref="StoreUnavailableException"/> on a storage failure and nothing else for one.
+/// </summary>
+public interface INotificationStore : IDisposable
+{
+    /// <summary>True when a notification with this hash is stored.</summary>
+    bool Contains(NotificationHash hash);
+
+    /// <summary>The stored notification, or null.</summary>
+    Notification? Get(NotificationHash hash);
+
+    /// <summary>
+    /// Stores a group atomically and durably: when this returns, every <see cref="StoreOutcome.Stored"/>
+    /// item is on disk (WAL synced) with all its index entries; when it throws, none is.
+    /// Per-tag and global caps are applied inside the same write.
+    /// </summary>
+    IReadOnlyList<StoreOutcome> Put(IReadOnlyList<Notification> notifications);
+
+    /// <summary>One page of notifications matching <paramref name="query"/> that are not expired at <paramref name="now"/>.</summary>
+    /// <exception cref="Nnrp.Core.NnrpFormatException">the cursor is not one this store issued.</exception>
+    NotificationPage Fetch(FetchQuery query, ulong now);
+
+    /// <summary>Deletes up to <paramref name="maxItems"/> notifications with expires_at ≤ <paramref name="now"/>; returns how many.</summary>
+    int SweepExpired(ulong now, int maxItems);
+
+    /// <summary>What the store holds.</summary>
+    StoreStatistics Statistics { get; }
+}
+
+/// <summary>What <see cref="INotificationStore.Put"/> did with one notification.</summary>
+public enum StoreOutcome
+{
+    /// <summary>Written, durable.</summary>
+    Stored,
+
+    /// <summary>Already stored (or twice in the group); nothing written.</summary>
+    Duplicate,
+
+    /// <summary>The tag holds its cap of notifications that all carry at least as much work; refused.</summary>
+    TagFull,
+}
+
+/// <param name="Count">Notifications stored.</param>
+/// <param name="Bytes">Sum of their encoded sizes (the figure the global cap limits).</param>
+/// <param name="DiskBytes">Files on disk (SST + WAL estimate), 0 when unknown.</param>
+public readonly record struct StoreStatistics(long Count, long Bytes, long DiskBytes);

@@ -1,0 +1,474 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Core;
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+using RocksDbSharp;
+
+namespace Nnrp.Node.Storage;
+
+/// <summary>
+/// The node's store on RocksDB (layout in <see cref="StoreSchema"/>). One writer at a time
+/// (the ingress group commit, the sweeper); each write is one WriteBatch with the WAL synced
+/// before it returns. RocksDB failures become <see cref="StoreUnavailableException"/>: a
+/// refusal for the caller, never a half-written record.
+/// </summary>
+public sealed partial class RocksDbNotificationStore : INotificationStore
+{
+    private readonly RocksDb _db;
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly WriteOptions _writeOptions;
+    private readonly Dictionary<string, ColumnFamilyHandle> _cf = new(StringComparer.Ordinal);
+    private readonly object _writeLock = new();
+    // Readers hold it shared, Dispose exclusively: no native call runs on a closed database.
+    private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.SupportsRecursion);
+    private long _count;
+    private long _bytes;
+    private bool _disposed;
+
+    private RocksDbNotificationStore(RocksDb db, StoreOptions options, ILogger logger)
+    {
+        _db = db;
+        _options = options;
+        _logger = logger;
+        _writeOptions = new WriteOptions().SetSync(options.SyncWrites);
+        foreach (string name in StoreSchema.ColumnFamilies)
+        {
+            _cf[name] = db.GetColumnFamily(name);
+        }
+    }
+
+    public string Path => _db.Path;
+
+    /// <summary>Opens (creating if needed) the store in <paramref name="path"/>.</summary>
+    /// <exception cref="StoreUnavailableException">the directory or database cannot be used.</exception>
+    public static RocksDbNotificationStore Open(string path, StoreOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new StoreOptions();
+        logger ??= NullLogger.Instance;
+        RocksDb? db = null;
+        try
+        {
+            Directory.CreateDirectory(path);
+            DbOptions dbOptions = new DbOptions()
+                .SetCreateIfMissing(true)
+                .SetCreateMissingColumnFamilies(true)
+                .SetKeepLogFileNum(2)
+                .SetMaxLogFileSize(1 << 20);
+            var families = new ColumnFamilies();
+            var known = new HashSet<string>(StringComparer.Ordinal) { ColumnFamilies.DefaultName };
+            foreach (string name in StoreSchema.ColumnFamilies)
+            {
+                families.Add(name, FamilyOptions(name));
+                known.Add(name);
+            }
+            // RocksDB opens only with every family present on disk; a later schema's extra ones
+            // are opened too, and the schema check below decides whether we may use the store.
+            if (RocksDb.TryListColumnFamilies(dbOptions, path, out string[] existing))
+            {
+                foreach (string name in existing.Where(n => !known.Contains(n)))
+                {
+                    families.Add(name, new ColumnFamilyOptions());
+                }
+            }
+            db = RocksDb.Open(dbOptions, path, families);
+            var store = new RocksDbNotificationStore(db, options, logger);
+            store.CheckSchema();
+            store.LoadCounters();
+            logger.StoreOpened(path, store._count, store._bytes);
+            return store;
+        }
+        catch (Exception ex) when (ex is RocksDbSharpException or IOException or UnauthorizedAccessException)
+        {
+            db?.Dispose();
+            throw new StoreUnavailableException($"cannot open the store in {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static ColumnFamilyOptions FamilyOptions(string name)
+    {
+        var options = new ColumnFamilyOptions();
+        if (name == StoreSchema.Notifications)
+        {
+            // Dedupe asks "is this hash stored?" for every incoming notification, mostly "no".
+            options.SetBlockBasedTableFactory(new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false)));
+        }
+        return options;
+    }
+
+    private void CheckSchema()
+    {
+        ColumnFamilyHandle meta = _cf[StoreSchema.Meta];
+        byte[]? stored = _db.Get(StoreSchema.SchemaKey, meta);
+        if (stored is null)
+        {
+            Span<byte> v = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(v, StoreSchema.Version);
+            _db.Put(StoreSchema.SchemaKey, v, meta, _writeOptions);
+            return;
+        }
+        uint version = stored.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(stored) : uint.MaxValue;
+        if (version > StoreSchema.Version)
+        {
+            throw new IOException($"the store has schema version {version}; this node understands up to {StoreSchema.Version}");
+        }
+        // version < StoreSchema.Version: migrations go here when schema 2 exists.
+    }
+
+    private void LoadCounters()
+    {
+        ColumnFamilyHandle meta = _cf[StoreSchema.Meta];
+        _count = (long)ReadU64(_db.Get(StoreSchema.CountKey, meta));
+        _bytes = (long)ReadU64(_db.Get(StoreSchema.BytesKey, meta));
+    }
+
+    private static ulong ReadU64(byte[]? bytes) => bytes is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+
+    public StoreStatistics Statistics
+    {
+        get
+        {
+            long disk = 0;
+            Guard(() =>
+            {
+                foreach (ColumnFamilyHandle cf in _cf.Values)
+                {
+                    string? value = _db.GetProperty("rocksdb.total-sst-files-size", cf);
+                    if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size))
+                    {
+                        disk += size;
+                    }
+                }
+                return 0;
+            });
+            return new StoreStatistics(Interlocked.Read(ref _count), Interlocked.Read(ref _bytes), disk);
+        }
+    }
+
+    public bool Contains(NotificationHash hash) => Guard(() => ContainsCore(hash));
+
+    public Notification? Get(NotificationHash hash) => Guard(() => Load(hash));
+
+    private bool ContainsCore(NotificationHash hash)
+    {
+        Span<byte> key = stackalloc byte[NotificationHash.Size];
+        hash.CopyTo(key);
+        return _db.HasKey(key, _cf[StoreSchema.Notifications]);
+    }
+
+    private Notification? Load(NotificationHash hash)
+    {
+        Span<byte> key = stackalloc byte[NotificationHash.Size];
+        hash.CopyTo(key);
+        byte[]? bytes = _db.Get(key, _cf[StoreSchema.Notifications]);
+        return bytes is null ? null : Decode(hash, bytes);
+    }
+
+    private static Notification Decode(NotificationHash hash, byte[] bytes)
+    {
+        try
+        {
+            return NotificationProtobuf.Decode(bytes);
+        }
+        catch (NnrpFormatException ex)
+        {
+            throw new StoreUnavailableException($"stored notification {hash} does not decode: {ex.Message}", ex);
+        }
+    }
+
+    public IReadOnlyList<StoreOutcome> Put(IReadOnlyList<Notification> notifications)
+    {
+        ArgumentNullException.ThrowIfNull(notifications);
+        return Guard(() =>
+        {
+            lock (_writeLock)
+            {
+                return PutLocked(notifications);
+            }
+        });
+    }
+
+    private StoreOutcome[] PutLocked(IReadOnlyList<Notification> notifications)
+    {
+        var outcomes = new StoreOutcome[notifications.Count];
+        using var batch = new WriteBatch();
+        var change = new BatchChange(this, batch);
+        var fresh = new List<(int Index, StoredEntry Entry, byte[] Encoded)>(notifications.Count);
+        var seen = new HashSet<NotificationHash>();
+        for (int i = 0; i < notifications.Count; i++)
+        {
+            Notification n = notifications[i];
+            NotificationHash hash = n.Hash;
+            if (!seen.Add(hash) || ContainsCore(hash))
+            {
+                outcomes[i] = StoreOutcome.Duplicate;
+                continue;
+            }
+            byte[] encoded = NotificationProtobuf.Encode(n);
+            fresh.Add((i, StoredEntry.Of(n, hash, encoded.Length), encoded));
+        }
+        foreach (IGrouping<RecipientTag, (int Index, StoredEntry Entry, byte[] Encoded)> group in fresh.GroupBy(f => f.Entry.Tag))
+        {
+            HashSet<NotificationHash> refused = ApplyTagCap(change, group.Key, group.Select(g => g.Entry).ToList());
+            foreach ((int index, StoredEntry entry, byte[] encoded) in group)
+            {
+                if (refused.Contains(entry.Hash))
+                {
+                    outcomes[index] = StoreOutcome.TagFull;
+                }
+                else
+                {
+                    change.Add(entry, encoded);
+                    outcomes[index] = StoreOutcome.Stored;
+                }
+            }
+        }
+        ApplyGlobalCap(change);
+        change.WriteCounters();
+        _db.Write(batch, _writeOptions);
+        change.Commit();
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Issue 6 item 1: a tag holds at most <see cref="StoreOptions.PerTagCap"/>; the lowest work
+    /// values go first, the oldest among equals, whether stored or arriving. Returns the new
+    /// notifications that lose (they are refused, not stored).
+    /// </summary>
+    private HashSet<NotificationHash> ApplyTagCap(BatchChange change, RecipientTag tag, List<StoredEntry> incoming)
+    {
+        var refused = new HashSet<NotificationHash>();
+        int overflow = change.TagCount(tag) + incoming.Count - _options.PerTagCap;
+        if (overflow <= 0)
+        {
+            return refused;
+        }
+        List<StoredEntry> stored = LowestOfTag(tag, overflow, change);
+        var candidates = stored.Select(e => (Entry: e, IsNew: false))
+            .Concat(incoming.Select(e => (Entry: e, IsNew: true)))
+            .OrderBy(c => c.Entry.Value).ThenBy(c => c.Entry.Timestamp).ThenBy(c => c.Entry.Hash)
+            .Take(overflow);
+        foreach ((StoredEntry entry, bool isNew) in candidates)
+        {
+            if (isNew)
+            {
+                refused.Add(entry.Hash);
+            }
+            else
+            {
+                change.Delete(entry);
+            }
+        }
+        return refused;
+    }
+
+    private List<StoredEntry> LowestOfTag(RecipientTag tag, int count, BatchChange change)
+    {
+        var result = new List<StoredEntry>(count);
+        byte[] prefix = tag.ToArray();
+        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByTagValue]);
+        for (it.Seek(prefix); it.Valid() && result.Count < count; it.Next())
+        {
+            ReadOnlySpan<byte> key = it.GetKeySpan();
+            if (!key.StartsWith(prefix))
+            {
+                break;
+            }
+            NotificationHash hash = StoreSchema.ReadHash(key[(RecipientTag.Size + 8)..]);
+            if (!change.IsDeleted(hash) && LoadEntry(hash) is { } entry)
+            {
+                result.Add(entry);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Issue 6 item 1: over <see cref="StoreOptions.MaxBytes"/>, the earliest-expiring go first.</summary>
+    private void ApplyGlobalCap(BatchChange change)
+    {
+        if (_bytes + change.BytesDelta <= _options.MaxBytes)
+        {
+            return;
+        }
+        int evicted = 0;
+        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByExpiry]);
+        for (it.SeekToFirst(); it.Valid() && _bytes + change.BytesDelta > _options.MaxBytes; it.Next())
+        {
+            NotificationHash hash = StoreSchema.ReadHash(it.GetKeySpan());
+            if (!change.IsDeleted(hash) && LoadEntry(hash) is { } entry)
+            {
+                change.Delete(entry);
+                evicted++;
+            }
+        }
+        _logger.GlobalCapEvicted(evicted, _options.MaxBytes);
+    }
+
+    private StoredEntry? LoadEntry(NotificationHash hash)
+    {
+        Span<byte> key = stackalloc byte[NotificationHash.Size];
+        hash.CopyTo(key);
+        byte[]? bytes = _db.Get(key, _cf[StoreSchema.Notifications]);
+        return bytes is null ? null : StoredEntry.Of(Decode(hash, bytes), hash, bytes.Length);
+    }
+
+    public int SweepExpired(ulong now, int maxItems) => Guard(() =>
+    {
+        lock (_writeLock)
+        {
+            using var batch = new WriteBatch();
+            var change = new BatchChange(this, batch);
+            int swept = 0;
+            using (Iterator it = _db.NewIterator(_cf[StoreSchema.ByExpiry]))
+            {
+                for (it.SeekToFirst(); it.Valid() && swept < maxItems; it.Next())
+                {
+                    ReadOnlySpan<byte> key = it.GetKeySpan();
+                    // NNRP.md §5: expired once timestamp + ttl ≤ now.
+                    if (StoreSchema.ReadTime(key) > now)
+                    {
+                        break;
+                    }
+                    NotificationHash hash = StoreSchema.ReadHash(key);
+                    if (LoadEntry(hash) is { } entry)
+                    {
+                        change.Delete(entry);
+                    }
+                    else
+                    {
+                        batch.Delete(key, _cf[StoreSchema.ByExpiry]);
+                    }
+                    swept++;
+                }
+            }
+            if (swept > 0)
+            {
+                change.WriteCounters();
+                _db.Write(batch, _writeOptions);
+                change.Commit();
+            }
+            return swept;
+        }
+    });
+
+    public NotificationPage Fetch(FetchQuery query, ulong now)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        FetchCursor? cursor = FetchCursor.Parse(query.Cursor.Span);
+        return Guard(() =>
+        {
+            ReadOnlySpan<byte> prefix = query.PrefixBytes.Span;
+            if (query.PrefixBits == FetchQuery.ExactBits)
+            {
+                return Scan(_cf[StoreSchema.ByTag], prefix.ToArray(), null, query, cursor, now);
+            }
+            if (query.PrefixBits >= 8)
+            {
+                return Scan(_cf[StoreSchema.ByShard8], [prefix[0]], query, query, cursor, now);
+            }
+            return Scan(_cf[StoreSchema.ByTime], [], query, query, cursor, now);
+        });
+    }
+
+    /// <summary>
+    /// Walks one index of layout <c>bucket ‖ timestamp ‖ hash</c> from max(since, cursor), keeping
+    /// entries whose tag (the entry's value) matches <paramref name="filter"/>, until the page is
+    /// full or <see cref="StoreOptions.MaxScanPerPage"/> entries were examined.
+    /// </summary>
+    private NotificationPage Scan(ColumnFamilyHandle index, byte[] bucket, FetchQuery? filter, FetchQuery query, FetchCursor? cursor, ulong now)
+    {
+        var start = new byte[bucket.Length + 8 + NotificationHash.Size];
+        bucket.CopyTo(start, 0);
+        bool afterCursor = cursor is { } c && c.Timestamp >= query.Since;
+        if (afterCursor)
+        {
+            StoreSchema.WriteTimeHash(start.AsSpan(bucket.Length), cursor!.Value.Timestamp, cursor.Value.Hash);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(start.AsSpan(bucket.Length), query.Since);
+        }
+        var page = new List<Notification>(Math.Min(query.Limit, 64));
+        FetchCursor? last = null;
+        bool more = false;
+        int scanned = 0;
+        using Iterator it = _db.NewIterator(index);
+        it.Seek(start);
+        if (afterCursor && it.Valid() && it.GetKeySpan().SequenceEqual(start))
+        {
+            it.Next();
+        }
+        while (it.Valid())
+        {
+            ReadOnlySpan<byte> key = it.GetKeySpan();
+            if (!key.StartsWith(bucket))
+            {
+                break;
+            }
+            ReadOnlySpan<byte> tail = key[bucket.Length..];
+            NotificationHash hash = StoreSchema.ReadHash(tail);
+            last = new FetchCursor(StoreSchema.ReadTime(tail), hash);
+            scanned++;
+            if (filter is null || filter.Matches(RecipientTag.FromBytes(it.GetValueSpan())))
+            {
+                if (Load(hash) is { } n && n.ExpiresAt > now)
+                {
+                    page.Add(n);
+                }
+            }
+            it.Next();
+            if (page.Count >= query.Limit || scanned >= _options.MaxScanPerPage)
+            {
+                more = it.Valid() && it.GetKeySpan().StartsWith(bucket);
+                break;
+            }
+        }
+        return new NotificationPage(page, more && last is { } l ? l.ToBytes() : ReadOnlyMemory<byte>.Empty);
+    }
+
+    private T Guard<T>(Func<T> action)
+    {
+        _lifetime.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return action();
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new StoreUnavailableException("the store is closed", ex);
+        }
+        catch (RocksDbSharpException ex)
+        {
+            _logger.StoreFailed(ex.Message);
+            throw new StoreUnavailableException("the store failed: " + ex.Message, ex);
+        }
+        finally
+        {
+            _lifetime.ExitReadLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        _lifetime.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _db.Dispose();
+        }
+        finally
+        {
+            _lifetime.ExitWriteLock();
+        }
+        _logger.StoreClosed(_db.Path);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+
+namespace Nnrp.Node.Storage;
+
+/// <summary>
+/// The RocksDB layout (DESIGN "Storage", refined). All integers big-endian so that byte order
+/// is numeric order; every index orders by (timestamp, hash) as NNRP.md §11.5 requires.
+/// <code>
+///  column family   key                                            value
+///  notifications   hash:32                                        Notification protobuf (§3.4)
+///  by_tag          tag:32 ‖ timestamp:8 ‖ hash:32                 —          exact-tag fetch
+///  by_tag_value    tag:32 ‖ work value:8 ‖ timestamp:8 ‖ hash:32  —          per-tag cap: lowest first
+///  by_expiry       expires_at:8 ‖ hash:32                         —          TTL sweep, global cap
+///  by_shard8       tag[0]:1 ‖ timestamp:8 ‖ hash:32               tag:32     prefix fetch, bits ≥ 8
+///  by_time         timestamp:8 ‖ hash:32                          tag:32     prefix fetch, bits &lt; 8; sync
+///  tag_counts      tag:32                                         count:u32  notifications per tag
+///  meta            "schema" | "count" | "bytes"                   u32 | u64 | u64
+/// </code>
+/// A notification and all its entries are written or deleted in one WriteBatch, so no index
+/// ever points at a missing notification, even after kill -9.
+/// </summary>
+internal static class StoreSchema
+{
+    /// <summary>Recorded in meta; a store written by a newer schema is refused, an older one migrated.</summary>
+    public const uint Version = 1;
+
+    public const string Notifications = "notifications";
+    public const string ByTag = "by_tag";
+    public const string ByTagValue = "by_tag_value";
+    public const string ByExpiry = "by_expiry";
+    public const string ByShard8 = "by_shard8";
+    public const string ByTime = "by_time";
+    public const string TagCounts = "tag_counts";
+    public const string Meta = "meta";
+
+    public static readonly string[] ColumnFamilies = [Notifications, ByTag, ByTagValue, ByExpiry, ByShard8, ByTime, TagCounts, Meta];
+
+    public static ReadOnlySpan<byte> SchemaKey => "schema"u8;
+    public static ReadOnlySpan<byte> CountKey => "count"u8;
+    public static ReadOnlySpan<byte> BytesKey => "bytes"u8;
+
+    private const int H = NotificationHash.Size;
+    private const int T = RecipientTag.Size;
+
+    public const int ByTagKeySize = T + 8 + H;
+    public const int ByTagValueKeySize = T + 8 + 8 + H;
+    public const int ByExpiryKeySize = 8 + H;
+    public const int ByShard8KeySize = 1 + 8 + H;
+    public const int ByTimeKeySize = 8 + H;
+
+    public static void WriteByTag(Span<byte> key, in StoredEntry e)
+    {
+        e.Tag.CopyTo(key);
+        WriteTimeHash(key[T..], e.Timestamp, e.Hash);
+    }
+
+    public static void WriteByTagValue(Span<byte> key, in StoredEntry e)
+    {
+        e.Tag.CopyTo(key);
+        BinaryPrimitives.WriteUInt64BigEndian(key[T..], e.Value);
+        WriteTimeHash(key[(T + 8)..], e.Timestamp, e.Hash);
+    }
+
+    public static void WriteByExpiry(Span<byte> key, in StoredEntry e) => WriteTimeHash(key, e.ExpiresAt, e.Hash);
+
+    public static void WriteByShard8(Span<byte> key, in StoredEntry e)
+    {
+        Span<byte> tag = stackalloc byte[T];
+        e.Tag.CopyTo(tag);
+        key[0] = tag[0];
+        WriteTimeHash(key[1..], e.Timestamp, e.Hash);
+    }
+
+    public static void WriteByTime(Span<byte> key, in StoredEntry e) => WriteTimeHash(key, e.Timestamp, e.Hash);
+
+    /// <summary>time:8 BE ‖ hash:32, the tail every ordered index shares.</summary>
+    public static void WriteTimeHash(Span<byte> destination, ulong time, NotificationHash hash)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, time);
+        hash.CopyTo(destination[8..]);
+    }
+
+    public static ulong ReadTime(ReadOnlySpan<byte> timeHash) => BinaryPrimitives.ReadUInt64BigEndian(timeHash);
+
+    public static NotificationHash ReadHash(ReadOnlySpan<byte> timeHash) => NotificationHash.FromBytes(timeHash.Slice(8, H));
+}
+
+/// <summary>Everything needed to write or delete one notification's entries.</summary>
+internal readonly record struct StoredEntry(NotificationHash Hash, RecipientTag Tag, ulong Timestamp, ulong ExpiresAt, ulong Value, int Size)
+{
+    public static StoredEntry Of(Notification n, NotificationHash hash, int encodedSize)
+    {
+        Span<byte> root = stackalloc byte[NotificationHash.Size];
+        hash.CopyTo(root);
+        return new StoredEntry(hash, n.RecipientTag, n.Timestamp, n.ExpiresAt, Core.Work.ProofOfWork.Value(root, n.Work), encodedSize);
+    }
+}

@@ -1,0 +1,63 @@
+// Test-only child process for the store's crash and disk-full tests (tests/Nnrp.Node.Tests,
+// Storage/CrashTests.cs). It feeds the ingress gate from 16 concurrent writers and prints
+// "ACK <hash>" for every notification acknowledged as durable, so the parent knows exactly
+// which ones must survive a SIGKILL.
+//
+//   load <store dir>   run until killed
+//   fill <store dir>   stop at the first refusal, print "REFUSED <status>", exit 0
+using System.Security.Cryptography;
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+using Nnrp.Core.Work;
+using Nnrp.Node.Ingress;
+using Nnrp.Node.Storage;
+
+if (args.Length != 2 || args[0] is not ("load" or "fill"))
+{
+    Console.Error.WriteLine("usage: Nnrp.Node.CrashChild load|fill <store dir>");
+    return 64;
+}
+bool fill = args[0] == "fill";
+RocksDbNotificationStore store;
+try
+{
+    store = RocksDbNotificationStore.Open(args[1]);
+}
+catch (StoreUnavailableException ex)
+{
+    Console.Out.WriteLine("REFUSED open " + ex.Message);
+    return 0;
+}
+var gate = new IngressGate(store, new IngressOptions { Policy = new WorkPolicy { BaseThreshold = 0 } });
+var output = new object();
+using var stop = new CancellationTokenSource();
+Console.Out.WriteLine("READY");
+
+async Task WriterAsync()
+{
+    while (!stop.IsCancellationRequested)
+    {
+        // A fresh mailbox each time: per-tag escalation and caps are not what this tests.
+        RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
+        var n = new Notification(1, tag, (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NotificationLimits.MaxTtl,
+            RandomNumberGenerator.GetBytes(fill ? 2000 : 200), (ulong)Random.Shared.NextInt64());
+        IngressResult result = await gate.SubmitAsync(n);
+        lock (output)
+        {
+            if (result.Status == IngressStatus.Accepted)
+            {
+                Console.Out.WriteLine("ACK " + result.Hash);
+            }
+            else if (fill || result.Status == IngressStatus.Internal)
+            {
+                Console.Out.WriteLine($"REFUSED {result.Status} {result.Message}");
+                stop.Cancel();
+            }
+        }
+    }
+}
+
+await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(WriterAsync)));
+await gate.DisposeAsync();
+store.Dispose();
+return 0;

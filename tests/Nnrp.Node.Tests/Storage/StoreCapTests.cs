@@ -1,0 +1,76 @@
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+using Nnrp.Node.Storage;
+using Nnrp.Node.Tests.Testing;
+using static Nnrp.Node.Tests.Testing.Notifications;
+
+namespace Nnrp.Node.Tests.Storage;
+
+public sealed class StoreCapTests
+{
+    [Fact]
+    public void Full_tag_evicts_its_lowest_work_value_first()
+    {
+        using var f = new StoreFixture(new StoreOptions { PerTagCap = 3 });
+        RecipientTag tag = RandomTag();
+        Notification low = WithWorkValue(Make(tag), 0, 0x3fffffffffffffff);
+        Notification mid = WithWorkValue(Make(tag), 0x4000000000000000, 0x7fffffffffffffff);
+        Notification high = WithWorkValue(Make(tag), 0x8000000000000000, 0xbfffffffffffffff);
+        Notification top = WithWorkValue(Make(tag), 0xc000000000000000);
+        f.Store.Put([mid, low, high]);
+        Assert.Equal([StoreOutcome.Stored], f.Store.Put([top]));
+        Assert.False(f.Store.Contains(low.Hash));
+        Assert.True(f.Store.Contains(mid.Hash));
+        Assert.True(f.Store.Contains(top.Hash));
+        f.AssertConsistent();
+    }
+
+    [Fact]
+    public void Newcomer_with_less_work_than_a_full_tag_holds_is_refused()
+    {
+        using var f = new StoreFixture(new StoreOptions { PerTagCap = 2 });
+        RecipientTag tag = RandomTag();
+        Notification a = WithWorkValue(Make(tag), 0x8000000000000000);
+        Notification b = WithWorkValue(Make(tag), 0x8000000000000000);
+        Notification cheap = WithWorkValue(Make(tag), 0, 0x7fffffffffffffff);
+        f.Store.Put([a, b]);
+        Assert.Equal([StoreOutcome.TagFull], f.Store.Put([cheap]));
+        Assert.False(f.Store.Contains(cheap.Hash));
+        Assert.Equal(2, f.Store.Statistics.Count);
+        f.AssertConsistent();
+    }
+
+    [Fact]
+    public void Group_larger_than_the_tag_cap_keeps_the_best_paid()
+    {
+        using var f = new StoreFixture(new StoreOptions { PerTagCap = 5 });
+        RecipientTag tag = RandomTag();
+        Notification[] group = Enumerable.Range(0, 12).Select(_ => Make(tag, work: (ulong)Random.Shared.NextInt64())).ToArray();
+        IReadOnlyList<StoreOutcome> outcomes = f.Store.Put(group);
+        Assert.Equal(5, outcomes.Count(o => o == StoreOutcome.Stored));
+        Assert.Equal(7, outcomes.Count(o => o == StoreOutcome.TagFull));
+        ulong lowestKept = group.Where((n, i) => outcomes[i] == StoreOutcome.Stored).Min(n => n.WorkValue);
+        ulong highestRefused = group.Where((n, i) => outcomes[i] == StoreOutcome.TagFull).Max(n => n.WorkValue);
+        Assert.True(lowestKept > highestRefused);
+        f.AssertConsistent();
+    }
+
+    [Fact]
+    public void Over_the_global_size_cap_the_earliest_expiring_go_first()
+    {
+        using var f = new StoreFixture(new StoreOptions { MaxBytes = 3 * 1050 });
+        // ~ 1015-byte encodings: three fit, the fourth pushes out the one expiring first.
+        Notification soon = Make(ttl: 1000, payloadSize: 950);
+        Notification later = Make(ttl: 5000, payloadSize: 950);
+        Notification latest = Make(ttl: 9000, payloadSize: 950);
+        f.Store.Put([later, soon, latest]);
+        Assert.Equal(3, f.Store.Statistics.Count);
+        Notification extra = Make(ttl: 7000, payloadSize: 950);
+        Assert.Equal([StoreOutcome.Stored], f.Store.Put([extra]));
+        Assert.False(f.Store.Contains(soon.Hash));
+        Assert.True(f.Store.Contains(later.Hash));
+        Assert.True(f.Store.Contains(extra.Hash));
+        Assert.True(f.Store.Statistics.Bytes <= 3 * 1050);
+        f.AssertConsistent();
+    }
+}

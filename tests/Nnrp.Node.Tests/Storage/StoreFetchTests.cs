@@ -1,0 +1,159 @@
+using Nnrp.Core;
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+using Nnrp.Core.Protocol;
+using Nnrp.Node.Tests.Testing;
+using static Nnrp.Node.Tests.Testing.Notifications;
+using Notification = Nnrp.Core.Notifications.Notification;
+
+namespace Nnrp.Node.Tests.Storage;
+
+public sealed class StoreFetchTests : IDisposable
+{
+    private const ulong Now = 1_767_225_600;
+    private readonly StoreFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    private static FetchQuery Prefix(int bits, byte[] prefix, ulong since = 0, uint limit = 0, byte[]? cursor = null) =>
+        FetchQuery.FromProto(new FetchRequest
+        {
+            TagPrefix = new TagPrefix { Bits = (uint)bits, Prefix = Google.Protobuf.ByteString.CopyFrom(prefix) },
+            Since = since,
+            Limit = limit,
+            Cursor = Google.Protobuf.ByteString.CopyFrom(cursor ?? []),
+        });
+
+    private List<Notification> All(FetchQuery first)
+    {
+        var result = new List<Notification>();
+        FetchQuery query = first;
+        for (int pages = 0; pages < 10_000; pages++)
+        {
+            NotificationPage page = _f.Store.Fetch(query, Now);
+            result.AddRange(page.Notifications);
+            if (!page.HasMore)
+            {
+                return result;
+            }
+            var proto = Nnrp.Node.Protocol.NnrpClient.ToProto(query);
+            proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
+            query = FetchQuery.FromProto(proto);
+        }
+        throw new InvalidOperationException("paging did not end");
+    }
+
+    [Fact]
+    public void Fetch_by_tag_returns_only_that_tag_ordered_by_timestamp_then_hash()
+    {
+        RecipientTag tag = RandomTag();
+        Notification[] mine = Enumerable.Range(0, 30).Select(i => Make(tag, timestamp: (long)Now - 100 + (i % 7))).ToArray();
+        _f.Store.Put([.. mine, Make(), Make()]);
+        List<Notification> got = All(FetchQuery.ForTag(tag));
+        Assert.Equal(mine.Select(n => n.Hash).Order(), got.Select(n => n.Hash).Order());
+        Assert.Equal(got.OrderBy(n => n.Timestamp).ThenBy(n => n.Hash).Select(n => n.Hash), got.Select(n => n.Hash));
+    }
+
+    [Fact]
+    public void Paging_with_the_cursor_returns_every_notification_exactly_once()
+    {
+        RecipientTag tag = RandomTag();
+        Notification[] mine = Enumerable.Range(0, 23).Select(i => Make(tag, timestamp: (long)Now - (i % 3))).ToArray();
+        _f.Store.Put(mine);
+        List<Notification> got = All(FetchQuery.ForTag(tag, limit: 5));
+        Assert.Equal(23, got.Count);
+        Assert.Equal(23, got.Select(n => n.Hash).Distinct().Count());
+    }
+
+    [Fact]
+    public void Since_excludes_older_timestamps()
+    {
+        RecipientTag tag = RandomTag();
+        _f.Store.Put([Make(tag, timestamp: (long)Now - 50), Make(tag, timestamp: (long)Now - 10), Make(tag, timestamp: (long)Now)]);
+        Assert.Equal(2, All(FetchQuery.ForTag(tag, since: Now - 10)).Count);
+    }
+
+    [Fact]
+    public void Expired_notifications_are_hidden_before_the_sweep()
+    {
+        RecipientTag tag = RandomTag();
+        _f.Store.Put([Make(tag, timestamp: (long)Now - 100, ttl: 60), Make(tag, timestamp: (long)Now - 100, ttl: 3600)]);
+        Assert.Single(All(FetchQuery.ForTag(tag)));
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(4)]
+    [InlineData(0)]
+    public void Prefix_fetch_returns_every_tag_under_the_prefix(int bits)
+    {
+        byte[] full = [bits == 4 ? (byte)0xa0 : (byte)0xab, 0xc0];
+        byte[] prefix = full[..((bits + 7) / 8)];
+        Notification[] inside = Enumerable.Range(0, 15).Select(i => Make(TagStartingWith(0xab, (byte)(0xc0 | i)), timestamp: (long)Now - i)).ToArray();
+        Notification[] outside = [Make(TagStartingWith(0xab, 0x10)), Make(TagStartingWith(0x5b)), Make(TagStartingWith(0xaa, 0xc0))];
+        _f.Store.Put([.. inside, .. outside]);
+        FetchQuery query = Prefix(bits, prefix, limit: 4);
+        List<Notification> got = All(query);
+        var expected = inside.Concat(outside).Where(n => query.Matches(n.RecipientTag)).Select(n => n.Hash).Order().ToArray();
+        Assert.Equal(expected, got.Select(n => n.Hash).Order());
+        Assert.Equal(got.OrderBy(n => n.Timestamp).ThenBy(n => n.Hash).Select(n => n.Hash), got.Select(n => n.Hash));
+    }
+
+    [Fact]
+    public void A_sparse_prefix_page_stops_at_the_scan_budget_with_a_cursor()
+    {
+        using var f = new StoreFixture(new Nnrp.Node.Storage.StoreOptions { MaxScanPerPage = 10 });
+        Notification[] noise = Enumerable.Range(0, 40).Select(i => Make(TagStartingWith(0xab, 0x00), timestamp: (long)Now - 100 + i)).ToArray();
+        Notification wanted = Make(TagStartingWith(0xab, 0xff), timestamp: (long)Now);
+        f.Store.Put([.. noise, wanted]);
+        FetchQuery query = Prefix(16, [0xab, 0xff]);
+        NotificationPage first = f.Store.Fetch(query, Now);
+        Assert.Empty(first.Notifications);
+        Assert.True(first.HasMore);
+        int pages = 1;
+        var found = new List<Notification>();
+        NotificationPage page = first;
+        while (page.HasMore)
+        {
+            var proto = Nnrp.Node.Protocol.NnrpClient.ToProto(query);
+            proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
+            page = f.Store.Fetch(FetchQuery.FromProto(proto), Now);
+            found.AddRange(page.Notifications);
+            pages++;
+        }
+        Assert.Equal(wanted.Hash, Assert.Single(found).Hash);
+        Assert.InRange(pages, 4, 6);
+    }
+
+    [Fact]
+    public void Cursor_not_issued_by_the_node_is_refused_as_bad_form()
+    {
+        RecipientTag tag = RandomTag();
+        for (int i = 0; i < 500; i++)
+        {
+            byte[] cursor = new byte[Random.Shared.Next(1, 65)];
+            Random.Shared.NextBytes(cursor);
+            if (cursor.Length == 41)
+            {
+                cursor[0] = 2;
+            }
+            Assert.Throws<NnrpFormatException>(() => _f.Store.Fetch(FetchQuery.ForTag(tag, cursor: cursor), Now));
+        }
+    }
+
+    [Fact]
+    public void Random_well_formed_cursors_never_fail()
+    {
+        RecipientTag tag = RandomTag();
+        _f.Store.Put(Enumerable.Range(0, 10).Select(_ => Make(tag)).ToArray());
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] cursor = new byte[41];
+            Random.Shared.NextBytes(cursor);
+            cursor[0] = 1;
+            NotificationPage page = _f.Store.Fetch(FetchQuery.ForTag(tag, cursor: cursor), Now);
+            Assert.True(page.Notifications.Count <= 10);
+        }
+    }
+}
