@@ -74,7 +74,7 @@ internal sealed class Publisher(INodeTransport transport, IWorkSource workSource
             }
             catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                failure = "unreachable: " + e.Message;
+                failure = (e is Libp2p.ProtocolViolationException ? "bad answer: " : "unreachable: ") + e.Message;
                 break;
             }
             if (reply.Status is StatusCode.Ok or StatusCode.Duplicate)

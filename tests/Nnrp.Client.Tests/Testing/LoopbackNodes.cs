@@ -1,0 +1,92 @@
+using Nnrp.Core.Work;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Node;
+using Nnrp.Node.Ingress;
+
+namespace Nnrp.Client.Tests.Testing;
+
+/// <summary>
+/// Real NNRP nodes on loopback TCP (libp2p host + RocksDB store in a temp dir + /nnrp/1.0),
+/// each with its own identity, for the SDK's end-to-end tests.
+/// </summary>
+internal sealed class LoopbackNodes : IAsyncDisposable
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("nnrp-client-nodes-").FullName;
+    private readonly List<Member> _members = [];
+
+    public static async Task<LoopbackNodes> StartAsync(int count, ulong baseThreshold = Samples.EasyThreshold)
+    {
+        var nodes = new LoopbackNodes();
+        for (int i = 0; i < count; i++)
+        {
+            var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
+            await host.StartAsync(CancellationToken.None);
+            var member = new Member(host, Path.Combine(nodes._root, $"node{i}"), baseThreshold);
+            member.Start();
+            nodes._members.Add(member);
+        }
+        return nodes;
+    }
+
+    public int Count => _members.Count;
+
+    /// <summary>Multiaddr with /p2p/ of node <paramref name="i"/>.</summary>
+    public string Address(int i) => _members[i].Address;
+
+    public IReadOnlyList<string> Addresses => _members.Select(m => m.Address).ToArray();
+
+    public NnrpNode Node(int i) => _members[i].Node!;
+
+    /// <summary>Stops node <paramref name="i"/>: its port closes, dials are refused.</summary>
+    public Task StopAsync(int i) => _members[i].StopAsync();
+
+    /// <summary>Node <paramref name="i"/> loses its whole store and comes back empty at the same address.</summary>
+    public async Task LoseDataAsync(int i)
+    {
+        Member m = _members[i];
+        await m.Node!.DisposeAsync();
+        Directory.Delete(m.DataDirectory, recursive: true);
+        m.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (Member m in _members)
+        {
+            await m.StopAsync();
+        }
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private sealed class Member(Libp2pHost host, string dataDirectory, ulong baseThreshold)
+    {
+        private bool _stopped;
+
+        public string DataDirectory => dataDirectory;
+
+        public NnrpNode? Node { get; private set; }
+
+        public string Address { get; } = host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span).ToString();
+
+        public void Start() => Node = NnrpNode.Start(host, new NnrpNodeOptions
+        {
+            DataDirectory = dataDirectory,
+            Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = baseThreshold } },
+        });
+
+        public async Task StopAsync()
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            _stopped = true;
+            await host.DisposeAsync();
+            await Node!.DisposeAsync();
+        }
+    }
+}
