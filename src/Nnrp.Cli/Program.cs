@@ -8,6 +8,9 @@ root.Subcommands.Add(KeygenCommand.Create());
 root.Subcommands.Add(KeyCommand.Create());
 root.Subcommands.Add(AddressCommand.Create());
 root.Subcommands.Add(WorkCommand.Create());
+root.Subcommands.Add(SendCommand.Create());
+root.Subcommands.Add(FetchCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
 // Commands that run until stopped (node) handle SIGINT/SIGTERM themselves and shut down
 // gracefully, however long the store takes to flush; System.CommandLine's own handler would
 // kill the process after a fixed timeout.

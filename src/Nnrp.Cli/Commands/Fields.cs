@@ -18,6 +18,10 @@ internal sealed class Fields
 
     public Fields Add(string label, ulong value) => Add(label, value.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>Unix seconds as ISO 8601 UTC (clamped to year 9999).</summary>
+    public static string Utc(ulong seconds) =>
+        DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(seconds, 253_402_300_799UL)).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
     public void Write()
     {
         int width = _rows.Count == 0 ? 0 : _rows.Max(r => r.Label.Length) + 2;
