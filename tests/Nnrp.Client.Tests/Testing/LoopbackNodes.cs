@@ -1,7 +1,10 @@
 using Nnrp.Core.Work;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 
@@ -28,6 +31,24 @@ internal sealed class LoopbackNodes : IAsyncDisposable
             var member = new Member(host, Path.Combine(nodes._root, $"node{i}"), baseThreshold);
             member.Start();
             nodes._members.Add(member);
+        }
+        return nodes;
+    }
+
+    /// <summary>
+    /// Nodes that also run the Kad-DHT in server mode, each bootstrapped from the first and
+    /// providing shard (0, 0) as a node that stores everything does (NNRP.md §8).
+    /// </summary>
+    public static async Task<LoopbackNodes> StartWithDhtAsync(int count)
+    {
+        LoopbackNodes nodes = await StartAsync(count);
+        foreach (Member m in nodes._members)
+        {
+            await m.StartDhtAsync(m == nodes._members[0] ? [] : [Multiaddr.Parse(nodes._members[0].Address)]);
+        }
+        foreach (Member m in nodes._members)
+        {
+            await m.Kad!.ProvideAsync(ShardKeys.WireKey(0, 0), CancellationToken.None);
         }
         return nodes;
     }
@@ -70,6 +91,8 @@ internal sealed class LoopbackNodes : IAsyncDisposable
 
         public NnrpNode? Node { get; private set; }
 
+        public KadService? Kad { get; private set; }
+
         public string Address { get; } = host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span).ToString();
 
         public void Start() => Node = NnrpNode.Start(host, new NnrpNodeOptions
@@ -78,6 +101,14 @@ internal sealed class LoopbackNodes : IAsyncDisposable
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = baseThreshold } },
         });
 
+        public async Task StartDhtAsync(IReadOnlyList<Multiaddr> bootstrap)
+        {
+            var identify = new IdentifyService(host);
+            identify.Start();
+            Kad = new KadService(host, new MemoryProviderStore(), new KadOptions { BootstrapPeers = bootstrap, AllowPrivateAddresses = true }, identify);
+            await Kad.StartAsync(CancellationToken.None);
+        }
+
         public async Task StopAsync()
         {
             if (_stopped)
@@ -85,6 +116,11 @@ internal sealed class LoopbackNodes : IAsyncDisposable
                 return;
             }
             _stopped = true;
+            if (Kad is not null)
+            {
+                await Kad.DisposeAsync();
+                Kad.Providers.Dispose();
+            }
             await host.DisposeAsync();
             await Node!.DisposeAsync();
         }
