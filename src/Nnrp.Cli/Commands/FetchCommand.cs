@@ -102,11 +102,8 @@ internal static class FetchCommand
         using Stream stdout = Console.OpenStandardOutput();
         foreach (OpenedNotification item in contents.Opened)
         {
-            using (var writer = new Utf8JsonWriter(stdout))
+            WriteLine(stdout, item.Hash, item.Timestamp, writer =>
             {
-                writer.WriteStartObject();
-                writer.WriteString("hash", item.Hash.ToString());
-                writer.WriteNumber("timestamp", item.Timestamp);
                 writer.WritePropertyName("event");
                 using (JsonDocument ev = JsonDocument.Parse(item.Event.ToJson()))
                 {
@@ -118,26 +115,33 @@ internal static class FetchCommand
                     writer.WriteStringValue(source);
                 }
                 writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-            stdout.WriteByte((byte)'\n');
+            });
         }
         foreach (RejectedNotification item in contents.Rejected)
         {
-            using (var writer = new Utf8JsonWriter(stdout))
+            WriteLine(stdout, item.Hash, item.Timestamp, writer =>
             {
-                writer.WriteStartObject();
-                writer.WriteString("hash", item.Hash.ToString());
-                writer.WriteNumber("timestamp", item.Timestamp);
                 writer.WriteStartObject("rejected");
                 writer.WriteString("reason", JsonNamingPolicy.SnakeCaseLower.ConvertName(item.Reason.ToString()));
                 writer.WriteString("message", item.Message);
                 writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-            stdout.WriteByte((byte)'\n');
+            });
         }
         stdout.Flush();
+    }
+
+    /// <summary>One JSON object on one line: hash, timestamp, then what <paramref name="body"/> writes.</summary>
+    private static void WriteLine(Stream stdout, NotificationHash hash, ulong timestamp, Action<Utf8JsonWriter> body)
+    {
+        using (var writer = new Utf8JsonWriter(stdout))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("hash", hash.ToString());
+            writer.WriteNumber("timestamp", timestamp);
+            body(writer);
+            writer.WriteEndObject();
+        }
+        stdout.WriteByte((byte)'\n');
     }
 
     private static void PrintTable(FetchResult result)
