@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Providing shard {Cid} to {Peers} peers")]
     public static partial void ProvidingShard(this ILogger logger, string cid, int peers);
+
+    [LoggerMessage(9, LogLevel.Information, "HTTP API on {Url}")]
+    public static partial void HttpListening(this ILogger logger, string url);
+
+    [LoggerMessage(10, LogLevel.Error, "The store cannot be opened: {Reason}")]
+    public static partial void StoreUnavailable(this ILogger logger, string reason);
 }

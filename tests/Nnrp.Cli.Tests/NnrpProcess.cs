@@ -116,6 +116,9 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
     [GeneratedRegex(@"Reachable at (/ip4/127\.0\.0\.1/tcp/\d+/p2p/\w+)")]
     public static partial Regex LoopbackAddress();
 
+    [GeneratedRegex(@"HTTP API on (http://127\.0\.0\.1:\d+)")]
+    public static partial Regex HttpUrl();
+
     [GeneratedRegex(@"DHT ready: (\d+) peers")]
     public static partial Regex DhtReady();
 }

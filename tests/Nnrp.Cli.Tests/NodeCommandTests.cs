@@ -10,7 +10,7 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task A_node_prints_its_dialable_address_and_stops_cleanly_on_SIGTERM()
     {
-        await using var node = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap-file", Dir("none.txt"));
+        await using var node = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap-file", Dir("none.txt"));
 
         Match address = await node.WaitForLineAsync(NnrpProcess.LoopbackAddress());
         Assert.Matches(@"/tcp/[1-9]\d*/p2p/12D3KooW", address.Groups[1].Value);
@@ -25,11 +25,11 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task A_node_bootstraps_from_a_peer_and_after_a_restart_needs_no_bootstrap_peer()
     {
-        await using var first = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"));
+        await using var first = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"));
         string firstAddress = (await first.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value;
         File.WriteAllText(Dir("bootstrap.txt"), "# test network\n" + firstAddress + "\n");
 
-        await using (var second = NnrpProcess.Start("node", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("bootstrap.txt")))
+        await using (var second = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("bootstrap.txt")))
         {
             Match ready = await second.WaitForLineAsync(NnrpProcess.DhtReady());
             Assert.Equal("1", ready.Groups[1].Value);
@@ -38,7 +38,7 @@ public sealed class NodeCommandTests : IDisposable
         }
         Assert.Contains(firstAddress, File.ReadAllText(Path.Combine(Dir("b"), "kad-peers.txt")), StringComparison.Ordinal);
 
-        await using var restarted = NnrpProcess.Start("node", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"));
+        await using var restarted = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"));
         Match again = await restarted.WaitForLineAsync(NnrpProcess.DhtReady());
         Assert.Equal("1", again.Groups[1].Value);
     }
@@ -46,7 +46,7 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task A_bad_listen_address_exits_with_code_2_and_says_why()
     {
-        await using var node = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/999.0.0.1/tcp/1");
+        await using var node = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("a"), "--listen", "/ip4/999.0.0.1/tcp/1");
         Assert.Equal(2, await node.WaitForExitAsync());
         Assert.Contains("Bad --listen address", node.Output, StringComparison.Ordinal);
     }
@@ -54,9 +54,49 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public async Task A_bootstrap_entry_without_a_peer_id_exits_with_code_2()
     {
-        await using var node = NnrpProcess.Start("node", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap", "/ip4/127.0.0.1/tcp/4001");
+        await using var node = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap", "/ip4/127.0.0.1/tcp/4001");
         Assert.Equal(2, await node.WaitForExitAsync());
         Assert.Contains("no /p2p/", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_HTTP_API_answers_on_the_printed_url_with_the_configured_threshold()
+    {
+        File.WriteAllText(Dir("node.json"), "{\"base_threshold\": \"f000000000000000\", \"listen\": [\"/ip4/127.0.0.1/tcp/0\"], \"http\": \"http://127.0.0.1:0\"}");
+        await using var node = NnrpProcess.Start("node", "--config", Dir("node.json"), "--data-dir", Dir("a"), "--bootstrap-file", Dir("none.txt"));
+
+        string url = (await node.WaitForLineAsync(NnrpProcess.HttpUrl())).Groups[1].Value;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        string work = await http.GetStringAsync(url + "/v1/work");
+        string status = await http.GetStringAsync(url + "/v1/status");
+
+        Assert.Contains("\"base_threshold\":\"f000000000000000\"", work, StringComparison.Ordinal);
+        Assert.Contains("\"peer_id\":\"12D3KooW", status, StringComparison.Ordinal);
+        int code = await node.StopAsync();
+        Assert.True(code == 0, $"exit {code}:\n{node.Output}");
+    }
+
+    [Fact]
+    public async Task A_config_file_with_an_unknown_key_exits_with_code_2_and_names_it()
+    {
+        File.WriteAllText(Dir("bad.json"), "{\"listen_adress\": \"/ip4/127.0.0.1/tcp/0\"}");
+        await using var node = NnrpProcess.Start("node", "--config", Dir("bad.json"));
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.Contains("unknown setting 'listen_adress'", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_log_format_writes_one_json_object_per_line()
+    {
+        await using var node = NnrpProcess.Start("node", "--log-format", "json", "--http", "off", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap-file", Dir("none.txt"));
+        await node.WaitForLineAsync(new System.Text.RegularExpressions.Regex("DHT ready"));
+        int code = await node.StopAsync();
+        Assert.True(code == 0, $"exit {code}:\n{node.Output}");
+        foreach (string line in node.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            Assert.True(doc.RootElement.TryGetProperty("Message", out _));
+        }
     }
 
     private string Dir(string name) => Path.Combine(_root, name);

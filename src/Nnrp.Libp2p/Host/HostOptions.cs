@@ -12,6 +12,13 @@ public sealed class HostOptions
     public IReadOnlyList<Multiaddr> ListenAddresses { get; init; } =
         [Multiaddr.Parse("/ip4/0.0.0.0/tcp/0"), Multiaddr.Parse("/ip6/::/tcp/0")];
 
+    /// <summary>
+    /// Addresses to tell peers instead of the listen addresses: the public address of a node
+    /// behind NAT or a port mapping (go-libp2p's AddrsFactory / announce addresses). Empty:
+    /// the listen addresses, wildcards expanded to the interface addresses.
+    /// </summary>
+    public IReadOnlyList<Multiaddr> AnnounceAddresses { get; init; } = [];
+
     /// <summary>identify's agentVersion: <c>nnrp/&lt;version&gt;</c>.</summary>
     public string AgentVersion { get; init; } = DefaultAgentVersion;
 

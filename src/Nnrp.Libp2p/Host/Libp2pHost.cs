@@ -133,13 +133,14 @@ public sealed class Libp2pHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Addresses worth telling other peers: listen addresses with wildcards expanded to the
-    /// machine's interface addresses, each ending in <c>/p2p/&lt;peer id&gt;</c> if asked.
+    /// Addresses worth telling other peers: the announce addresses if configured, else the
+    /// listen addresses with wildcards expanded to the machine's interface addresses, each
+    /// ending in <c>/p2p/&lt;peer id&gt;</c> if asked.
     /// </summary>
     public IReadOnlyList<Multiaddr> GetAdvertisedAddresses(bool withPeerId = false)
     {
-        var result = new List<Multiaddr>();
-        foreach (Multiaddr listen in ListenAddresses)
+        var result = new List<Multiaddr>(_options.AnnounceAddresses);
+        foreach (Multiaddr listen in result.Count > 0 ? [] : ListenAddresses)
         {
             if (!listen.TryGetIPEndPoint(out IPEndPoint? bound) || bound is null)
             {

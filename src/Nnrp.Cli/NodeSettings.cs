@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Nnrp.Libp2p.Kad;
+
+namespace Nnrp.Cli;
+
+/// <summary>
+/// Every setting of <c>nnrp node</c>, resolved from (first wins) the command line, the
+/// environment (<c>NNRP_&lt;NAME&gt;</c>), the config file (<c>--config</c>, JSON with
+/// snake_case keys) and the embedded defaults. The defaults give a working node that only
+/// this machine can reach (issue 6 item 7).
+/// </summary>
+internal sealed record NodeSettings
+{
+    public const int DefaultPort = 4001;
+
+    public string DataDir { get; init; } = Path.GetFullPath("data");
+
+    public IReadOnlyList<string> Listen { get; init; } = [$"/ip4/127.0.0.1/tcp/{DefaultPort}"];
+
+    /// <summary>Addresses to advertise instead of the listen addresses (behind NAT or a proxy).</summary>
+    public IReadOnlyList<string> Announce { get; init; } = [];
+
+    /// <summary>HTTP API URL, or <c>off</c>.</summary>
+    public string Http { get; init; } = "http://127.0.0.1:8080";
+
+    public IReadOnlyList<string> Cors { get; init; } = [];
+
+    public IReadOnlyList<string> Bootstrap { get; init; } = [];
+
+    public string BootstrapFile { get; init; } = Path.Combine(AppContext.BaseDirectory, "bootstrap-peers.txt");
+
+    public KadMode DhtMode { get; init; } = KadMode.Server;
+
+    public bool PrivateNetwork { get; init; }
+
+    /// <summary>16 hex digits; null keeps the network's base threshold (NNRP.md §6.2).</summary>
+    public ulong? BaseThreshold { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary><c>plain</c> or <c>json</c> (one JSON object per line, for log shippers).</summary>
+    public string LogFormat { get; init; } = "plain";
+
+    public int MaxConnections { get; init; } = 256;
+
+    public int PerTagCap { get; init; } = 1000;
+
+    public long StoreMaxBytes { get; init; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>The settings and how each is written in each source.</summary>
+    public static readonly IReadOnlyList<SettingInfo> All =
+    [
+        new("data-dir", "Folder for the node key, the store and the DHT state", "./data"),
+        new("listen", "Multiaddr to listen on; repeatable", "/ip4/127.0.0.1/tcp/4001", IsList: true),
+        new("announce", "Multiaddr to advertise instead of the listen addresses; repeatable", "the listen addresses", IsList: true),
+        new("http", "HTTP API URL, or off", "http://127.0.0.1:8080"),
+        new("cors", "Origin allowed to call the HTTP API from a browser (* for any); repeatable", "none", IsList: true),
+        new("bootstrap", "Bootstrap peer multiaddr with /p2p/; repeatable", "none", IsList: true),
+        new("bootstrap-file", "File of bootstrap multiaddrs, one per line, # comments", "bootstrap-peers.txt beside the executable"),
+        new("dht-mode", "Server (answers DHT queries) or Client", "Server"),
+        new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty (testnets)", "false", IsFlag: true),
+        new("base-threshold", "Work threshold as 16 hex digits, e.g. f000000000000000 for cheap local work", "fffffe0000000000"),
+        new("log-level", "Trace, Debug, Information, Warning or Error", "Information"),
+        new("log-format", "plain or json", "plain"),
+        new("max-connections", "Most libp2p connections at once", "256"),
+        new("per-tag-cap", "Most notifications kept per recipient tag", "1000"),
+        new("store-max-bytes", "Most bytes of notifications kept", "10737418240"),
+    ];
+
+    /// <summary>Resolves every setting; a value that does not parse is a <see cref="FormatException"/> naming its source.</summary>
+    public static NodeSettings Resolve(Func<string, string[]?> commandLine, Func<string, string?> environment, string? configPath)
+    {
+        Dictionary<string, JsonElement> config = LoadConfig(configPath);
+        string[]? Raw(SettingInfo s)
+        {
+            if (commandLine(s.Name) is { Length: > 0 } cli)
+            {
+                return cli;
+            }
+            if (environment(s.EnvironmentName) is { Length: > 0 } env)
+            {
+                return s.IsList ? env.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [env];
+            }
+            if (config.TryGetValue(s.ConfigName, out JsonElement value))
+            {
+                return value.ValueKind switch
+                {
+                    JsonValueKind.Array when s.IsList => value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()).ToArray(),
+                    JsonValueKind.String => [value.GetString()!],
+                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => [value.GetRawText()],
+                    _ => throw new FormatException($"{configPath}: '{s.ConfigName}' must be {(s.IsList ? "a list of strings" : "a string or number")}"),
+                };
+            }
+            return null;
+        }
+
+        var result = new NodeSettings();
+        foreach (SettingInfo s in All)
+        {
+            if (Raw(s) is not { } v)
+            {
+                continue;
+            }
+            try
+            {
+                result = Apply(result, s.Name, v);
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+            {
+                throw new FormatException($"setting {s.Name}: '{string.Join(",", v)}' is not valid ({ex.Message})", ex);
+            }
+        }
+        return result;
+    }
+
+    private static NodeSettings Apply(NodeSettings s, string name, string[] v) => name switch
+    {
+        "data-dir" => s with { DataDir = Path.GetFullPath(v[0]) },
+        "listen" => s with { Listen = v },
+        "announce" => s with { Announce = v },
+        "http" => s with { Http = v[0] },
+        "cors" => s with { Cors = v },
+        "bootstrap" => s with { Bootstrap = v },
+        "bootstrap-file" => s with { BootstrapFile = v[0] },
+        "dht-mode" => s with { DhtMode = Enum.Parse<KadMode>(v[0], ignoreCase: true) },
+        "private-network" => s with { PrivateNetwork = v[0] is "1" || bool.Parse(v[0]) },
+        "base-threshold" => s with { BaseThreshold = v[0].Length == 16 ? ulong.Parse(v[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : throw new FormatException("16 hex digits expected") },
+        "log-level" => s with { LogLevel = Enum.Parse<LogLevel>(v[0], ignoreCase: true) },
+        "log-format" => s with { LogFormat = v[0] is "plain" or "json" ? v[0] : throw new FormatException("plain or json expected") },
+        "max-connections" => s with { MaxConnections = int.Parse(v[0], CultureInfo.InvariantCulture) },
+        "per-tag-cap" => s with { PerTagCap = int.Parse(v[0], CultureInfo.InvariantCulture) },
+        "store-max-bytes" => s with { StoreMaxBytes = long.Parse(v[0], CultureInfo.InvariantCulture) },
+        _ => throw new ArgumentException("unknown setting " + name),
+    };
+
+    private static Dictionary<string, JsonElement> LoadConfig(string? path)
+    {
+        if (path is null)
+        {
+            return [];
+        }
+        JsonElement root;
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = doc.RootElement.Clone();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new FormatException($"config file {path}: {ex.Message}", ex);
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"config file {path}: a JSON object is expected");
+        }
+        var known = All.Select(static s => s.ConfigName).ToHashSet(StringComparer.Ordinal);
+        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (JsonProperty p in root.EnumerateObject())
+        {
+            // A misspelt key would silently fall back to a default; refuse it instead.
+            if (!known.Contains(p.Name))
+            {
+                throw new FormatException($"config file {path}: unknown setting '{p.Name}' (known: {string.Join(", ", known)})");
+            }
+            values[p.Name] = p.Value;
+        }
+        return values;
+    }
+}
+
+/// <param name="Name">The command-line form, without <c>--</c>.</param>
+internal sealed record SettingInfo(string Name, string Description, string Default, bool IsList = false, bool IsFlag = false)
+{
+    public string EnvironmentName => "NNRP_" + Name.Replace('-', '_').ToUpperInvariant();
+
+    public string ConfigName => Name.Replace('-', '_');
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Nnrp.Core.Protocol;
+using Nnrp.Core.Work;
+using Nnrp.Http.Metrics;
+using Nnrp.Libp2p.Addressing;
+
+namespace Nnrp.Http.Endpoints;
+
+/// <summary><c>GET /v1/work</c>, <c>GET /v1/status</c>, <c>GET /healthz</c>, <c>GET /metrics</c>.</summary>
+internal static class NodeEndpoints
+{
+    public static void Map(WebApplication app, HttpApiContext api)
+    {
+        app.MapGet("/v1/work", (HttpContext context) => WorkAsync(context, api));
+        app.MapGet("/v1/status", (HttpContext context) => StatusAsync(context, api));
+        app.MapGet("/healthz", (HttpContext context) => HealthAsync(context, api));
+        app.MapGet("/metrics", (HttpContext context) => MetricsAsync(context, api));
+    }
+
+    private static async Task WorkAsync(HttpContext context, HttpApiContext api)
+    {
+        ulong baseThreshold = api.Node.Ingress.Policy.BaseThreshold;
+        ulong current = api.Node.Ingress.CurrentThreshold;
+        await WriteJsonAsync(context, json =>
+        {
+            json.WriteString("base_threshold", Hex16(baseThreshold));
+            json.WriteString("current_threshold", Hex16(current));
+            json.WriteNumber("multiplier", Thresholds.ToMultiplier(current, baseThreshold));
+        });
+    }
+
+    private static async Task StatusAsync(HttpContext context, HttpApiContext api)
+    {
+        StatusResponse status = api.Node.Service.Status();
+        var stats = api.Node.Store.Statistics;
+        IReadOnlyList<Multiaddr> addresses = api.Host.GetAdvertisedAddresses(withPeerId: true);
+        await WriteJsonAsync(context, json =>
+        {
+            json.WriteString("peer_id", api.Host.PeerId.ToString());
+            json.WriteStartArray("addrs");
+            foreach (Multiaddr address in addresses)
+            {
+                json.WriteStringValue(address.ToString());
+            }
+            json.WriteEndArray();
+            json.WriteString("agent", status.Agent);
+            json.WriteNumber("protocol_version", status.ProtocolVersion);
+            json.WriteString("base_threshold", Hex16(status.BaseThreshold));
+            json.WriteString("current_threshold", Hex16(status.CurrentThreshold));
+            json.WriteNumber("stored", status.Stored);
+            json.WriteNumber("store_bytes", stats.Bytes);
+            json.WriteNumber("now", status.Now);
+            json.WriteNumber("max_payload", status.MaxPayload);
+            json.WriteNumber("min_ttl", status.MinTtl);
+            json.WriteNumber("max_ttl", status.MaxTtl);
+            json.WriteNumber("max_page", status.MaxPage);
+            json.WriteNumber("connections", api.Host.Connections.Count);
+            json.WriteStartArray("shards");
+            foreach (Shard shard in status.Shards)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("bits", shard.Bits);
+                json.WriteNumber("index", shard.Index);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        });
+    }
+
+    /// <summary>Healthy when the store answers; a container orchestrator restarts the node otherwise.</summary>
+    private static async Task HealthAsync(HttpContext context, HttpApiContext api)
+    {
+        try
+        {
+            _ = api.Node.Store.Statistics;
+        }
+        catch (Exception ex) when (ex is Nnrp.Node.Storage.StoreUnavailableException or ObjectDisposedException)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "internal", "the store is unavailable: " + ex.Message);
+            return;
+        }
+        await WriteJsonAsync(context, json => json.WriteString("status", "ok"));
+    }
+
+    private static async Task MetricsAsync(HttpContext context, HttpApiContext api)
+    {
+        var writer = new PrometheusWriter();
+        foreach (IMetricsSource source in api.MetricsSources)
+        {
+            source.Collect(writer);
+        }
+        context.Response.ContentType = PrometheusWriter.ContentType;
+        await context.Response.WriteAsync(writer.ToString(), context.RequestAborted);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> body)
+    {
+        context.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        body(json);
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    private static string Hex16(ulong value) => value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+using Nnrp.Core.Work;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Node;
+using Nnrp.Node.Ingress;
+
+namespace Nnrp.Http.Tests;
+
+/// <summary>A real node (RocksDB store in a temp folder, libp2p host on loopback) with its HTTP API on a free port.</summary>
+public sealed class ApiFixture : IAsyncDisposable
+{
+    /// <summary>A base threshold of 1/16, so tests find work in a handful of hashes.</summary>
+    public const ulong CheapBase = 0xf000000000000000UL;
+
+    private readonly string _dir;
+
+    private ApiFixture(string dir, Libp2pHost host, NnrpNode node, HttpApi api, HttpClient client)
+    {
+        _dir = dir;
+        Host = host;
+        Node = node;
+        Api = api;
+        Client = client;
+    }
+
+    public Libp2pHost Host { get; }
+
+    public NnrpNode Node { get; }
+
+    public HttpApi Api { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ApiFixture> StartAsync(HttpApiOptions? options = null)
+    {
+        string dir = Directory.CreateTempSubdirectory("nnrp-http-").FullName;
+        var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
+        await host.StartAsync(CancellationToken.None);
+        NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
+        {
+            DataDirectory = dir,
+            Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = CheapBase } },
+        });
+        var context = new HttpApiContext(node, host, [new Metrics.IngressMetrics(node), new Metrics.HostMetrics(host)], TimeProvider.System);
+        HttpApi api = await HttpApi.StartAsync(context, (options ?? new HttpApiOptions()) with { Urls = ["http://127.0.0.1:0"] }, NullLoggerFactory.Instance, CancellationToken.None);
+        var client = new HttpClient { BaseAddress = new Uri(api.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        return new ApiFixture(dir, host, node, api, client);
+    }
+
+    /// <summary>A notification stamped now whose work meets the cheap base threshold (or misses it).</summary>
+    public static Notification MakeNotification(RecipientTag? tag = null, bool enoughWork = true, int payloadSize = 100)
+    {
+        var n = new Notification(1, tag ?? RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32)), (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NotificationLimits.DefaultTtl, RandomNumberGenerator.GetBytes(payloadSize), 0);
+        for (ulong work = 0; ; work++)
+        {
+            Notification candidate = n.WithWork(work);
+            if ((candidate.WorkValue >= CheapBase) == enoughWork)
+            {
+                return candidate;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Api.DisposeAsync();
+        await Node.DisposeAsync();
+        await Host.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
