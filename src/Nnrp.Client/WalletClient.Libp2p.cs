@@ -12,7 +12,8 @@ namespace Nnrp.Client;
 public sealed partial class WalletClient
 {
     /// <summary>
-    /// A client on its own libp2p host: a fresh Ed25519 identity per client (nodes cannot link
+    /// A client that reaches libp2p nodes from its own host and http(s) nodes through their
+    /// HTTP API. The host has a fresh Ed25519 identity per client (nodes cannot link
     /// two sessions of one wallet by peer id), no listen address, and — when
     /// <see cref="WalletClientOptions.UseDht"/> is on, no nodes are named and bootstrap peers are
     /// known — a Kad-DHT in client mode for finding shard providers.
@@ -21,7 +22,7 @@ public sealed partial class WalletClient
     public static async Task<WalletClient> ConnectAsync(WalletClientOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Multiaddr[] bootstrap = options.BootstrapPeers.Select(b => NodeAddress.Parse(b).Address).ToArray();
+        Multiaddr[] bootstrap = options.BootstrapPeers.Select(b => BootstrapPeers.ParseEntry(b)).ToArray();
         var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [] }, loggerFactory);
         KadService? kad = null;
         var providers = new MemoryProviderStore();
@@ -52,9 +53,11 @@ public sealed partial class WalletClient
             providers.Dispose();
             throw;
         }
-        var transport = new Libp2pNodeTransport(host, options.RequestTimeout);
+        var http = new HttpClient { Timeout = options.RequestTimeout };
+        var transport = new RoutedNodeTransport(new Libp2pNodeTransport(host, options.RequestTimeout), new HttpNodeTransport(http));
         return new WalletClient(transport, options, kad, loggerFactory, async () =>
         {
+            http.Dispose();
             if (kad is not null)
             {
                 await kad.DisposeAsync();

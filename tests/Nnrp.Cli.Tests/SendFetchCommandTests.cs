@@ -66,7 +66,7 @@ public sealed class SendFetchCommandTests : IDisposable
     [Theory]
     [InlineData("send", "--to", "nostr:npub1sn0wdenkukak0d9dfczzeacvhkrgz92ak56egt7vdgzn8pv2wfqqhrjdv9", "--r", R, "--tx", Tx)]
     [InlineData("send", "--to", "nnrp:1wdftpks3ym7atr8dxez43wetm9xfqsk61x1871xyqtdiqazx3a7", "--r", "xyz", "--tx", Tx)]
-    [InlineData("send", "--to", "nnrp:1wdftpks3ym7atr8dxez43wetm9xfqsk61x1871xyqtdiqazx3a7", "--r", R, "--tx", Tx, "--node", "http://127.0.0.1:8080")]
+    [InlineData("send", "--to", "nnrp:1wdftpks3ym7atr8dxez43wetm9xfqsk61x1871xyqtdiqazx3a7", "--r", R, "--tx", Tx, "--node", "ftp://127.0.0.1:8080")]
     [InlineData("send", "--to", "nnrp:1wdftpks3ym7atr8dxez43wetm9xfqsk61x1871xyqtdiqazx3a7", "--r", R, "--tx", Tx, "--node", "/ip4/127.0.0.1/tcp/4001")]
     [InlineData("send", "--to", "nnrp:1wdftpks3ym7atr8dxez43wetm9xfqsk61x1871xyqtdiqazx3a7", "--r", R)]
     [InlineData("fetch")]

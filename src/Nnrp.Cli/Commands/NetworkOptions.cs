@@ -9,15 +9,14 @@ namespace Nnrp.Cli.Commands;
 
 /// <summary>
 /// The options send, fetch and status share: which nodes (<c>--node</c>, or discovery from
-/// bootstrap peers and the DHT), timeouts and logging. Nodes are libp2p multiaddrs with
-/// <c>/p2p/</c>; http(s) URLs are refused with a clear message until the client speaks the
-/// node's HTTP API.
+/// bootstrap peers and the DHT), timeouts and logging. A node is a libp2p multiaddr with
+/// <c>/p2p/</c> or the http(s) URL of its HTTP API.
 /// </summary>
 internal sealed class NetworkOptions
 {
     private readonly Option<string[]> _nodes = new("--node")
     {
-        Description = "Node multiaddr with /p2p/<peer id>; repeatable. Skips discovery.",
+        Description = "Node: multiaddr with /p2p/<peer id>, or http(s):// URL of its HTTP API; repeatable. Skips discovery.",
         AllowMultipleArgumentsPerToken = true,
     };
 
@@ -101,10 +100,6 @@ internal sealed class NetworkOptions
 
     private static void CheckNode(string node)
     {
-        if (node.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || node.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UsageException($"--node {node}: http(s) nodes are not supported by this client yet; give the node's libp2p multiaddr with /p2p/<peer id>");
-        }
         CliExit.Parse("--node", () => NodeAddress.Parse(node));
     }
 

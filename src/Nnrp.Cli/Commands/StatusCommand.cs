@@ -13,7 +13,7 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var targets = new Argument<string[]>("node") { Description = "Node multiaddr(s) with /p2p/", Arity = ArgumentArity.ZeroOrMore };
+        var targets = new Argument<string[]>("node") { Description = "Node multiaddr(s) with /p2p/, or http(s) URL(s)", Arity = ArgumentArity.ZeroOrMore };
         var network = new NetworkOptions();
         var command = new Command("status", "Show the status of one or more nodes") { targets };
         network.AddTo(command);
@@ -22,7 +22,7 @@ internal static class StatusCommand
             IReadOnlyList<string> nodes = network.NamedNodes(parse, parse.GetValue(targets));
             if (nodes.Count == 0)
             {
-                return CliExit.UsageError("name a node: nnrp status <multiaddr with /p2p/>");
+                return CliExit.UsageError("name a node: nnrp status <multiaddr with /p2p/ | http(s) url>");
             }
             using ILoggerFactory loggers = network.Loggers(parse);
             WalletClientOptions options = await network.ClientOptionsAsync(parse, nodes, work: null, ct);

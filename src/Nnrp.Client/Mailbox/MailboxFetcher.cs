@@ -21,7 +21,7 @@ internal sealed class MailboxFetcher(INodeTransport transport, ILogger logger)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
         ulong since = Math.Max(options.Since, checkpoint.Since);
-        var queue = new Queue<NodeAddress>(candidates.DistinctBy(c => c.Peer));
+        var queue = new Queue<NodeAddress>(candidates.DistinctBy(c => c.Key));
         var fetched = new List<FetchedNotification>();
         var reports = new List<NodeFetchReport>();
         int complete = 0;
@@ -85,7 +85,7 @@ internal sealed class MailboxFetcher(INodeTransport transport, ILogger logger)
                 return (items, new NodeFetchReport(node, items.Count, pages, bits, e.Message));
             }
             pages++;
-            items.AddRange(page.Notifications.Select(n => new FetchedNotification(n, node.Peer.ToString())));
+            items.AddRange(page.Notifications.Select(n => new FetchedNotification(n, node.Peer?.ToString() ?? node.ToString())));
             if (!page.HasMore)
             {
                 Log.Fetched(logger, node.ToString(), items.Count, pages);

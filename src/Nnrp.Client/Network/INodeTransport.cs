@@ -54,3 +54,13 @@ public sealed class NodeRefusedException : IOException
     /// <summary>The status code.</summary>
     public StatusCode Status { get; }
 }
+
+/// <summary>A node's answer broke the protocol (malformed, over a limit, outside the query): that node's fault.</summary>
+public sealed class MalformedAnswerException : IOException
+{
+    /// <summary>An error with a message.</summary>
+    public MalformedAnswerException(string message) : base(message) { }
+
+    /// <summary>An error with a message and its cause.</summary>
+    public MalformedAnswerException(string message, Exception inner) : base(message, inner) { }
+}

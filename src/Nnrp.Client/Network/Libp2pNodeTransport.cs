@@ -28,7 +28,7 @@ public sealed class Libp2pNodeTransport : INodeTransport
     public async Task<PublishReply> PublishAsync(NodeAddress node, Notification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
-        PublishResult result = await Call(() => _client.PublishAsync(node.Address, notification, cancellationToken), cancellationToken);
+        PublishResult result = await Call(() => _client.PublishAsync(MultiaddrOf(node), notification, cancellationToken), cancellationToken);
         return new PublishReply(result.Status, result.Message, result.Receipt, result.RequiredThreshold, result.RetryAfterSeconds);
     }
 
@@ -36,7 +36,7 @@ public sealed class Libp2pNodeTransport : INodeTransport
     public async Task<FetchPage> FetchAsync(NodeAddress node, FetchQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
-        NotificationPage page = await Call(() => _client.FetchAsync(node.Address, query, cancellationToken), cancellationToken);
+        NotificationPage page = await Call(() => _client.FetchAsync(MultiaddrOf(node), query, cancellationToken), cancellationToken);
         return new FetchPage(page.Notifications, page.NextCursor);
     }
 
@@ -44,8 +44,11 @@ public sealed class Libp2pNodeTransport : INodeTransport
     public Task<StatusResponse> StatusAsync(NodeAddress node, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return Call(() => _client.StatusAsync(node.Address, cancellationToken), cancellationToken);
+        return Call(() => _client.StatusAsync(MultiaddrOf(node), cancellationToken), cancellationToken);
     }
+
+    private static Libp2p.Addressing.Multiaddr MultiaddrOf(NodeAddress node) =>
+        node.Address ?? throw new ArgumentException($"{node} is not a libp2p address", nameof(node));
 
     private static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {

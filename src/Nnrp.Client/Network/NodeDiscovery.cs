@@ -38,7 +38,7 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
             }
         }
         found.AddRange(bootstrap);
-        found = found.DistinctBy(n => n.Peer).ToList();
+        found = found.DistinctBy(n => n.Key).ToList();
         Log.Candidates(logger, found.Count, "relay hints and bootstrap peers");
         if (kad is null || found.Count >= wanted + Spare)
         {
@@ -50,7 +50,7 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
             {
                 await foreach (KadPeer provider in kad.FindProvidersAsync(key, wanted + Spare, cancellationToken))
                 {
-                    if (ToNode(provider) is { } node && found.All(f => !f.Peer.Equals(node.Peer)))
+                    if (ToNode(provider) is { } node && found.All(f => f.Key != node.Key))
                     {
                         found.Add(node);
                     }

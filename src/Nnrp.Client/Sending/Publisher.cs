@@ -23,7 +23,7 @@ internal sealed class Publisher(INodeTransport transport, IWorkSource workSource
         using var work = new SharedWork(notification, workSource, progress);
         await work.EnsureAsync(options.InitialThreshold, cancellationToken);
 
-        var queue = new Queue<NodeAddress>(candidates.DistinctBy(c => c.Peer));
+        var queue = new Queue<NodeAddress>(candidates.DistinctBy(c => c.Key));
         var receipts = new List<VerifiedReceipt>();
         var failures = new List<NodeFailure>();
 
@@ -42,6 +42,12 @@ internal sealed class Publisher(INodeTransport transport, IWorkSource workSource
                 (VerifiedReceipt? receipt, string? failure) = await PublishToAsync(node, work, options, cancellationToken);
                 lock (queue)
                 {
+                    // Two addresses (two URLs, say) can lead to one node: only distinct signers count.
+                    if (receipt is not null && receipts.Any(r => r.Node.Equals(receipt.Node)))
+                    {
+                        failure = $"same node ({receipt.Node}) as an earlier receipt";
+                        receipt = null;
+                    }
                     if (receipt is not null)
                     {
                         receipts.Add(receipt);

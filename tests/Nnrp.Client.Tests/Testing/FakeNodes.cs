@@ -19,7 +19,7 @@ internal sealed class FakeNodes : INodeTransport, IDisposable
     public FakeNode Add(ulong requiredThreshold = Samples.EasyThreshold)
     {
         var node = new FakeNode(_nodes.Count + 1, requiredThreshold);
-        _nodes[node.Address.Peer] = node;
+        _nodes[node.Address.Peer!] = node;
         return node;
     }
 
@@ -36,7 +36,7 @@ internal sealed class FakeNodes : INodeTransport, IDisposable
 
     private FakeNode Get(NodeAddress node)
     {
-        FakeNode fake = _nodes[node.Peer];
+        FakeNode fake = _nodes[node.Peer!];
         return fake.Down ? throw new IOException($"connection refused ({fake.Address})") : fake;
     }
 

@@ -5,6 +5,7 @@ using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
+using Nnrp.Http;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 
@@ -53,7 +54,21 @@ internal sealed class LoopbackNodes : IAsyncDisposable
         return nodes;
     }
 
+    /// <summary>Nodes that also serve their HTTP API on a loopback port.</summary>
+    public static async Task<LoopbackNodes> StartWithHttpAsync(int count)
+    {
+        LoopbackNodes nodes = await StartAsync(count);
+        foreach (Member m in nodes._members)
+        {
+            await m.StartHttpAsync();
+        }
+        return nodes;
+    }
+
     public int Count => _members.Count;
+
+    /// <summary>The HTTP API base URL of node <paramref name="i"/> (after <see cref="StartWithHttpAsync"/>).</summary>
+    public string HttpUrl(int i) => _members[i].Http!.Urls[0];
 
     /// <summary>Multiaddr with /p2p/ of node <paramref name="i"/>.</summary>
     public string Address(int i) => _members[i].Address;
@@ -93,6 +108,14 @@ internal sealed class LoopbackNodes : IAsyncDisposable
 
         public KadService? Kad { get; private set; }
 
+        public HttpApi? Http { get; private set; }
+
+        public async Task StartHttpAsync()
+        {
+            var context = new HttpApiContext(Node!, host, [], TimeProvider.System);
+            Http = await HttpApi.StartAsync(context, new HttpApiOptions { Urls = ["http://127.0.0.1:0"] }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
+        }
+
         public string Address { get; } = host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span).ToString();
 
         public void Start() => Node = NnrpNode.Start(host, new NnrpNodeOptions
@@ -116,6 +139,10 @@ internal sealed class LoopbackNodes : IAsyncDisposable
                 return;
             }
             _stopped = true;
+            if (Http is not null)
+            {
+                await Http.DisposeAsync();
+            }
             if (Kad is not null)
             {
                 await Kad.DisposeAsync();
