@@ -151,18 +151,21 @@ internal static class FetchCommand
             // Redirected output: never wrap the 64-digit columns.
             AnsiConsole.Profile.Width = 400;
         }
-        var table = new Table().AddColumns("time (UTC)", "R", "tx_hash", "amount_raw", "memo", "hash");
-        foreach (OpenedNotification item in result.Contents.Opened)
+        if (result.Contents.Opened.Count > 0)
         {
-            table.AddRow(
-                Fields.Utc(item.Timestamp),
-                item.Event.R,
-                item.Event.TxHash,
-                item.Event.AmountRaw ?? "",
-                Markup.Escape(item.Event.Memo ?? ""),
-                item.Hash.ToString());
+            var table = new Table().AddColumns("time (UTC)", "R", "tx_hash", "amount_raw", "memo", "hash");
+            foreach (OpenedNotification item in result.Contents.Opened)
+            {
+                table.AddRow(
+                    Fields.Utc(item.Timestamp),
+                    item.Event.R,
+                    item.Event.TxHash,
+                    item.Event.AmountRaw ?? "",
+                    Markup.Escape(item.Event.Memo ?? ""),
+                    item.Hash.ToString());
+            }
+            AnsiConsole.Write(table);
         }
-        AnsiConsole.Write(table);
         foreach (RejectedNotification item in result.Contents.Rejected)
         {
             Console.Error.WriteLine($"rejected {item.Hash} {item.Reason}: {item.Message} (from {string.Join(", ", item.Sources)})");
