@@ -157,25 +157,11 @@ public sealed class HttpNodeTransport(HttpClient http) : INodeTransport
         }
         using (response)
         {
-            if (response.Content.Headers.ContentLength > MaxResponseSize)
-            {
-                throw new MalformedAnswerException($"a {response.Content.Headers.ContentLength}-byte answer is over the {MaxResponseSize}-byte limit");
-            }
-            await using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new MemoryStream();
-            byte[] chunk = new byte[16384];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > MaxResponseSize)
-                {
-                    throw new MalformedAnswerException($"an answer over the {MaxResponseSize}-byte limit");
-                }
-                buffer.Write(chunk, 0, read);
-            }
+            byte[] body = await BoundedBody.ReadAsync(response.Content, MaxResponseSize, cancellationToken)
+                ?? throw new MalformedAnswerException($"an answer over the {MaxResponseSize}-byte limit");
             try
             {
-                using JsonDocument document = JsonDocument.Parse(buffer.ToArray());
+                using JsonDocument document = JsonDocument.Parse(body);
                 return (response.IsSuccessStatusCode, document.RootElement.Clone());
             }
             catch (JsonException e)

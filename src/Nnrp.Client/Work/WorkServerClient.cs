@@ -56,11 +56,8 @@ public sealed class WorkServerClient : IWorkSource
         }
         using (response)
         {
-            if (response.Content.Headers.ContentLength > MaxResponseSize)
-            {
-                throw new NnrpClientException($"work server {_endpoint} sent a {response.Content.Headers.ContentLength}-byte answer");
-            }
-            byte[] body = await ReadBoundedAsync(response.Content, cancellationToken);
+            byte[] body = await Network.BoundedBody.ReadAsync(response.Content, MaxResponseSize, cancellationToken)
+                ?? throw new NnrpClientException($"work server {_endpoint} sent an answer over {MaxResponseSize} bytes");
             if (!response.IsSuccessStatusCode)
             {
                 throw new NnrpClientException($"work server {_endpoint} answered HTTP {(int)response.StatusCode}: {ErrorOf(body) ?? response.ReasonPhrase}");
@@ -130,29 +127,5 @@ public sealed class WorkServerClient : IWorkSource
         {
             return null;
         }
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using Stream stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var copy = new MemoryStream();
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(8192);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (copy.Length + read > MaxResponseSize)
-                {
-                    throw new NnrpClientException($"a work server answer is at most {MaxResponseSize} bytes");
-                }
-                copy.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        return copy.ToArray();
     }
 }

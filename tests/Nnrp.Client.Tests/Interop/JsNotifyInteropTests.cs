@@ -4,7 +4,6 @@ using Nnrp.Client.Mailbox;
 using Nnrp.Client.Recipients;
 using Nnrp.Client.Sending;
 using Nnrp.Client.Tests.Testing;
-using Nnrp.Client.Work;
 using Nnrp.Core.Codecs;
 using Nnrp.Core.Work;
 
@@ -36,8 +35,8 @@ public sealed class JsNotifyInteropTests
         }));
         Assert.Equal(1, sent.GetProperty("status").GetInt32());
 
-        await using WalletClient client = await WalletClient.ConnectAsync(new WalletClientOptions { Nodes = nodes.Addresses });
-        FetchResult result = await client.FetchAsync(Samples.SeedKey, new FetchOptions { MinimumWork = Samples.EasyThreshold }).WaitAsync(LoopbackNodes.Limit);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
+        FetchResult result = await client.FetchAsync(Samples.SeedKey, Clients.EasyFetch).WaitAsync(LoopbackNodes.Limit);
 
         OpenedNotification opened = Assert.Single(result.Contents.Opened);
         Assert.Equal(sent.GetProperty("hash").GetString(), opened.Hash.ToString());
@@ -48,13 +47,9 @@ public sealed class JsNotifyInteropTests
     public async Task A_notification_sent_by_the_CSharp_client_is_opened_by_js_from_the_spec()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(1);
-        await using WalletClient client = await WalletClient.ConnectAsync(new WalletClientOptions
-        {
-            Nodes = nodes.Addresses,
-            WorkSource = new LocalWorkSource(new WorkGeneratorOptions { Threads = 1 }),
-        });
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
         SendResult sent = await client.SendAsync(Recipient.Parse(Samples.SeedNanoNym), new Nnrp.Core.Sealing.PaymentEvent(R, Tx, null, "from C#"),
-            new SendOptions { Replicas = 1, InitialThreshold = Samples.EasyThreshold }).WaitAsync(LoopbackNodes.Limit);
+            Clients.EasySend with { Replicas = 1 }).WaitAsync(LoopbackNodes.Limit);
         Assert.True(sent.MetTarget);
 
         JsonElement opened = Assert.Single(await RunJsAsync("fetch", new { private_key = Hex.Encode(Samples.SeedKey.PrivateKey), node = nodes.Address(0) }));

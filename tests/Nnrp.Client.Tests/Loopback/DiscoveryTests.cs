@@ -1,26 +1,21 @@
 using Nnrp.Client.Recipients;
 using Nnrp.Client.Sending;
 using Nnrp.Client.Tests.Testing;
-using Nnrp.Client.Work;
 using Nnrp.Core.Codecs;
-using Nnrp.Core.Work;
 
 namespace Nnrp.Client.Tests.Loopback;
 
 /// <summary>Finding nodes without naming them: relay hints in the URI, bootstrap peers, DHT providers.</summary>
 public sealed class DiscoveryTests
 {
-    private static readonly SendOptions Easy = new() { InitialThreshold = Samples.EasyThreshold };
-    private static readonly LocalWorkSource OneThread = new(new WorkGeneratorOptions { Threads = 1 });
-
     [Fact]
     public async Task The_relay_hints_of_the_recipients_uri_are_where_the_send_goes()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(3);
         var uri = new NotificationUri(Samples.SeedKey.PublicKey, nodes.Addresses);
-        await using WalletClient client = await WalletClient.ConnectAsync(new WalletClientOptions { UseDht = false, WorkSource = OneThread });
+        await using WalletClient client = await WalletClient.ConnectAsync(new WalletClientOptions { UseDht = false, WorkSource = Clients.OneThread });
 
-        SendResult result = await client.SendAsync(Recipient.Parse(uri.ToString()), Samples.Event(1), Easy).WaitAsync(LoopbackNodes.Limit);
+        SendResult result = await client.SendAsync(Recipient.Parse(uri.ToString()), Samples.Event(1), Clients.EasySend).WaitAsync(LoopbackNodes.Limit);
 
         Assert.True(result.MetTarget, string.Join("; ", result.Failures.Select(f => f.Reason)));
         Assert.Equal(nodes.Addresses.Order(), result.Receipts.Select(r => nodes.Addresses.Single(a => a.EndsWith(r.Node.ToString(), StringComparison.Ordinal))).Order());
@@ -33,13 +28,13 @@ public sealed class DiscoveryTests
         await using WalletClient client = await WalletClient.ConnectAsync(new WalletClientOptions
         {
             BootstrapPeers = [nodes.Address(0)],
-            WorkSource = OneThread,
+            WorkSource = Clients.OneThread,
         });
 
         var found = await client.DiscoverAsync(Samples.SeedKey.Tag, 3).WaitAsync(LoopbackNodes.Limit);
         Assert.True(found.Count >= 3, $"found {found.Count}: {string.Join(", ", found)}");
 
-        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(2), Easy).WaitAsync(LoopbackNodes.Limit);
+        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(2), Clients.EasySend).WaitAsync(LoopbackNodes.Limit);
         Assert.True(result.MetTarget, string.Join("; ", result.Failures.Select(f => f.Reason)));
 
         var fetched = await client.FetchAsync(Samples.SeedKey, new Nnrp.Client.Mailbox.FetchOptions { MinimumWork = Samples.EasyThreshold, Nodes = 4 }).WaitAsync(LoopbackNodes.Limit);

@@ -4,11 +4,9 @@ using Nnrp.Client.Network;
 using Nnrp.Client.Recipients;
 using Nnrp.Client.Sending;
 using Nnrp.Client.Tests.Testing;
-using Nnrp.Client.Work;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Sealing;
-using Nnrp.Core.Work;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Protocol;
@@ -18,22 +16,13 @@ namespace Nnrp.Client.Tests.Loopback;
 /// <summary>The SDK against real nodes on loopback: libp2p, Noise, Yamux, /nnrp/1.0, RocksDB.</summary>
 public sealed class LoopbackSendFetchTests
 {
-    private static readonly SendOptions Easy = new() { InitialThreshold = Samples.EasyThreshold };
-    private static readonly FetchOptions EasyFetch = new() { MinimumWork = Samples.EasyThreshold };
-
-    private static Task<WalletClient> ClientAsync(IEnumerable<string> nodes) => WalletClient.ConnectAsync(new WalletClientOptions
-    {
-        Nodes = nodes.ToArray(),
-        WorkSource = new LocalWorkSource(new WorkGeneratorOptions { Threads = 1 }),
-    });
-
     [Fact]
     public async Task A_send_lands_on_three_real_nodes_with_valid_receipts_and_they_hold_it()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(3);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
 
-        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedNanoNym), Samples.Event(1, "hi"), Easy).WaitAsync(LoopbackNodes.Limit);
+        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedNanoNym), Samples.Event(1, "hi"), Clients.EasySend).WaitAsync(LoopbackNodes.Limit);
 
         Assert.True(result.MetTarget, string.Join("; ", result.Failures.Select(f => f.Reason)));
         Assert.Equal(3, result.Receipts.Select(r => r.Node).Distinct().Count());
@@ -49,9 +38,9 @@ public sealed class LoopbackSendFetchTests
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(5);
         await nodes.StopAsync(1);
         await nodes.StopAsync(3);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
 
-        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(2), Easy).WaitAsync(LoopbackNodes.Limit);
+        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(2), Clients.EasySend).WaitAsync(LoopbackNodes.Limit);
 
         Assert.True(result.MetTarget, string.Join("; ", result.Failures.Select(f => f.Reason)));
         Assert.Equal(2, result.Failures.Count);
@@ -62,9 +51,9 @@ public sealed class LoopbackSendFetchTests
     {
         const ulong strict = 0xfff0000000000000UL;
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(1, strict);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
 
-        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(3), Easy with { Replicas = 1 }).WaitAsync(LoopbackNodes.Limit);
+        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(3), Clients.EasySend with { Replicas = 1 }).WaitAsync(LoopbackNodes.Limit);
 
         Assert.True(result.MetTarget, string.Join("; ", result.Failures.Select(f => f.Reason)));
         Assert.True(result.Notification.MeetsThreshold(strict));
@@ -74,16 +63,16 @@ public sealed class LoopbackSendFetchTests
     public async Task A_fetch_after_one_node_lost_its_data_still_returns_everything()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(3);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
         Recipient recipient = Recipient.Parse(Samples.SeedUri);
         var sent = new List<NotificationHash>();
         for (int i = 0; i < 3; i++)
         {
-            sent.Add((await client.SendAsync(recipient, Samples.Event(10 + i), Easy).WaitAsync(LoopbackNodes.Limit)).Hash);
+            sent.Add((await client.SendAsync(recipient, Samples.Event(10 + i), Clients.EasySend).WaitAsync(LoopbackNodes.Limit)).Hash);
         }
         await nodes.LoseDataAsync(0);
 
-        FetchResult result = await client.FetchAsync(Samples.SeedKey, EasyFetch).WaitAsync(LoopbackNodes.Limit);
+        FetchResult result = await client.FetchAsync(Samples.SeedKey, Clients.EasyFetch).WaitAsync(LoopbackNodes.Limit);
 
         Assert.Equal(3, result.CompleteNodes);
         Assert.Equal(sent.Order(), result.Contents.Opened.Select(o => o.Hash).Order());
@@ -94,13 +83,13 @@ public sealed class LoopbackSendFetchTests
     public async Task A_key_restored_from_the_seed_fetches_the_notifications_sent_to_its_NanoNym()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(2);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
         NotificationKeyPair original = WalletKeys.FromSeed(Samples.SeedHex, 4);
         var nanoNym = new Nnrp.Core.Codecs.NanoNymAddress(new byte[32], new byte[32], original.ToUri().ToString());
-        await client.SendAsync(Recipient.Parse(nanoNym.Encode()), Samples.Event(4), Easy with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
+        await client.SendAsync(Recipient.Parse(nanoNym.Encode()), Samples.Event(4), Clients.EasySend with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
 
         NotificationKeyPair restored = WalletKeys.FromSeed(Samples.SeedHex, 4);
-        FetchResult result = await client.FetchAsync(restored, EasyFetch).WaitAsync(LoopbackNodes.Limit);
+        FetchResult result = await client.FetchAsync(restored, Clients.EasyFetch).WaitAsync(LoopbackNodes.Limit);
 
         Assert.Equal(Samples.Event(4), Assert.Single(result.Contents.Opened).Event);
         Assert.Equal(2, Assert.Single(result.Contents.Opened).Sources.Count);
@@ -110,9 +99,9 @@ public sealed class LoopbackSendFetchTests
     public async Task A_tampered_payload_on_one_node_is_reported_and_the_fetch_still_delivers_the_rest()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(2);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
         NotificationKeyPair key = Samples.SeedKey;
-        SendResult good = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(5), Easy with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
+        SendResult good = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(5), Clients.EasySend with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
 
         // A hostile node (or a sender who cheats) stores a copy whose ciphertext was altered;
         // it has valid work, so only opening it can tell.
@@ -127,7 +116,7 @@ public sealed class LoopbackSendFetchTests
             Assert.True(stored.IsStored, stored.Message);
         }
 
-        FetchResult result = await client.FetchAsync(key, EasyFetch).WaitAsync(LoopbackNodes.Limit);
+        FetchResult result = await client.FetchAsync(key, Clients.EasyFetch).WaitAsync(LoopbackNodes.Limit);
 
         Assert.Equal(good.Hash, Assert.Single(result.Contents.Opened).Hash);
         RejectedNotification bad = Assert.Single(result.Contents.Rejected);
@@ -139,19 +128,19 @@ public sealed class LoopbackSendFetchTests
     public async Task Fetch_pages_through_the_cursor_of_a_real_node_and_the_checkpoint_skips_what_was_seen()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(2);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
         Recipient recipient = Recipient.Parse(Samples.SeedUri);
         for (int i = 0; i < 5; i++)
         {
-            await client.SendAsync(recipient, Samples.Event(20 + i), Easy with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
+            await client.SendAsync(recipient, Samples.Event(20 + i), Clients.EasySend with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
         }
 
-        FetchResult first = await client.FetchAsync(Samples.SeedKey, EasyFetch with { PageSize = 2 }).WaitAsync(LoopbackNodes.Limit);
+        FetchResult first = await client.FetchAsync(Samples.SeedKey, Clients.EasyFetch with { PageSize = 2 }).WaitAsync(LoopbackNodes.Limit);
         Assert.Equal(5, first.Contents.Opened.Count);
         Assert.All(first.Nodes, n => Assert.True(n.Pages >= 3, $"{n.Node}: {n.Pages} pages"));
 
-        await client.SendAsync(recipient, Samples.Event(30), Easy with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
-        FetchResult second = await client.FetchAsync(Samples.SeedKey, EasyFetch, first.Checkpoint).WaitAsync(LoopbackNodes.Limit);
+        await client.SendAsync(recipient, Samples.Event(30), Clients.EasySend with { Replicas = 2 }).WaitAsync(LoopbackNodes.Limit);
+        FetchResult second = await client.FetchAsync(Samples.SeedKey, Clients.EasyFetch, first.Checkpoint).WaitAsync(LoopbackNodes.Limit);
         Assert.Equal(Samples.Event(30), Assert.Single(second.Contents.Opened).Event);
         Assert.Equal(5, second.Contents.AlreadySeen);
     }
@@ -160,7 +149,7 @@ public sealed class LoopbackSendFetchTests
     public async Task Status_of_a_real_node_reports_its_thresholds_and_clock()
     {
         await using LoopbackNodes nodes = await LoopbackNodes.StartAsync(1);
-        await using WalletClient client = await ClientAsync(nodes.Addresses);
+        await using WalletClient client = await Clients.ConnectAsync(nodes.Addresses);
         var status = await client.StatusAsync(NodeAddress.Parse(nodes.Address(0))).WaitAsync(LoopbackNodes.Limit);
         Assert.Equal(1u, status.ProtocolVersion);
         Assert.Equal(Samples.EasyThreshold, status.BaseThreshold);
