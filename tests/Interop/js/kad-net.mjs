@@ -54,7 +54,11 @@ const createNode = () => createLibp2p({
   },
   // Every node dials from 127.0.0.1: lift js's per-host inbound rate limit (5 connections/s),
   // which otherwise refuses most of the table-filling dials; the C# host has no such limit.
-  connectionManager: { maxConnections: 1000, allow: ['/ip4/127.0.0.0/ipcidr/8'] }
+  connectionManager: { maxConnections: 1000, allow: ['/ip4/127.0.0.0/ipcidr/8'] },
+  // js-libp2p 3 pings every connection on a new /ipfs/ping stream every 10 s (the connection
+  // monitor): with 50 nodes all meshed that is hundreds of pings per second in this one event
+  // loop, work the C# host does not do (it relies on Yamux keep-alive, as js also does).
+  connectionMonitor: { enabled: false }
 })
 
 // One FIND_NODE walk to its end; answers the SEND_QUERY events it yielded.
