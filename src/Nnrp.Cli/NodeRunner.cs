@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Nnrp.Core.Work;
 using Nnrp.Http;
 using Nnrp.Http.Metrics;
+using Nnrp.Libp2p;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Libp2p.Host;
@@ -71,9 +72,23 @@ internal static class NodeRunner
             log.BadListenAddress(ex.Message);
             return 2;
         }
+        var unidentified = new List<Multiaddr>();
         try
         {
-            bootstrapPeers = settings.Bootstrap.Select(BootstrapPeers.ParseEntry).ToList();
+            bootstrapPeers = [];
+            foreach (string entry in settings.Bootstrap)
+            {
+                // An entry without /p2p (e.g. /dns4/node1/tcp/4001 in a compose file) is dialed
+                // at start and trusted as whoever answers; the file format stays strict.
+                if (Multiaddr.TryParse(entry, out Multiaddr? address) && address.PeerIdMultihash is null)
+                {
+                    unidentified.Add(address);
+                }
+                else
+                {
+                    bootstrapPeers.Add(BootstrapPeers.ParseEntry(entry));
+                }
+            }
             if (File.Exists(settings.BootstrapFile))
             {
                 bootstrapPeers.AddRange(await BootstrapPeers.LoadAsync(settings.BootstrapFile, cancellationToken));
@@ -132,6 +147,22 @@ internal static class NodeRunner
             foreach (Multiaddr address in host.GetAdvertisedAddresses(withPeerId: true))
             {
                 log.Reachable(address.ToString());
+            }
+
+            foreach (Multiaddr address in unidentified)
+            {
+                try
+                {
+                    using var dialTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    dialTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+                    Connection connection = await host.DialAsync(address, dialTimeout.Token);
+                    bootstrapPeers.Add(address.WithPeerIdMultihash(connection.RemotePeer.Bytes.Span));
+                    log.BootstrapIdentified(address.ToString(), connection.RemotePeer.ToString());
+                }
+                catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException or ProtocolViolationException && !cancellationToken.IsCancellationRequested)
+                {
+                    log.BootstrapUnreachable(address.ToString(), ex.Message);
+                }
             }
 
             using IProviderStore providers = RocksDbProviderStore.Open(Path.Combine(settings.DataDir, "kad"));

@@ -57,7 +57,7 @@ internal sealed record NodeSettings
         new("announce", "Multiaddr to advertise instead of the listen addresses; repeatable", "the listen addresses", IsList: true),
         new("http", "HTTP API URL, or off", "http://127.0.0.1:8080"),
         new("cors", "Origin allowed to call the HTTP API from a browser (* for any); repeatable", "none", IsList: true),
-        new("bootstrap", "Bootstrap peer multiaddr with /p2p/; repeatable", "none", IsList: true),
+        new("bootstrap", "Bootstrap peer multiaddr, ideally with /p2p/<id> (without it, whoever answers is trusted); repeatable", "none", IsList: true),
         new("bootstrap-file", "File of bootstrap multiaddrs, one per line, # comments", "bootstrap-peers.txt beside the executable"),
         new("dht-mode", "Server (answers DHT queries) or Client", "Server"),
         new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty (testnets)", "false", IsFlag: true),
