@@ -20,12 +20,12 @@ public sealed class SendFetchCommandTests : IDisposable
         Assert.True(keygen == 0, keyOut);
         string uri = Regex.Match(keyOut, @"^uri\s+(\S+)$", RegexOptions.Multiline).Groups[1].Value;
 
-        (int send, string sent) = await RunAsync(["send", "--to", uri, "--r", R, "--tx", Tx, "--amount", "1000000000000000000000000", "--memo", "thanks", .. nodes.NodeArgs]);
+        (int send, string sent) = await RunAsync(["send", "--to", uri, "--r", R, "--tx", Tx, "--amount", "1000000000000000000000000", "--memo", "thanks", "--threshold", InProcessNodes.CheapThreshold, .. nodes.NodeArgs]);
         Assert.True(send == 0, sent);
         Assert.Equal(3, Regex.Count(sent, @"^stored 12D3KooW\w+ until ", RegexOptions.Multiline));
         string hash = Regex.Match(sent, @"^hash\s+([0-9a-f]{64})$", RegexOptions.Multiline).Groups[1].Value;
 
-        (int fetch, string fetched) = await RunAsync(["fetch", "--key", key, "--json", .. nodes.NodeArgs]);
+        (int fetch, string fetched) = await RunAsync(["fetch", "--key", key, "--json", "--base-threshold", InProcessNodes.CheapThreshold, .. nodes.NodeArgs]);
         Assert.True(fetch == 0, fetched);
         using JsonDocument line = JsonDocument.Parse(fetched.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(l => l.StartsWith('{')));
         Assert.Equal(hash, line.RootElement.GetProperty("hash").GetString());
@@ -37,16 +37,34 @@ public sealed class SendFetchCommandTests : IDisposable
 
         // The checkpoint beside the key file: the next fetch has nothing new.
         Assert.True(File.Exists(key + ".checkpoint.json"));
-        (int again, string second) = await RunAsync(["fetch", "--key", key, .. nodes.NodeArgs]);
+        (int again, string second) = await RunAsync(["fetch", "--key", key, "--base-threshold", InProcessNodes.CheapThreshold, .. nodes.NodeArgs]);
         Assert.True(again == 0, second);
         Assert.Contains("0 new", second, StringComparison.Ordinal);
         Assert.Contains("1 seen before", second, StringComparison.Ordinal);
     }
 
     [Fact]
+    public async Task Items_below_the_work_floor_are_reported_as_rejected_json_lines_not_opened()
+    {
+        await using InProcessNodes nodes = await InProcessNodes.StartAsync(2);
+        string key = Path.Combine(_root, "floor.json");
+        (_, string keyOut) = await RunAsync("keygen", "--out", key);
+        string uri = Regex.Match(keyOut, @"^uri\s+(\S+)$", RegexOptions.Multiline).Groups[1].Value;
+        (int send, string sent) = await RunAsync(["send", "--to", uri, "--r", R, "--tx", Tx, "--replicas", "2", "--threshold", InProcessNodes.CheapThreshold, .. nodes.NodeArgs]);
+        Assert.True(send == 0, sent);
+
+        // The default floor is the network's base threshold; cheap testnet work is below it.
+        (int fetch, string fetched) = await RunAsync(["fetch", "--key", key, "--json", "--no-checkpoint", .. nodes.NodeArgs]);
+        Assert.True(fetch == 0, fetched);
+        using JsonDocument line = JsonDocument.Parse(fetched.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(l => l.StartsWith('{')));
+        Assert.False(line.RootElement.TryGetProperty("event", out _));
+        Assert.Equal("insufficient_work", line.RootElement.GetProperty("rejected").GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Status_prints_the_thresholds_of_a_node()
     {
-        await using InProcessNodes nodes = await InProcessNodes.StartAsync(1);
+        await using InProcessNodes nodes = await InProcessNodes.StartAsync(1, baseThreshold: 0xfffffe0000000000UL);
         (int code, string output) = await RunAsync("status", nodes.Addresses[0]);
         Assert.True(code == 0, output);
         Assert.Matches(new Regex(@"^base_threshold\s+fffffe0000000000$", RegexOptions.Multiline), output);

@@ -28,8 +28,13 @@ internal static class FetchCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file (default: <key file>.checkpoint.json)" };
         var noCheckpoint = new Option<bool>("--no-checkpoint") { Description = "Neither read nor write a checkpoint" };
         var json = new Option<bool>("--json") { Description = "One JSON object per line: hash, timestamp, event" };
+        var baseThreshold = new Option<string?>("--base-threshold")
+        {
+            Description = "Work floor, 16 hex: items with less work are rejected. Lower it only for a private testnet whose nodes run with the same --base-threshold (env NNRP_BASE_THRESHOLD; default fffffe0000000000)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NNRP_BASE_THRESHOLD"),
+        };
         var network = new NetworkOptions();
-        var command = new Command("fetch", "Fetch, verify and open a mailbox from several nodes") { key, since, prefixBits, nodesWanted, checkpoint, noCheckpoint, json };
+        var command = new Command("fetch", "Fetch, verify and open a mailbox from several nodes") { key, since, prefixBits, nodesWanted, checkpoint, noCheckpoint, json, baseThreshold };
         network.AddTo(command);
         command.SetAction((parse, ct) => CliExit.RunAsync(async () =>
         {
@@ -43,6 +48,7 @@ internal static class FetchCommand
             {
                 return CliExit.UsageError("--nodes: at least 1");
             }
+            ulong floor = WorkCommand.ThresholdOf(parse.GetValue(baseThreshold), null);
             ulong? sinceValue = parse.GetValue(since) is { } text ? CliExit.Parse("--since", () => ParseSince(text)) : null;
             IReadOnlyList<string> nodes = network.NamedNodes(parse);
             string keyPath = parse.GetValue(key)!;
@@ -56,7 +62,7 @@ internal static class FetchCommand
             using ILoggerFactory loggers = network.Loggers(parse);
             WalletClientOptions clientOptions = await network.ClientOptionsAsync(parse, nodes, work: null, ct);
             await using WalletClient client = await WalletClient.ConnectAsync(clientOptions, loggers, ct);
-            var options = new FetchOptions { PrefixBits = bits, Nodes = wanted, Since = sinceValue ?? 0 };
+            var options = new FetchOptions { PrefixBits = bits, Nodes = wanted, Since = sinceValue ?? 0, MinimumWork = floor };
             FetchResult result = await client.FetchAsync(keyFile.Key, options, start, ct);
 
             foreach (NodeFetchReport report in result.Nodes.Where(n => !n.Complete))
