@@ -17,6 +17,7 @@ using Nnrp.Node;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
+using Nnrp.Node.Sync;
 
 namespace Nnrp.Cli;
 
@@ -175,12 +176,20 @@ internal static class NodeRunner
             };
             await using var kad = new KadService(host, providers, kadOptions, identify, loggerFactory: loggers);
 
+            // NNRP.md §11.8: answer sync rounds, and sync on connect and every interval; the
+            // replication rule counts the providers of shard (0, 0), which this node stores.
+            var syncOptions = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval };
+            SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>()));
+            await using var sync = new SyncService(host, node.Ingress, syncOptions,
+                ct => SyncService.CountProvidersAsync(kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), syncOptions.SafeProviders, ct)),
+                logger: loggers.CreateLogger<SyncService>());
+
             HttpApi? http = null;
             try
             {
                 if (!string.Equals(settings.Http, "off", StringComparison.OrdinalIgnoreCase))
                 {
-                    var context = new HttpApiContext(node, host, [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad)], TimeProvider.System);
+                    var context = new HttpApiContext(node, host, [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad), new SyncMetricsSource(sync.Metrics)], TimeProvider.System);
                     http = await HttpApi.StartAsync(context, new HttpApiOptions { Urls = [settings.Http], CorsOrigins = settings.Cors }, loggers, cancellationToken);
                     foreach (string url in http.Urls)
                     {
@@ -193,6 +202,7 @@ internal static class NodeRunner
                 // DESIGN.md "Shards": a node that stores everything provides shard (0, 0).
                 int provided = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
                 log.ProvidingShard(ShardKeys.CidString(0, 0), provided);
+                sync.Start();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
