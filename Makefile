@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean
+.PHONY: all restore build test run bench npm clean testnet
 
 all: build
 
@@ -31,6 +31,13 @@ run:
 
 bench: npm
 	$(DOTNET) run --project tests/Nnrp.Benchmarks -c Release -- $(BENCH_ARGS)
+
+# Issue 8: N real nodes on loopback with a partition and a kill -9, then a loss report (not in CI).
+N ?= 20
+PUBLISH ?= 600
+SYNC_INTERVAL ?= 5
+testnet:
+	$(DOTNET) run --project tests/Nnrp.Testnet -c Release -- $(N) $(PUBLISH) $(SYNC_INTERVAL)
 
 clean:
 	$(DOTNET) clean $(SLN)

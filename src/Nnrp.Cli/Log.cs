@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Error, "The store cannot be opened: {Reason}")]
     public static partial void StoreUnavailable(this ILogger logger, string reason);
+
+    [LoggerMessage(11, LogLevel.Information, "Bootstrap peer {Address} is {PeerId}")]
+    public static partial void BootstrapIdentified(this ILogger logger, string address, string peerId);
+
+    [LoggerMessage(12, LogLevel.Warning, "Bootstrap peer {Address} unreachable: {Reason}")]
+    public static partial void BootstrapUnreachable(this ILogger logger, string address, string reason);
 }

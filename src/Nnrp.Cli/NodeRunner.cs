@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Nnrp.Core.Work;
 using Nnrp.Http;
 using Nnrp.Http.Metrics;
+using Nnrp.Libp2p;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Libp2p.Host;
@@ -16,6 +17,7 @@ using Nnrp.Node;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
+using Nnrp.Node.Sync;
 
 namespace Nnrp.Cli;
 
@@ -71,9 +73,23 @@ internal static class NodeRunner
             log.BadListenAddress(ex.Message);
             return 2;
         }
+        var unidentified = new List<Multiaddr>();
         try
         {
-            bootstrapPeers = settings.Bootstrap.Select(BootstrapPeers.ParseEntry).ToList();
+            bootstrapPeers = [];
+            foreach (string entry in settings.Bootstrap)
+            {
+                // An entry without /p2p (e.g. /dns4/node1/tcp/4001 in a compose file) is dialed
+                // at start and trusted as whoever answers; the file format stays strict.
+                if (Multiaddr.TryParse(entry, out Multiaddr? address) && address.PeerIdMultihash is null)
+                {
+                    unidentified.Add(address);
+                }
+                else
+                {
+                    bootstrapPeers.Add(BootstrapPeers.ParseEntry(entry));
+                }
+            }
             if (File.Exists(settings.BootstrapFile))
             {
                 bootstrapPeers.AddRange(await BootstrapPeers.LoadAsync(settings.BootstrapFile, cancellationToken));
@@ -134,6 +150,22 @@ internal static class NodeRunner
                 log.Reachable(address.ToString());
             }
 
+            foreach (Multiaddr address in unidentified)
+            {
+                try
+                {
+                    using var dialTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    dialTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+                    Connection connection = await host.DialAsync(address, dialTimeout.Token);
+                    bootstrapPeers.Add(address.WithPeerIdMultihash(connection.RemotePeer.Bytes.Span));
+                    log.BootstrapIdentified(address.ToString(), connection.RemotePeer.ToString());
+                }
+                catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException or ProtocolViolationException && !cancellationToken.IsCancellationRequested)
+                {
+                    log.BootstrapUnreachable(address.ToString(), ex.Message);
+                }
+            }
+
             using IProviderStore providers = RocksDbProviderStore.Open(Path.Combine(settings.DataDir, "kad"));
             var kadOptions = new KadOptions
             {
@@ -144,12 +176,20 @@ internal static class NodeRunner
             };
             await using var kad = new KadService(host, providers, kadOptions, identify, loggerFactory: loggers);
 
+            // NNRP.md §11.8: answer sync rounds, and sync on connect and every interval; the
+            // replication rule counts the providers of shard (0, 0), which this node stores.
+            var syncOptions = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval };
+            SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>()));
+            await using var sync = new SyncService(host, node.Ingress, syncOptions,
+                ct => SyncService.CountProvidersAsync(kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), syncOptions.SafeProviders, ct)),
+                logger: loggers.CreateLogger<SyncService>());
+
             HttpApi? http = null;
             try
             {
                 if (!string.Equals(settings.Http, "off", StringComparison.OrdinalIgnoreCase))
                 {
-                    var context = new HttpApiContext(node, host, [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad)], TimeProvider.System);
+                    var context = new HttpApiContext(node, host, [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad), new SyncMetricsSource(sync.Metrics)], TimeProvider.System);
                     http = await HttpApi.StartAsync(context, new HttpApiOptions { Urls = [settings.Http], CorsOrigins = settings.Cors }, loggers, cancellationToken);
                     foreach (string url in http.Urls)
                     {
@@ -162,6 +202,7 @@ internal static class NodeRunner
                 // DESIGN.md "Shards": a node that stores everything provides shard (0, 0).
                 int provided = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
                 log.ProvidingShard(ShardKeys.CidString(0, 0), provided);
+                sync.Start();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

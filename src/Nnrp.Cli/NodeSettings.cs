@@ -49,6 +49,9 @@ internal sealed record NodeSettings
 
     public long StoreMaxBytes { get; init; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>NNRP.md §11.8.7: how often the node syncs with a few random peers.</summary>
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The settings and how each is written in each source.</summary>
     public static readonly IReadOnlyList<SettingInfo> All =
     [
@@ -57,7 +60,7 @@ internal sealed record NodeSettings
         new("announce", "Multiaddr to advertise instead of the listen addresses; repeatable", "the listen addresses", IsList: true),
         new("http", "HTTP API URL, or off", "http://127.0.0.1:8080"),
         new("cors", "Origin allowed to call the HTTP API from a browser (* for any); repeatable", "none", IsList: true),
-        new("bootstrap", "Bootstrap peer multiaddr with /p2p/; repeatable", "none", IsList: true),
+        new("bootstrap", "Bootstrap peer multiaddr, ideally with /p2p/<id> (without it, whoever answers is trusted); repeatable", "none", IsList: true),
         new("bootstrap-file", "File of bootstrap multiaddrs, one per line, # comments", "bootstrap-peers.txt beside the executable"),
         new("dht-mode", "Server (answers DHT queries) or Client", "Server"),
         new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty (testnets)", "false", IsFlag: true),
@@ -67,6 +70,7 @@ internal sealed record NodeSettings
         new("max-connections", "Most libp2p connections at once", "256"),
         new("per-tag-cap", "Most notifications kept per recipient tag", "1000"),
         new("store-max-bytes", "Most bytes of notifications kept", "10737418240"),
+        new("sync-interval", "Seconds between sync rounds with random peers (NNRP.md §11.8.7)", "30"),
     ];
 
     /// <summary>Resolves every setting; a value that does not parse is a <see cref="FormatException"/> naming its source.</summary>
@@ -132,6 +136,7 @@ internal sealed record NodeSettings
         "max-connections" => s with { MaxConnections = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "per-tag-cap" => s with { PerTagCap = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "store-max-bytes" => s with { StoreMaxBytes = long.Parse(v[0], CultureInfo.InvariantCulture) },
+        "sync-interval" => s with { SyncInterval = TimeSpan.FromSeconds(double.Parse(v[0], CultureInfo.InvariantCulture)) },
         _ => throw new ArgumentException("unknown setting " + name),
     };
 

@@ -1,9 +1,17 @@
 using System.CommandLine;
 using Nnrp.Cli;
+using Nnrp.Cli.Commands;
 
 var root = new RootCommand("NNRP — the NanoNym Relay Protocol node and tools");
 root.Subcommands.Add(NodeCommand.Create());
+root.Subcommands.Add(KeygenCommand.Create());
+root.Subcommands.Add(KeyCommand.Create());
+root.Subcommands.Add(AddressCommand.Create());
+root.Subcommands.Add(WorkCommand.Create());
+root.Subcommands.Add(SendCommand.Create());
+root.Subcommands.Add(FetchCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
 // Commands that run until stopped (node) handle SIGINT/SIGTERM themselves and shut down
 // gracefully, however long the store takes to flush; System.CommandLine's own handler would
 // kill the process after a fixed timeout.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+return await CliExit.InvokeAsync(root.Parse(args), new InvocationConfiguration { ProcessTerminationTimeout = null });

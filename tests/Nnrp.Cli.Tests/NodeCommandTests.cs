@@ -52,9 +52,23 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bootstrap_entry_without_a_peer_id_exits_with_code_2()
+    public async Task A_bootstrap_entry_without_a_peer_id_is_dialed_and_its_peer_id_learned()
     {
-        await using var node = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap", "/ip4/127.0.0.1/tcp/4001");
+        await using var first = NnrpProcess.Start("node", "--http", "off", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"));
+        string firstAddress = (await first.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value;
+        string withoutId = firstAddress[..firstAddress.IndexOf("/p2p/", StringComparison.Ordinal)];
+
+        await using var second = NnrpProcess.Start("node", "--http", "off", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0", "--private-network", "--bootstrap-file", Dir("none.txt"), "--bootstrap", withoutId);
+
+        Assert.Equal("1", (await second.WaitForLineAsync(NnrpProcess.DhtReady())).Groups[1].Value);
+        Assert.Contains("is " + firstAddress[(firstAddress.IndexOf("/p2p/", StringComparison.Ordinal) + 5)..], second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bootstrap_file_entry_without_a_peer_id_exits_with_code_2()
+    {
+        File.WriteAllText(Dir("loose.txt"), "/ip4/127.0.0.1/tcp/4001\n");
+        await using var node = NnrpProcess.Start("node", "--http", "off", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap-file", Dir("loose.txt"));
         Assert.Equal(2, await node.WaitForExitAsync());
         Assert.Contains("no /p2p/", node.Output, StringComparison.Ordinal);
     }

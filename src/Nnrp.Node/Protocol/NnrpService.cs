@@ -123,6 +123,7 @@ public sealed class NnrpService
                 Request.BodyOneofCase.Publish => await PublishAsync(request.Publish, cancellationToken),
                 Request.BodyOneofCase.Fetch => Fetch(request.Fetch),
                 Request.BodyOneofCase.Status => new Response { Status = StatusCode.Ok, StatusInfo = Status() },
+                Request.BodyOneofCase.Sync => await Sync.SyncServer.For(_store).HandleAsync(request.Sync, peer, cancellationToken),
                 _ => Refusal(StatusCode.BadForm, "the request names no publish, fetch or status"),
             };
         }

@@ -31,6 +31,33 @@ public interface INotificationStore : IDisposable
 
     /// <summary>What the store holds.</summary>
     StoreStatistics Statistics { get; }
+
+    /// <summary>
+    /// Sync (NNRP.md §11.8) reads the <c>by_time</c> index: appends to <paramref name="destination"/> up to
+    /// <paramref name="max"/> keys in ascending (timestamp, hash) order, starting at the first ≥
+    /// <paramref name="from"/>, and returns how many. Expired entries the sweeper has not reached yet
+    /// are included. A store without a time index does not support sync.
+    /// </summary>
+    int ReadTimeIndex(TimeKey from, int max, List<TimeKey> destination) =>
+        throw new NotSupportedException("this store keeps no time index, so it cannot take part in sync");
+}
+
+/// <summary>A notification's place in the <c>by_time</c> order: (timestamp, content hash).</summary>
+public readonly record struct TimeKey(ulong Timestamp, NotificationHash Hash) : IComparable<TimeKey>
+{
+    public int CompareTo(TimeKey other)
+    {
+        int c = Timestamp.CompareTo(other.Timestamp);
+        return c != 0 ? c : Hash.CompareTo(other.Hash);
+    }
+
+    public static bool operator <(TimeKey left, TimeKey right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(TimeKey left, TimeKey right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(TimeKey left, TimeKey right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(TimeKey left, TimeKey right) => left.CompareTo(right) >= 0;
 }
 
 /// <summary>What <see cref="INotificationStore.Put"/> did with one notification.</summary>

@@ -430,6 +430,26 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         return new NotificationPage(page, more && last is { } l ? l.ToBytes() : ReadOnlyMemory<byte>.Empty);
     }
 
+    public int ReadTimeIndex(TimeKey from, int max, List<TimeKey> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return Guard(() =>
+        {
+            // Keys only: by_time is timestamp:8 BE ‖ hash:32, already in sync order.
+            var start = new byte[StoreSchema.ByTimeKeySize];
+            StoreSchema.WriteTimeHash(start, from.Timestamp, from.Hash);
+            int read = 0;
+            using Iterator it = _db.NewIterator(_cf[StoreSchema.ByTime]);
+            for (it.Seek(start); it.Valid() && read < max; it.Next())
+            {
+                ReadOnlySpan<byte> key = it.GetKeySpan();
+                destination.Add(new TimeKey(StoreSchema.ReadTime(key), StoreSchema.ReadHash(key)));
+                read++;
+            }
+            return read;
+        });
+    }
+
     private T Guard<T>(Func<T> action)
     {
         _lifetime.EnterReadLock();

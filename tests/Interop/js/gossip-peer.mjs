@@ -77,65 +77,6 @@ const commands = {
   async stats () {
     return { rejected: rejected.count }
   },
-  // The bench harness's js network: `nodes` gossipsub nodes in this one process, each dialing
-  // `links` random earlier nodes, `messages` published from random nodes; answers the
-  // propagation latency percentiles (ms) over every (message, receiver) pair.
-  async bench ({ nodes = 50, links = 3, messages = 200, size = 200, topic = 'bench' }) {
-    const peers = []
-    for (let i = 0; i < nodes; i++) {
-      peers.push(await createLibp2p({
-        addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-        transports: [tcp()],
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
-        services: {
-          identify: identify(),
-          pubsub: gossipsub({ globalSignaturePolicy: StrictNoSign, msgIdFn: (msg) => sha256(msg.data), allowPublishToZeroTopicPeers: true })
-        },
-        connectionManager: { maxConnections: 1000 }
-      }))
-    }
-    const latencies = []
-    let delivered = 0
-    const sentAt = new Map()
-    for (const p of peers) {
-      p.services.pubsub.subscribe(topic)
-      p.services.pubsub.addEventListener('message', (evt) => {
-        const id = Buffer.from(evt.detail.data).readUInt32BE(0)
-        latencies.push(performance.now() - sentAt.get(id))
-        delivered++
-      })
-    }
-    for (let i = 1; i < nodes; i++) {
-      const targets = [...Array(i).keys()].sort(() => Math.random() - 0.5).slice(0, links)
-      for (const j of targets) {
-        // A reset while many dials land at once is retried; a link that still fails is left out.
-        for (let attempt = 0; attempt < 3; attempt++) {
-          try { await peers[i].dial(peers[j].getMultiaddrs()[0]); break } catch { await new Promise((resolve) => setTimeout(resolve, 50)) }
-        }
-      }
-    }
-    const deadline = Date.now() + 60000
-    while (peers.some((p) => p.services.pubsub.getMeshPeers(topic).length === 0) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    const expected = messages * (nodes - 1)
-    for (let m = 0; m < messages; m++) {
-      const data = Buffer.alloc(size)
-      data.writeUInt32BE(m, 0)
-      data[4] = 1
-      sentAt.set(m, performance.now())
-      await peers[Math.floor(Math.random() * nodes)].services.pubsub.publish(topic, data)
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
-    while (delivered < expected && Date.now() < deadline + 60000) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    await Promise.all(peers.map((p) => p.stop()))
-    latencies.sort((a, b) => a - b)
-    const pct = (q) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN
-    return { delivered, expected, p50: pct(0.5), p99: pct(0.99) }
-  },
   async stop () {
     await node.stop()
     setImmediate(() => process.exit(0))

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,8 +18,9 @@ namespace Nnrp.Benchmarks.Libp2p;
 
 /// <summary>
 /// <c>gossipsub</c> harness (issue 4 "make bench"): propagation latency p50/p99 and duplicate
-/// ratio in a loopback network of <c>nodes</c> C# hosts (each dialing 3 random earlier ones),
-/// the same shape in js-libp2p (one node process, needs <c>make npm</c>), and the messages per
+/// ratio in a loopback network of <c>nodes</c> C# hosts in this process (each dialing 3 random
+/// earlier ones), the same shape and parameters in js-libp2p (tests/Interop/js/gossip-net.mjs,
+/// all nodes in one node process, needs <c>make npm</c>), side by side, and the messages per
 /// second one node validates and forwards to 6 mesh peers.
 /// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- gossipsub [nodes] [messages]</code>
 /// </summary>
@@ -34,22 +34,21 @@ internal static class GossipSubHarness
     {
         int nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
         int messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        Console.WriteLine($"GossipSub harness: {nodes} nodes, {Links} dials each, {messages} messages of {MessageSize} bytes, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"GossipSub harness: {nodes} nodes per network, {Links} dials each, {messages} messages of {MessageSize} bytes, {Environment.ProcessorCount} cores");
         var (p50, p99, duplicateRatio, delivered) = await CSharpNetworkAsync(nodes, messages);
-        var js = await JsNetworkAsync(nodes, messages);
+        JsonObject? js = await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages);
         double throughput = await ValidateAndForwardRateAsync(100_000);
+        double? jsDelivered = JsNetwork.Number(js, "delivered") / JsNetwork.Number(js, "expected");
         Console.WriteLine();
-        Console.WriteLine("| Measure (loopback, one run)              |      C# | js-libp2p |");
-        Console.WriteLine("|------------------------------------------|--------:|----------:|");
-        Console.WriteLine($"| propagation latency p50, ms              | {p50,7:F2} | {Format(js?.P50)} |");
-        Console.WriteLine($"| propagation latency p99, ms              | {p99,7:F2} | {Format(js?.P99)} |");
-        Console.WriteLine($"| duplicates per delivered message         | {duplicateRatio,7:F2} |       n/a |");
-        Console.WriteLine($"| deliveries / expected                    | {delivered,7:P1} | {(js is null ? "      n/a" : $"{js.Value.Delivered,9:P1}")} |");
-        Console.WriteLine($"| one node: validate + forward to 6, msg/s | {throughput,7:F0} |       n/a |");
+        Console.WriteLine("| Measure (loopback, one run)              |      C# | js-libp2p | js / C# |");
+        Console.WriteLine("|------------------------------------------|--------:|----------:|--------:|");
+        Console.WriteLine(JsNetwork.Row("propagation latency p50, ms", p50, JsNetwork.Number(js, "p50")));
+        Console.WriteLine(JsNetwork.Row("propagation latency p99, ms", p99, JsNetwork.Number(js, "p99")));
+        Console.WriteLine(JsNetwork.Row("duplicates per delivered message", duplicateRatio, JsNetwork.Number(js, "duplicatesPerDelivered")));
+        Console.WriteLine(JsNetwork.Row("deliveries / expected", delivered, jsDelivered));
+        Console.WriteLine($"| {"one node: validate + forward to 6, msg/s",-40} | {throughput,7:F0} |       n/a |     n/a |");
         return 0;
     }
-
-    private static string Format(double? value) => value is { } v ? $"{v,9:F2}" : "      n/a";
 
     private static GossipSubOptions Options() => new()
     {
@@ -125,44 +124,6 @@ internal static class GossipSubHarness
                 await h.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<(double P50, double P99, double Delivered)?> JsNetworkAsync(int nodes, int messages)
-    {
-        string? dir = FindInterop();
-        if (dir is null)
-        {
-            Console.WriteLine("js network skipped: tests/Interop/node_modules missing (run `make npm`)");
-            return null;
-        }
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            ArgumentList = { "--import", "./js/polyfill.mjs", "js/gossip-peer.mjs" },
-        };
-        using Process process = Process.Start(start)!;
-        await process.StandardOutput.ReadLineAsync(); // ready
-        await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { id = 1, cmd = "bench", nodes, links = Links, messages, size = MessageSize, topic = Topic }));
-        await process.StandardInput.FlushAsync();
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (JsonNode.Parse(line) is JsonObject answer && answer["id"]?.GetValue<int>() == 1)
-            {
-                process.StandardInput.Close();
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (answer["ok"]?.GetValue<bool>() != true)
-                {
-                    Console.WriteLine($"js network failed: {answer["error"]}");
-                    return null;
-                }
-                return (answer["p50"]!.GetValue<double>(), answer["p99"]!.GetValue<double>(),
-                    answer["delivered"]!.GetValue<double>() / answer["expected"]!.GetValue<double>());
-            }
-        }
-        return null;
     }
 
     /// <summary>One node fed pre-encoded RPCs on its inbound stream, validating (a cheap validator) and forwarding to 6 mesh peers.</summary>
@@ -265,16 +226,4 @@ internal static class GossipSubHarness
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 
-    private static string? FindInterop()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "tests", "Interop");
-            if (Directory.Exists(Path.Combine(candidate, "node_modules", "@libp2p", "gossipsub")))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }

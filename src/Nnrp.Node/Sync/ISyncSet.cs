@@ -1,0 +1,90 @@
+using Nnrp.Node.Storage;
+
+namespace Nnrp.Node.Sync;
+
+/// <summary>The items one side reconciles: every stored notification's (timestamp, hash), ordered.</summary>
+public interface ISyncSet
+{
+    /// <summary>The keys k with <paramref name="lower"/> ≤ k &lt; <paramref name="upper"/>, ascending.</summary>
+    IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper);
+}
+
+/// <summary>The store's <c>by_time</c> index read in chunks (the sync set of a real node).</summary>
+public sealed class StoreSyncSet(INotificationStore store) : ISyncSet
+{
+    /// <summary>Keys read from RocksDB per iterator: big enough to amortise the seek, small enough to stay in cache.</summary>
+    private const int Chunk = 1024;
+
+    public IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper)
+    {
+        var chunk = new List<TimeKey>(Chunk);
+        TimeKey from = lower;
+        while (true)
+        {
+            chunk.Clear();
+            int read = store.ReadTimeIndex(from, Chunk, chunk);
+            foreach (TimeKey key in chunk)
+            {
+                if (key >= upper)
+                {
+                    yield break;
+                }
+                yield return key;
+            }
+            if (read < Chunk)
+            {
+                yield break;
+            }
+            // Resume just after the last key: the same timestamp and the next hash up.
+            from = Successor(chunk[^1]);
+        }
+    }
+
+    private static TimeKey Successor(TimeKey key)
+    {
+        Span<byte> id = stackalloc byte[Core.Notifications.NotificationHash.Size];
+        key.Hash.CopyTo(id);
+        for (int i = id.Length - 1; i >= 0; i--)
+        {
+            if (++id[i] != 0)
+            {
+                return key with { Hash = Core.Notifications.NotificationHash.FromBytes(id) };
+            }
+        }
+        return new TimeKey(key.Timestamp + 1, SyncBounds.Lowest.Hash);
+    }
+}
+
+/// <summary>An in-memory sync set (the twin of <see cref="StoreSyncSet"/> for unit tests and tools).</summary>
+public sealed class MemorySyncSet : ISyncSet
+{
+    private readonly List<TimeKey> _items;
+
+    public MemorySyncSet(IEnumerable<TimeKey> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        _items = items.Distinct().Order().ToList();
+    }
+
+    public int Count => _items.Count;
+
+    public IReadOnlyList<TimeKey> Items => _items;
+
+    public void Add(TimeKey key)
+    {
+        int i = _items.BinarySearch(key);
+        if (i < 0)
+        {
+            _items.Insert(~i, key);
+        }
+    }
+
+    public IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper)
+    {
+        int i = _items.BinarySearch(lower);
+        for (i = i < 0 ? ~i : i; i < _items.Count && _items[i] < upper; i++)
+        {
+            yield return _items[i];
+        }
+    }
+}

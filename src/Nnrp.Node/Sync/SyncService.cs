@@ -1,0 +1,343 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Core;
+using Nnrp.Core.Notifications;
+using Nnrp.Core.Protocol;
+using Nnrp.Libp2p;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Node.Ingress;
+using Nnrp.Node.Protocol;
+using Nnrp.Node.Storage;
+using Notification = Nnrp.Core.Notifications.Notification;
+
+namespace Nnrp.Node.Sync;
+
+/// <summary>
+/// The initiator side of §11.8 and its schedule (§11.8.7): sessions with a peer when a
+/// connection to it opens and every <see cref="SyncOptions.Interval"/> with a few random
+/// connected peers. A session reconciles over /nnrp/1.0, pulls what the peer has and we lack
+/// through the ingress gate (work re-checked), offers what it lacks while the replication rule
+/// says so (§11.8.6), and keeps its open ranges to resume when its budget runs out.
+/// </summary>
+public sealed class SyncService : IAsyncDisposable
+{
+    /// <summary>§11.8.7: how often a refused request is retried before the session stops (and resumes later).</summary>
+    private const int MaxRetries = 5;
+
+    /// <summary>Longest wait honoured from a peer's retry_after_seconds.</summary>
+    private static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(5);
+
+    private readonly Libp2pHost _host;
+    private readonly IngressGate _ingress;
+    private readonly SyncOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly StoreSyncSet _set;
+    private readonly ReplicationMonitor _replication;
+    private readonly NnrpClient _client;
+    private readonly Channel<PeerId> _due = Channel.CreateUnbounded<PeerId>();
+    private readonly ConcurrentDictionary<PeerId, DateTimeOffset> _lastSession = new();
+    private readonly ConcurrentDictionary<PeerId, byte> _running = new();
+    private readonly ConcurrentDictionary<PeerId, (DateTimeOffset At, IReadOnlyList<(TimeKey, TimeKey)> Ranges)> _resume = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+
+    public SyncService(Libp2pHost host, IngressGate ingress, SyncOptions? options = null,
+        Func<CancellationToken, Task<int>>? countProviders = null, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(ingress);
+        _host = host;
+        _ingress = ingress;
+        _options = options ?? new SyncOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _set = new StoreSyncSet(ingress.Store);
+        _client = new NnrpClient(host, TimeSpan.FromSeconds(30));
+        _replication = new ReplicationMonitor(countProviders, _options, Metrics, _time, _logger);
+    }
+
+    public SyncMetrics Metrics { get; } = new();
+
+    /// <summary>Counts distinct providers from a DHT lookup (§11.8.6), for the <c>countProviders</c> argument.</summary>
+    public static async Task<int> CountProvidersAsync<T>(IAsyncEnumerable<T> providers)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        int count = 0;
+        await foreach (T _ in providers)
+        {
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Starts syncing on connect and on the interval.</summary>
+    public void Start()
+    {
+        _host.ConnectionOpened += OnConnectionOpened;
+        for (int i = 0; i < Math.Max(1, _options.MaxConcurrentSessions); i++)
+        {
+            _loops.Add(Task.Run(() => WorkAsync(_stop.Token)));
+        }
+        _loops.Add(Task.Run(() => TickAsync(_stop.Token)));
+        _logger.Started(_options.Interval, _options.PeersPerRound);
+    }
+
+    private void OnConnectionOpened(object? sender, ConnectionEventArgs e) => Schedule(e.Connection.RemotePeer);
+
+    /// <summary>Queues a session with <paramref name="peer"/> unless one ran lately or is running.</summary>
+    public void Schedule(PeerId peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (_lastSession.TryGetValue(peer, out DateTimeOffset last) && _time.GetUtcNow() - last < _options.MinPeerInterval)
+        {
+            return;
+        }
+        _due.Writer.TryWrite(peer);
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.Interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                PeerId[] peers = _host.Connections.Select(c => c.RemotePeer).Distinct().ToArray();
+                Random.Shared.Shuffle(peers);
+                foreach (PeerId peer in peers.Take(_options.PeersPerRound))
+                {
+                    Schedule(peer);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (PeerId peer in _due.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (!_running.TryAdd(peer, 0))
+                {
+                    continue;
+                }
+                try
+                {
+                    if (_lastSession.TryGetValue(peer, out DateTimeOffset last) && _time.GetUtcNow() - last < _options.MinPeerInterval)
+                    {
+                        continue;
+                    }
+                    _lastSession[peer] = _time.GetUtcNow();
+                    await SyncWithAsync(peer, cancellationToken);
+                }
+                finally
+                {
+                    _running.TryRemove(peer, out _);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One session with <paramref name="peer"/>; failures are logged and counted, never thrown.</summary>
+    public async Task<SyncOutcome> SyncWithAsync(PeerId peer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.SessionTimeout);
+        SyncSession session = _resume.TryRemove(peer, out var saved) && _time.GetUtcNow() - saved.At < _options.ResumeWindow
+            ? SyncSession.Resume(_set, saved.Ranges)
+            : new SyncSession(_set);
+        var outcome = new SyncOutcome();
+        Metrics.Session();
+        try
+        {
+            while (await Task.Run(session.NextRequest, deadline.Token) is { } ranges)
+            {
+                var request = new SyncRequest { Reconcile = new SyncReconcile() };
+                request.Reconcile.Ranges.Add(ranges.Select(SyncWire.ToProto));
+                SyncResponse? response = await ExchangeAsync(peer, request, session, deadline.Token);
+                if (response is null)
+                {
+                    break;
+                }
+                List<SyncRange> answer = SyncWire.FromProto(response.Ranges, SyncLimits.MaxResponseRanges, SyncLimits.ResponderIdListMax, SyncLimits.MaxResponseIds);
+                await Task.Run(() => session.Apply((int)response.Answered, answer), deadline.Token);
+                outcome.Rounds++;
+                while (session.Need.Count >= SyncLimits.MaxGetHashes)
+                {
+                    await PullAsync(peer, session, outcome, deadline.Token);
+                }
+            }
+            while (session.Need.Count > 0)
+            {
+                await PullAsync(peer, session, outcome, deadline.Token);
+            }
+            if (session.Offer.Count > 0 && await _replication.ShouldOfferAsync(deadline.Token))
+            {
+                await OfferAsync(peer, session, outcome, deadline.Token);
+            }
+            outcome.Complete = session.IsComplete;
+        }
+        catch (SyncProtocolException ex)
+        {
+            // A peer that breaks the rules gets no resumption: the next session starts afresh.
+            Metrics.SessionFailed();
+            _logger.PeerViolation(peer.ToString(), ex.Message);
+            outcome.Failure = ex.Message;
+            return outcome;
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Metrics.SessionFailed();
+            _logger.SessionFailed(peer.ToString(), ex.Message);
+            outcome.Failure = ex.Message;
+        }
+        outcome.Bytes = session.Bytes;
+        if (!session.IsComplete)
+        {
+            _resume[peer] = (_time.GetUtcNow(), session.Remaining);
+        }
+        _logger.SessionDone(peer.ToString(), outcome.Rounds, outcome.Bytes, outcome.Pulled, outcome.Offered, outcome.Complete);
+        return outcome;
+    }
+
+    /// <summary>One request on a fresh stream; retries refusals that ask to wait, null when the peer will not answer now.</summary>
+    private async Task<SyncResponse?> ExchangeAsync(PeerId peer, SyncRequest sync, SyncSession session, CancellationToken cancellationToken)
+    {
+        var request = new Request { Sync = sync };
+        for (int attempt = 0; ; attempt++)
+        {
+            Response response;
+            Libp2pStream stream = await _host.NewStreamAsync(peer, [NnrpProtocol.Id], cancellationToken);
+            await using (stream)
+            {
+                try
+                {
+                    response = await NnrpClient.ExchangeAsync(stream, request, cancellationToken);
+                }
+                catch
+                {
+                    stream.Reset();
+                    throw;
+                }
+            }
+            long sent = request.CalculateSize();
+            long received = response.CalculateSize();
+            session.CountBytes(sent + received);
+            Metrics.Round(sent, received);
+            if (response.Status == StatusCode.Ok)
+            {
+                return response.Sync ?? throw new SyncProtocolException("an OK sync response carries no sync body");
+            }
+            _logger.Refused(peer.ToString(), response.Status, response.Message);
+            if (response.Status is not (StatusCode.RateLimited or StatusCode.OverCapacity) || attempt >= MaxRetries)
+            {
+                return null;
+            }
+            TimeSpan wait = TimeSpan.FromSeconds(Math.Max(1, response.RetryAfterSeconds));
+            await Task.Delay(wait < MaxRetryWait ? wait : MaxRetryWait, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>§11.8.5: gets up to 96 needed notifications and submits each to the ingress gate.</summary>
+    private async Task PullAsync(PeerId peer, SyncSession session, SyncOutcome outcome, CancellationToken cancellationToken)
+    {
+        List<NotificationHash> wanted = session.TakeNeed(SyncLimits.MaxGetHashes);
+        var get = new SyncGet();
+        get.Hashes.Add(wanted.Select(h => ByteString.CopyFrom(h.ToArray())));
+        SyncResponse? response = await ExchangeAsync(peer, new SyncRequest { Get = get }, session, cancellationToken);
+        if (response is null)
+        {
+            return;
+        }
+        var asked = wanted.ToHashSet();
+        var submissions = new List<Task<IngressResult>>(response.Notifications.Count);
+        foreach (Core.Protocol.Notification proto in response.Notifications)
+        {
+            Notification n;
+            try
+            {
+                n = NotificationProtobuf.FromProto(proto);
+            }
+            catch (NnrpFormatException ex)
+            {
+                throw new SyncProtocolException("the peer returned a malformed notification: " + ex.Message, ex);
+            }
+            if (!asked.Remove(n.Hash))
+            {
+                throw new SyncProtocolException("the peer returned a notification that was not asked for");
+            }
+            submissions.Add(_ingress.SubmitAsync(n, cancellationToken));
+        }
+        foreach (IngressResult result in await Task.WhenAll(submissions))
+        {
+            bool accepted = result.Status == IngressStatus.Accepted;
+            Metrics.Pulled(accepted);
+            outcome.Pulled += accepted ? 1 : 0;
+        }
+    }
+
+    /// <summary>§11.8.6: publishes what the peer lacks, one per stream, through its ingress gate.</summary>
+    private async Task OfferAsync(PeerId peer, SyncSession session, SyncOutcome outcome, CancellationToken cancellationToken)
+    {
+        foreach (NotificationHash hash in session.TakeOffer(_options.MaxOffersPerSession))
+        {
+            if (_ingress.Store.Get(hash) is not { } n)
+            {
+                continue;
+            }
+            PublishResult result = await _client.PublishAsync(peer, n, cancellationToken);
+            long size = NotificationProtobuf.Encode(n).Length;
+            session.CountBytes(size);
+            Metrics.Bytes(size, 0);
+            if (result.Status == StatusCode.Ok)
+            {
+                Metrics.Offered();
+                outcome.Offered++;
+            }
+            else if (result.Status is StatusCode.RateLimited or StatusCode.OverCapacity)
+            {
+                break;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.ConnectionOpened -= OnConnectionOpened;
+        _due.Writer.TryComplete();
+        await _stop.CancelAsync();
+        await Task.WhenAll(_loops);
+        _stop.Dispose();
+    }
+}
+
+/// <summary>What one session did.</summary>
+public sealed class SyncOutcome
+{
+    public int Rounds { get; internal set; }
+
+    public long Bytes { get; internal set; }
+
+    public int Pulled { get; internal set; }
+
+    public int Offered { get; internal set; }
+
+    /// <summary>Every range settled (nothing left to resume).</summary>
+    public bool Complete { get; internal set; }
+
+    /// <summary>Why the session ended early, or null.</summary>
+    public string? Failure { get; internal set; }
+}

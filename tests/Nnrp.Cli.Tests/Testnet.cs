@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Node;
+using Nnrp.Node.Protocol;
+
+namespace Nnrp.Cli.Tests;
+
+/// <summary>
+/// N real `nnrp node` processes on loopback joined through node 0 (issue 8): start, SIGKILL,
+/// SIGTERM and restart nodes with their data, publish and look up through a client host, and
+/// read each node's /metrics. Shared by the CI testnet test and `make testnet`.
+/// </summary>
+internal sealed class Testnet : IAsyncDisposable
+{
+    /// <summary>A base threshold of 1/16, so tests make work in a handful of hashes.</summary>
+    public const string CheapThreshold = "f000000000000000";
+
+    private readonly NnrpProcess?[] _nodes;
+    private readonly string[] _http;
+    private readonly Multiaddr[] _p2p;
+    private readonly double _syncIntervalSeconds;
+    private readonly HttpClient _web = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private Libp2pHost? _client;
+
+    public Testnet(int size, double syncIntervalSeconds)
+    {
+        _nodes = new NnrpProcess?[size];
+        _http = new string[size];
+        _p2p = new Multiaddr[size];
+        _syncIntervalSeconds = syncIntervalSeconds;
+        Root = Directory.CreateTempSubdirectory("nnrp-testnet-").FullName;
+    }
+
+    public string Root { get; }
+
+    public int Size => _nodes.Length;
+
+    public bool IsRunning(int i) => _nodes[i] is not null;
+
+    public IEnumerable<int> Running => Enumerable.Range(0, Size).Where(IsRunning);
+
+    /// <summary>Starts node 0, writes the bootstrap file naming it, then the others in parallel.</summary>
+    public async Task StartAllAsync()
+    {
+        await StartAsync(0);
+        await File.WriteAllTextAsync(Path.Combine(Root, "bootstrap-peers.txt"), "# the testnet\n" + _p2p[0] + "\n");
+        await Task.WhenAll(Enumerable.Range(1, Size - 1).Select(StartAsync));
+        _client = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
+        await _client.StartAsync(CancellationToken.None);
+    }
+
+    /// <summary>Starts (or restarts, with its data) node <paramref name="i"/> and waits until its DHT is up.</summary>
+    public async Task StartAsync(int i)
+    {
+        string[] args =
+        [
+            "node", "--data-dir", Path.Combine(Root, "n" + i.ToString(CultureInfo.InvariantCulture)), "--listen", "/ip4/127.0.0.1/tcp/0",
+            "--http", "http://127.0.0.1:0", "--private-network", "--base-threshold", CheapThreshold,
+            "--sync-interval", _syncIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+            "--bootstrap-file", Path.Combine(Root, i == 0 ? "none.txt" : "bootstrap-peers.txt"),
+        ];
+        NnrpProcess node = NnrpProcess.Start(args);
+        _nodes[i] = node;
+        _p2p[i] = Multiaddr.Parse((await node.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value);
+        _http[i] = (await node.WaitForLineAsync(NnrpProcess.HttpUrl())).Groups[1].Value;
+        await node.WaitForLineAsync(NnrpProcess.DhtReady());
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public async Task KillAsync(int i)
+    {
+        await _nodes[i]!.DisposeAsync();
+        _nodes[i] = null;
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit (a node leaving the network for a while).</summary>
+    public async Task StopAsync(int i)
+    {
+        await _nodes[i]!.StopAsync();
+        await _nodes[i]!.DisposeAsync();
+        _nodes[i] = null;
+    }
+
+    public Task<PublishResult> PublishAsync(int i, Notification n) => new NnrpClient(_client!).PublishAsync(_p2p[i], n);
+
+    /// <summary>True when node <paramref name="i"/> serves <paramref name="n"/> by its tag.</summary>
+    public async Task<bool> HasAsync(int i, Notification n)
+    {
+        NotificationPage page = await new NnrpClient(_client!).FetchAsync(_p2p[i], FetchQuery.ForTag(n.RecipientTag));
+        return page.Notifications.Any(x => x.Hash == n.Hash);
+    }
+
+    /// <summary>The largest value of metric <paramref name="name"/> (any labels) on node <paramref name="i"/>.</summary>
+    public Task<double> MetricAsync(int i, string name) => MetricAsync(i, name, Enumerable.Max);
+
+    /// <summary>The sum of metric <paramref name="name"/> over its labels on node <paramref name="i"/>.</summary>
+    public Task<double> MetricSumAsync(int i, string name) => MetricAsync(i, name, Enumerable.Sum);
+
+    private async Task<double> MetricAsync(int i, string name, Func<IEnumerable<double>, double> combine)
+    {
+        string text = await _web.GetStringAsync(_http[i] + "/metrics");
+        return combine(text.Split('\n')
+            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(0));
+    }
+
+    /// <summary>A notification stamped now with work meeting <see cref="CheapThreshold"/>.</summary>
+    public static Notification Cheap()
+    {
+        var n = new Notification(1, RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32)), (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            NotificationLimits.DefaultTtl, RandomNumberGenerator.GetBytes(120), 0);
+        for (ulong work = 0; ; work++)
+        {
+            Notification candidate = n.WithWork(work);
+            if (candidate.WorkValue >= 0xf000000000000000UL)
+            {
+                return candidate;
+            }
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until true; a <see cref="TimeoutException"/> after <paramref name="limit"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan limit)
+    {
+        using var deadline = new CancellationTokenSource(limit);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(200, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("timed out waiting until " + what);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+        foreach (NnrpProcess? node in _nodes)
+        {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+        }
+        _web.Dispose();
+        Directory.Delete(Root, recursive: true);
+    }
+}
