@@ -17,19 +17,21 @@ namespace Nnrp.Node.Protocol;
 /// </summary>
 public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
 {
+    private static readonly string[] Protocols = [NnrpProtocol.Id];
+
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(30);
 
     public Task<PublishResult> PublishAsync(PeerId node, Notification notification, CancellationToken cancellationToken = default) =>
-        PublishAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), notification, cancellationToken);
+        PublishAsync(ct => host.NewStreamAsync(node, Protocols, ct), notification, cancellationToken);
 
     public Task<PublishResult> PublishAsync(Multiaddr node, Notification notification, CancellationToken cancellationToken = default) =>
-        PublishAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), notification, cancellationToken);
+        PublishAsync(ct => host.NewStreamAsync(node, Protocols, ct), notification, cancellationToken);
 
     public Task<NotificationPage> FetchAsync(PeerId node, FetchQuery query, CancellationToken cancellationToken = default) =>
-        FetchAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), ToProto(query), query, cancellationToken);
+        FetchAsync(ct => host.NewStreamAsync(node, Protocols, ct), ToProto(query), query, cancellationToken);
 
     public Task<NotificationPage> FetchAsync(Multiaddr node, FetchQuery query, CancellationToken cancellationToken = default) =>
-        FetchAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), ToProto(query), query, cancellationToken);
+        FetchAsync(ct => host.NewStreamAsync(node, Protocols, ct), ToProto(query), query, cancellationToken);
 
     /// <summary>Every page of <paramref name="query"/>, following next_cursor until it is empty.</summary>
     public async IAsyncEnumerable<Notification> FetchAllAsync(PeerId node, FetchQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -37,7 +39,7 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
         FetchRequest request = ToProto(query);
         while (true)
         {
-            NotificationPage page = await FetchAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), request, query, cancellationToken);
+            NotificationPage page = await FetchAsync(ct => host.NewStreamAsync(node, Protocols, ct), request, query, cancellationToken);
             foreach (Notification n in page.Notifications)
             {
                 yield return n;
@@ -51,10 +53,10 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
     }
 
     public Task<StatusResponse> StatusAsync(PeerId node, CancellationToken cancellationToken = default) =>
-        StatusAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), cancellationToken);
+        StatusAsync(ct => host.NewStreamAsync(node, Protocols, ct), cancellationToken);
 
     public Task<StatusResponse> StatusAsync(Multiaddr node, CancellationToken cancellationToken = default) =>
-        StatusAsync(ct => host.NewStreamAsync(node, [NnrpProtocol.Id], ct), cancellationToken);
+        StatusAsync(ct => host.NewStreamAsync(node, Protocols, ct), cancellationToken);
 
     /// <summary>Writes one request on an open /nnrp/1.0 stream, closes the write side and reads the response.</summary>
     public static async Task<Response> ExchangeAsync(Libp2pStream stream, Request request, CancellationToken cancellationToken)

@@ -17,14 +17,18 @@ namespace Nnrp.Node.Protocol;
 /// </summary>
 public static class NnrpCodec
 {
+    // One parse delegate per message type, not a closure per read: every request and response passes here.
+    private static readonly Func<ReadOnlySequence<byte>, Request> ParseRequest = static seq => Parse(Request.Parser, seq, "request");
+    private static readonly Func<ReadOnlySequence<byte>, Response> ParseResponse = static seq => Parse(Response.Parser, seq, "response");
+
     /// <exception cref="ProtocolViolationException">too large, truncated, missing, or not a Request.</exception>
     public static async ValueTask<Request> ReadRequestAsync(PipeReader input, CancellationToken cancellationToken) =>
-        await ReadAsync(input, NnrpProtocol.MaxRequestSize, Request.Parser, "request", cancellationToken);
+        await ReadAsync(input, NnrpProtocol.MaxRequestSize, ParseRequest, "request", cancellationToken);
 
     /// <exception cref="ProtocolViolationException">too large, truncated, missing, or not a Response.</exception>
     public static async ValueTask<Response> ReadResponseAsync(PipeReader input, CancellationToken cancellationToken)
     {
-        Response response = await ReadAsync(input, NnrpProtocol.MaxResponseSize, Response.Parser, "response", cancellationToken);
+        Response response = await ReadAsync(input, NnrpProtocol.MaxResponseSize, ParseResponse, "response", cancellationToken);
         if (response.Status == StatusCode.Unspecified)
         {
             // §11.4: UNSPECIFIED is never sent; a response carrying it is malformed.
@@ -52,11 +56,11 @@ public static class NnrpCodec
         }
     }
 
-    private static async ValueTask<T> ReadAsync<T>(PipeReader input, int maxSize, MessageParser<T> parser, string what, CancellationToken cancellationToken)
+    private static async ValueTask<T> ReadAsync<T>(PipeReader input, int maxSize, Func<ReadOnlySequence<byte>, T> parse, string what, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
         ArgumentNullException.ThrowIfNull(input);
-        (T? message, bool completed) = await LengthPrefixed.ReadAsync(input, maxSize, seq => Parse(parser, seq, what), cancellationToken);
+        (T? message, bool completed) = await LengthPrefixed.ReadAsync(input, maxSize, parse, cancellationToken);
         if (completed || message is null)
         {
             throw new NnrpWireException($"the stream closed before a {what} arrived");

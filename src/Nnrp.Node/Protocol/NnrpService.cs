@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +27,7 @@ public sealed class NnrpService
     private readonly IngressGate _gate;
     private readonly INotificationStore _store;
     private readonly KeyPair _identity;
-    private readonly byte[] _publicKey;
+    private readonly ByteString _publicKey;
     private readonly NnrpServiceOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -39,7 +40,7 @@ public sealed class NnrpService
         _gate = gate;
         _store = gate.Store;
         _identity = identity;
-        _publicKey = identity.PublicKey.Raw.ToArray();
+        _publicKey = ByteString.CopyFrom(identity.PublicKey.Raw.Span);
         _options = options ?? new NnrpServiceOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -160,11 +161,12 @@ public sealed class NnrpService
         }
         if (result.Hash is { } hash)
         {
-            response.Publish = new PublishResponse { Hash = ByteString.CopyFrom(hash.ToArray()) };
+            ByteString hashBytes = HashBytes(hash);
+            response.Publish = new PublishResponse { Hash = hashBytes };
             if (result.IsStored)
             {
                 // §11.6: DUPLICATE still returns hash and receipt.
-                response.Publish.Receipt = SignReceipt(hash, result.ExpiresAt);
+                response.Publish.Receipt = SignReceipt(hashBytes, hash, result.ExpiresAt);
             }
         }
         return response;
@@ -216,13 +218,31 @@ public sealed class NnrpService
     }
 
     /// <summary>§11.6: the node's Ed25519 signature over "nnrp/receipt/1" ‖ hash ‖ expires_at:u64 BE.</summary>
-    public StoreReceipt SignReceipt(NotificationHash hash, ulong expiresAt) => new()
+    public StoreReceipt SignReceipt(NotificationHash hash, ulong expiresAt) => SignReceipt(HashBytes(hash), hash, expiresAt);
+
+    /// <summary>
+    /// The receipt for <paramref name="hash"/>, whose bytes the response already carries in
+    /// <paramref name="hashBytes"/>: every publish answer signs one, so it allocates only the
+    /// signature and the message (the signed 54 bytes live on the stack, the key is shared).
+    /// </summary>
+    private StoreReceipt SignReceipt(ByteString hashBytes, NotificationHash hash, ulong expiresAt)
     {
-        Hash = ByteString.CopyFrom(hash.ToArray()),
-        ExpiresAt = expiresAt,
-        NodePublicKey = ByteString.CopyFrom(_publicKey),
-        Signature = ByteString.CopyFrom(_identity.Sign(StoreReceipts.SignedBytes(hash, expiresAt))),
-    };
+        // "nnrp/receipt/1" (14) ‖ hash (32) ‖ expires_at:u64 BE (8): 54 bytes.
+        Span<byte> signed = stackalloc byte[StoreReceipts.Domain.Length + NotificationHash.Size + sizeof(ulong)];
+        StoreReceipts.Domain.CopyTo(signed);
+        hash.CopyTo(signed[StoreReceipts.Domain.Length..]);
+        BinaryPrimitives.WriteUInt64BigEndian(signed[(StoreReceipts.Domain.Length + NotificationHash.Size)..], expiresAt);
+        return new StoreReceipt
+        {
+            Hash = hashBytes,
+            ExpiresAt = expiresAt,
+            NodePublicKey = _publicKey,
+            // The fresh signature array is never touched again, so the message may own it.
+            Signature = UnsafeByteOperations.UnsafeWrap(_identity.Sign(signed)),
+        };
+    }
+
+    private static ByteString HashBytes(NotificationHash hash) => UnsafeByteOperations.UnsafeWrap(hash.ToArray());
 
     private static Response Refusal(StatusCode status, string message) => new() { Status = status, Message = message };
 }

@@ -23,7 +23,8 @@ namespace Nnrp.Benchmarks.Node;
 /// /nnrp/1.0 from one client on loopback (≥ 5 000/s), and fetch latency of a 1 000-item
 /// mailbox (p99 &lt; 10 ms). The work check runs for every notification; the threshold is 0
 /// so that the benchmark measures the node, not the sender's PoW.
-/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count]</code>
+/// Then node RSS idle and with 1 M stored notifications (≤ 120 MB, ≤ 400 MB; <see cref="NodeMemory"/>).
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count] [stored count] [in flight]</code>
 /// </summary>
 internal static class NodeHarness
 {
@@ -32,24 +33,53 @@ internal static class NodeHarness
 
     private static readonly WorkPolicy Free = new() { BaseThreshold = 0 };
 
+    /// <summary>Publishes one client keeps in flight by default, each on its own stream (one request per stream, §11.1).</summary>
+    private const int DefaultInFlight = 128;
+
+    private const string LoopbackChildCommand = "loopback-child";
+
+    /// <summary>Publishes sent before the loopback clock starts.</summary>
+    private const int WarmUp = 5000;
+
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length == 2 && args[0] == LoopbackChildCommand)
+        {
+            return await LoopbackChildAsync(args[1]);
+        }
+        if (args.Length == 3 && args[0] == NodeMemory.ChildCommand)
+        {
+            return await NodeMemory.RunChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        }
         int inProcess = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         int loopback = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30_000;
+        int stored = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
+        int inFlight = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : DefaultInFlight;
         string root = Path.Combine(Path.GetTempPath(), "nnrp-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
             Console.WriteLine($"Node harness: {Environment.ProcessorCount} logical cores, payload {PayloadSize} B, WAL synced per group");
             Console.WriteLine();
-            Console.WriteLine("| Measure                                        |        Result | Target       |");
-            Console.WriteLine("|------------------------------------------------|--------------:|--------------|");
+            Console.WriteLine($"| {"Measure",-50} | {"Result",14} | {"Target",-12} |");
+            Console.WriteLine($"|{new string('-', 52)}|{new string('-', 15)}:|{new string('-', 14)}|");
             double rate = await InProcessAsync(Path.Combine(root, "a"), inProcess);
-            Console.WriteLine($"| accepted/s in-process, durable ({inProcess:N0})       | {rate,13:N0} | ≥ 20 000/s   |");
-            (double wire, double p50, double p99, double pageP50) = await LoopbackAsync(Path.Combine(root, "b"), loopback);
-            Console.WriteLine($"| accepted/s over /nnrp/1.0, one client ({loopback:N0}) | {wire,13:N0} | ≥ 5 000/s    |");
-            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p50          | {p50,10:F2} ms | —            |");
-            Console.WriteLine($"| fetch 1 000-item mailbox (2 pages) p99          | {p99,10:F2} ms | p99 < 10 ms  |");
-            Console.WriteLine($"| fetch one 500-item page p50                     | {pageP50,10:F2} ms | —            |");
+            Row($"accepted/s in-process, durable ({inProcess:N0})", $"{rate:N0}", "≥ 20 000/s");
+            Loopback wire = await LoopbackAsync(Path.Combine(root, "b"), loopback, inFlight);
+            Row($"accepted/s over /nnrp/1.0, one client ({loopback:N0})", $"{wire.Rate:N0}", "≥ 5 000/s");
+            Row("  publishes in flight (one stream each)", $"{inFlight:N0}");
+            Row("  node process CPU per publish", $"{wire.NodeCpuMicros:F0} µs");
+            Row("  node managed allocation per publish", $"{wire.NodeAllocatedBytes:N0} B");
+            Row("  client process CPU per publish", $"{wire.ClientCpuMicros:F0} µs");
+            Row("  of which the receipt check (Ed25519 verify)", $"{wire.VerifyMicros:F0} µs");
+            Row("fetch 1 000-item mailbox (2 pages) p50", $"{wire.MailboxP50:F2} ms");
+            Row("fetch 1 000-item mailbox (2 pages) p99", $"{wire.MailboxP99:F2} ms", "p99 < 10 ms");
+            Row("fetch one 500-item page p50", $"{wire.PageP50:F2} ms");
+            NodeMemory.MemoryFigures memory = await NodeMemory.MeasureAsync(Path.Combine(root, "c"), stored);
+            Row("node RSS idle (child process, after GC)", $"{memory.IdleMiB:F0} MB", "≤ 120 MB");
+            Row("  of which managed heap", $"{memory.IdleManagedMiB:F1} MB");
+            Row($"node RSS with {stored:N0} stored (after GC)", $"{memory.FilledMiB:F0} MB", "≤ 400 MB");
+            Row("  of which managed heap", $"{memory.FilledManagedMiB:F1} MB");
+            Row($"store fill, {NodeMemory.FillBatch:N0}-item batches (/s)", $"{memory.FillPerSecond:N0}");
             return 0;
         }
         finally
@@ -57,6 +87,9 @@ internal static class NodeHarness
             Directory.Delete(root, recursive: true);
         }
     }
+
+    private static void Row(string measure, string result, string target = "—") =>
+        Console.WriteLine($"| {measure,-50} | {result,14} | {target,-12} |");
 
     private static Notification[] Make(int count, RecipientTag? tag = null)
     {
@@ -82,58 +115,131 @@ internal static class NodeHarness
         return rate;
     }
 
-    private static async Task<(double Rate, double P50, double P99, double PageP50)> LoopbackAsync(string path, int count)
+    /// <summary>Loopback figures: accepted/s, CPU µs per publish in the node and client processes, fetch latencies (ms).</summary>
+    private sealed record Loopback(double Rate, double NodeCpuMicros, double NodeAllocatedBytes, double ClientCpuMicros, double VerifyMicros,
+        double MailboxP50, double MailboxP99, double PageP50);
+
+    /// <summary>
+    /// The node runs in a child process (<see cref="LoopbackChildAsync"/>), as <c>nnrp node</c>
+    /// would, so its CPU per publish is measured apart from the client's; the client is this
+    /// process, one libp2p host keeping <paramref name="inFlight"/> publishes in flight.
+    /// </summary>
+    private static async Task<Loopback> LoopbackAsync(string path, int count, int inFlight)
+    {
+        await using NodeChild node = NodeChild.Start(LoopbackChildCommand, path);
+        Multiaddr address = Multiaddr.Parse(await node.ReadAsync("addr"));
+        var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
+        await using var clientHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
+        await clientHost.StartAsync(CancellationToken.None);
+        var client = new NnrpClient(clientHost);
+        PeerId nodeId = PeerId.FromBytes(address.PeerIdMultihash!.Value.Span);
+        await client.StatusAsync(address);
+
+        // Warm-up: tiered JIT and the first RocksDB memtable, which a running daemon has long past.
+        Notification[] warm = Make(Math.Min(count / 5, WarmUp));
+        Check(await RunConcurrentAsync(warm, inFlight, n => client.PublishAsync(nodeId, n), r => r.Status == StatusCode.Ok), warm.Length);
+
+        Notification[] all = Make(count);
+        using Process self = Process.GetCurrentProcess();
+        self.Refresh();
+        TimeSpan clientBefore = self.TotalProcessorTime;
+        double nodeBefore = double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture);
+        long allocatedBefore = long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        PublishResult? last = null;
+        int accepted = await RunConcurrentAsync(all, inFlight, n => client.PublishAsync(nodeId, n), r =>
+        {
+            last = r;
+            return r.Status == StatusCode.Ok;
+        });
+        double rate = accepted / clock.Elapsed.TotalSeconds;
+        double nodeMicros = (double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture) - nodeBefore) / count;
+        double nodeBytes = (double)(long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture) - allocatedBefore) / count;
+        self.Refresh();
+        double clientMicros = (self.TotalProcessorTime - clientBefore).TotalMicroseconds / count;
+        Check(accepted, count);
+        double verifyMicros = ReceiptCheckMicros(last!.Receipt!);
+
+        RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
+        await node.AskAsync("mailbox " + tag, "mailbox");
+        var mailbox = new List<double>();
+        var pages = new List<double>();
+        for (int i = 0; i < 300; i++)
+        {
+            var t = Stopwatch.StartNew();
+            NotificationPage first = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
+            pages.Add(t.Elapsed.TotalMilliseconds);
+            NotificationPage second = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
+            mailbox.Add(t.Elapsed.TotalMilliseconds);
+            if (first.Notifications.Count + second.Notifications.Count != 1000)
+            {
+                throw new InvalidOperationException("the mailbox did not come back whole");
+            }
+        }
+        // The first rounds warm the JIT and the block cache.
+        mailbox = mailbox.Skip(50).Order().ToList();
+        pages = pages.Skip(50).Order().ToList();
+        return new Loopback(rate, nodeMicros, nodeBytes, clientMicros, verifyMicros, Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50));
+    }
+
+    /// <summary>
+    /// The loopback node process: host + node on 127.0.0.1, prints <c>addr</c>, then answers
+    /// <c>cpu</c> (its processor time, µs), <c>allocated</c> (managed bytes so far) and <c>mailbox &lt;tag&gt;</c> (1 000 notifications for
+    /// that tag written straight into the store: per-tag escalation would rightly price a
+    /// 1 000-item burst out) until stdin closes.
+    /// </summary>
+    private static async Task<int> LoopbackChildAsync(string path)
     {
         var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
-        await using var nodeHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
-        await nodeHost.StartAsync(CancellationToken.None);
-        NnrpNode node = NnrpNode.Start(nodeHost, new NnrpNodeOptions
+        await using var host = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
+        await host.StartAsync(CancellationToken.None);
+        NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
         {
             DataDirectory = path,
             Ingress = new IngressOptions { Policy = Free },
             // One benchmark client is far above a wallet's rate; lift the per-peer limit for it.
             Protocol = new NnrpServiceOptions { PeerRequestsPerSecond = 1e9, PeerBurst = int.MaxValue },
         });
-        try
+        await using (node)
         {
-            await using var clientHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
-            await clientHost.StartAsync(CancellationToken.None);
-            var client = new NnrpClient(clientHost);
-            Multiaddr address = nodeHost.ListenAddresses[0].WithPeerIdMultihash(nodeHost.PeerId.Bytes.Span);
-            await client.StatusAsync(address);
-
-            Notification[] all = Make(count);
-            var clock = Stopwatch.StartNew();
-            int accepted = await RunConcurrentAsync(all, 128, n => client.PublishAsync(nodeHost.PeerId, n), r => r.Status == StatusCode.Ok);
-            double rate = accepted / clock.Elapsed.TotalSeconds;
-            Check(accepted, count);
-
-            RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
-            // Straight into the store: per-tag escalation would (rightly) price a 1 000-item burst out.
-            node.Store.Put(Make(1000, tag));
-            var mailbox = new List<double>();
-            var pages = new List<double>();
-            for (int i = 0; i < 300; i++)
+            Console.WriteLine("addr " + host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span));
+            using Process self = Process.GetCurrentProcess();
+            while (await Console.In.ReadLineAsync() is { } line)
             {
-                var t = Stopwatch.StartNew();
-                NotificationPage first = await client.FetchAsync(nodeHost.PeerId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
-                pages.Add(t.Elapsed.TotalMilliseconds);
-                NotificationPage second = await client.FetchAsync(nodeHost.PeerId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
-                mailbox.Add(t.Elapsed.TotalMilliseconds);
-                if (first.Notifications.Count + second.Notifications.Count != 1000)
+                if (line == "cpu")
                 {
-                    throw new InvalidOperationException("the mailbox did not come back whole");
+                    self.Refresh();
+                    Console.WriteLine("cpu " + self.TotalProcessorTime.TotalMicroseconds.ToString("F0", CultureInfo.InvariantCulture));
+                }
+                else if (line == "allocated")
+                {
+                    Console.WriteLine("allocated " + GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
+                }
+                else if (line.StartsWith("mailbox ", StringComparison.Ordinal))
+                {
+                    node.Store.Put(Make(1000, RecipientTag.Parse(line.AsSpan("mailbox ".Length))));
+                    Console.WriteLine("mailbox ok");
                 }
             }
-            // The first rounds warm the JIT and the block cache.
-            mailbox = mailbox.Skip(50).Order().ToList();
-            pages = pages.Skip(50).Order().ToList();
-            return (rate, Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50));
         }
-        finally
+        return 0;
+    }
+
+    /// <summary>CPU time of the client's Ed25519 receipt check (NnrpClient verifies every receipt), timed alone.</summary>
+    private static double ReceiptCheckMicros(StoreReceipt receipt)
+    {
+        const int Rounds = 5000;
+        using Process self = Process.GetCurrentProcess();
+        TimeSpan before = self.TotalProcessorTime;
+        for (int i = 0; i < Rounds; i++)
         {
-            await node.DisposeAsync();
+            if (!StoreReceipts.Verify(receipt))
+            {
+                throw new InvalidOperationException("a receipt from the node does not verify");
+            }
         }
+        self.Refresh();
+        return (self.TotalProcessorTime - before).TotalMicroseconds / Rounds;
     }
 
     private static async Task<int> RunConcurrentAsync<T>(Notification[] all, int concurrency, Func<Notification, Task<T>> submit, Func<T, bool> ok)
