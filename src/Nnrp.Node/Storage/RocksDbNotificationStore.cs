@@ -17,6 +17,9 @@ namespace Nnrp.Node.Storage;
 /// </summary>
 public sealed partial class RocksDbNotificationStore : INotificationStore
 {
+    /// <summary>Bytes of memtables across every column family (RocksDB db_write_buffer_size).</summary>
+    public const long MemtableBudget = 64L << 20;
+
     private readonly RocksDb _db;
     private readonly StoreOptions _options;
     private readonly ILogger _logger;
@@ -58,7 +61,11 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
                 .SetCreateIfMissing(true)
                 .SetCreateMissingColumnFamilies(true)
                 .SetKeepLogFileNum(2)
-                .SetMaxLogFileSize(1 << 20);
+                .SetMaxLogFileSize(1 << 20)
+                // One memtable budget for all six column families together. By default each
+                // family may hold two 64 MiB write buffers, which with 1 M notifications kept
+                // ~450 MB resident (docs/BENCHMARKS.md "Node"); DESIGN.md allows 400 MB in all.
+                .SetDbWriteBufferSize(MemtableBudget);
             var families = new ColumnFamilies();
             var known = new HashSet<string>(StringComparer.Ordinal) { ColumnFamilies.DefaultName };
             foreach (string name in StoreSchema.ColumnFamilies)
