@@ -36,8 +36,9 @@ internal static class GossipSubHarness
         int messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
         Console.WriteLine($"GossipSub harness: {nodes} nodes per network, {Links} dials each, {messages} messages of {MessageSize} bytes, {Environment.ProcessorCount} cores");
         var (p50, p99, duplicateRatio, delivered) = await CSharpNetworkAsync(nodes, messages);
-        JsonObject? js = await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages);
-        double throughput = await ValidateAndForwardRateAsync(100_000);
+        bool csOnly = Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1"; // quick iteration: skip js and the one-node rate
+        JsonObject? js = csOnly ? null : await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages);
+        double throughput = csOnly ? double.NaN : await ValidateAndForwardRateAsync(100_000);
         double? jsDelivered = JsNetwork.Number(js, "delivered") / JsNetwork.Number(js, "expected");
         Console.WriteLine();
         Console.WriteLine("| Measure (loopback, one run)              |      C# | js-libp2p | js / C# |");
@@ -66,6 +67,7 @@ internal static class GossipSubHarness
         var hosts = new List<Libp2pHost>();
         var services = new List<GossipSubService>();
         var latencies = new ConcurrentBag<double>();
+        var byMessage = new ConcurrentDictionary<int, ConcurrentBag<double>>();
         var sentAt = new long[messages];
         var readers = new List<Task>();
         var random = new Random(1);
@@ -82,7 +84,9 @@ internal static class GossipSubHarness
                     await foreach (GossipMessage m in subscription.ReadAllAsync())
                     {
                         int id = BitConverter.ToInt32(m.Data.Span[1..]);
-                        latencies.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[id])).TotalMilliseconds);
+                        double ms = Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[id])).TotalMilliseconds;
+                        latencies.Add(ms);
+                        byMessage.GetOrAdd(id, _ => new ConcurrentBag<double>()).Add(ms);
                     }
                 }));
                 hosts.Add(host);
@@ -96,6 +100,24 @@ internal static class GossipSubHarness
                 }
             }
             await WaitAsync(() => services.All(s => s.GetMeshPeers(Topic).Count > 0), TimeSpan.FromSeconds(60));
+            using var allocations = Environment.GetEnvironmentVariable("GOSSIP_ALLOC") == "1" ? new GossipSubAllocationSampler() : null;
+            allocations?.Enabled = true;
+            TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            long alloc0 = GC.GetTotalAllocatedBytes();
+            int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+            TimeSpan pause0 = GC.GetTotalPauseDuration();
+            var wall = Stopwatch.StartNew();
+            using var sampling = new CancellationTokenSource();
+            var samples = new List<string>();
+            long contention0 = Monitor.LockContentionCount, completed0 = ThreadPool.CompletedWorkItemCount;
+            Task sampler = Task.Factory.StartNew(() =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    samples.Add($"{wall.ElapsedMilliseconds,5} ms threads {ThreadPool.ThreadCount,3} pending {ThreadPool.PendingWorkItemCount,5} contention {Monitor.LockContentionCount - contention0,6} items {ThreadPool.CompletedWorkItemCount - completed0,8} lat {latencies.Count,6}");
+                    Thread.Sleep(100);
+                }
+            }, TaskCreationOptions.LongRunning);
             for (int m = 0; m < messages; m++)
             {
                 byte[] data = new byte[MessageSize];
@@ -109,6 +131,30 @@ internal static class GossipSubHarness
             long expected = (long)messages * (nodes - 1);
             await WaitAsync(() => latencies.Count >= expected, TimeSpan.FromSeconds(60));
             List<double> sorted = latencies.Order().ToList();
+            await sampling.CancelAsync();
+            await sampler;
+            if (Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1")
+            {
+                samples.ForEach(Console.WriteLine);
+            }
+            if (Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1")
+            {
+                Console.WriteLine($"allocated {(GC.GetTotalAllocatedBytes() - alloc0) / 1e6:F0} MB, GCs {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms, deliveries {latencies.Count}");
+                foreach (var (type, bytes) in allocations?.Top(400).Where(static kv => kv.Key.StartsWith("ArrayPool", StringComparison.Ordinal)) ?? [])
+                {
+                    Console.WriteLine($"  {bytes,8} x  {type}");
+                }
+                foreach (var (type, bytes) in allocations?.Top(25) ?? [])
+                {
+                    Console.WriteLine($"  {bytes / 1e6,8:F1} MB  {type}");
+                }
+                Console.WriteLine($"publish+deliver wall {wall.ElapsedMilliseconds} ms, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds:F0} ms");
+                for (int b = 0; b < messages; b += Math.Max(1, messages / 10))
+                {
+                    var slice = Enumerable.Range(b, Math.Min(messages / 10, messages - b)).SelectMany(i => byMessage.TryGetValue(i, out var l) ? l : []).Order().ToList();
+                    Console.WriteLine($"messages {b}..: p50 {Percentile(slice, 0.5):F1} p99 {Percentile(slice, 0.99):F1} max {slice.LastOrDefault():F1}");
+                }
+            }
             long duplicates = services.Sum(s => s.Metrics.Duplicates);
             long deliveredTotal = services.Sum(s => s.Metrics.Delivered);
             return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), deliveredTotal == 0 ? 0 : (double)duplicates / deliveredTotal, (double)sorted.Count / expected);
