@@ -22,31 +22,39 @@ namespace Nnrp.Benchmarks.Libp2p;
 /// earlier ones), the same shape and parameters in js-libp2p (tests/Interop/js/gossip-net.mjs,
 /// all nodes in one node process, needs <c>make npm</c>), side by side, and the messages per
 /// second one node validates and forwards to 6 mesh peers.
-/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- gossipsub [nodes] [messages]</code>
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- gossipsub [nodes] [messages] [interval-ms]</code>
 /// </summary>
 internal static class GossipSubHarness
 {
     private const string Topic = "/nnrp/notifications/1.0";
     private const int Links = 3;
     private const int MessageSize = 200;
+    private const int DefaultPublishIntervalMs = 5;
+
+    /// <summary>Messages published (same schedule) and delivered before measuring: JIT tiering and pools reach steady state, as js/gossip-net.mjs.</summary>
+    private const int WarmupMessages = 100;
 
     public static async Task<int> RunAsync(string[] args)
     {
         int nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
         int messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        Console.WriteLine($"GossipSub harness: {nodes} nodes per network, {Links} dials each, {messages} messages of {MessageSize} bytes, {Environment.ProcessorCount} cores");
-        var (p50, p99, duplicateRatio, delivered) = await CSharpNetworkAsync(nodes, messages);
+        int intervalMs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : DefaultPublishIntervalMs;
+        Console.WriteLine($"GossipSub harness: {nodes} nodes per network, {Links} dials each, {messages} messages of {MessageSize} bytes due every {intervalMs} ms after {WarmupMessages} warm-up messages, {Environment.ProcessorCount} cores");
+        Result cs = await CSharpNetworkAsync(nodes, messages, intervalMs);
         bool csOnly = Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1"; // quick iteration: skip js and the one-node rate
-        JsonObject? js = csOnly ? null : await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages);
+        JsonObject? js = csOnly ? null : await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages, intervalMs);
         double throughput = csOnly ? double.NaN : await ValidateAndForwardRateAsync(100_000);
         double? jsDelivered = JsNetwork.Number(js, "delivered") / JsNetwork.Number(js, "expected");
         Console.WriteLine();
         Console.WriteLine("| Measure (loopback, one run)              |      C# | js-libp2p | js / C# |");
         Console.WriteLine("|------------------------------------------|--------:|----------:|--------:|");
-        Console.WriteLine(JsNetwork.Row("propagation latency p50, ms", p50, JsNetwork.Number(js, "p50")));
-        Console.WriteLine(JsNetwork.Row("propagation latency p99, ms", p99, JsNetwork.Number(js, "p99")));
-        Console.WriteLine(JsNetwork.Row("duplicates per delivered message", duplicateRatio, JsNetwork.Number(js, "duplicatesPerDelivered")));
-        Console.WriteLine(JsNetwork.Row("deliveries / expected", delivered, jsDelivered));
+        Console.WriteLine(JsNetwork.Row("propagation latency p50, ms", cs.P50, JsNetwork.Number(js, "p50")));
+        Console.WriteLine(JsNetwork.Row("propagation latency p99, ms", cs.P99, JsNetwork.Number(js, "p99")));
+        Console.WriteLine(JsNetwork.Row("latency from due time p50, ms", cs.DueP50, JsNetwork.Number(js, "dueP50")));
+        Console.WriteLine(JsNetwork.Row("latency from due time p99, ms", cs.DueP99, JsNetwork.Number(js, "dueP99")));
+        Console.WriteLine(JsNetwork.Row("duplicates per delivered message", cs.DuplicateRatio, JsNetwork.Number(js, "duplicatesPerDelivered")));
+        Console.WriteLine(JsNetwork.Row("deliveries / expected", cs.Delivered, jsDelivered));
+        Console.WriteLine(JsNetwork.Row($"publish phase ({messages} due every {intervalMs} ms), ms", cs.PublishMs, JsNetwork.Number(js, "publishMs")));
         Console.WriteLine($"| {"one node: validate + forward to 6, msg/s",-40} | {throughput,7:F0} |       n/a |     n/a |");
         return 0;
     }
@@ -62,13 +70,18 @@ internal static class GossipSubHarness
         },
     };
 
-    private static async Task<(double P50, double P99, double DuplicateRatio, double Delivered)> CSharpNetworkAsync(int nodes, int messages)
+    private sealed record Result(double P50, double P99, double DueP50, double DueP99, double DuplicateRatio, double Delivered, double PublishMs);
+
+    private static async Task<Result> CSharpNetworkAsync(int nodes, int messages, int intervalMs)
     {
         var hosts = new List<Libp2pHost>();
         var services = new List<GossipSubService>();
         var latencies = new ConcurrentBag<double>();
+        var dueLatencies = new ConcurrentBag<double>();
+        long warmupReceived = 0;
+        long publishStart = 0;
         var byMessage = new ConcurrentDictionary<int, ConcurrentBag<double>>();
-        var sentAt = new long[messages];
+        var sentAt = new long[messages + WarmupMessages];
         var readers = new List<Task>();
         var random = new Random(1);
         try
@@ -84,6 +97,13 @@ internal static class GossipSubHarness
                     await foreach (GossipMessage m in subscription.ReadAllAsync())
                     {
                         int id = BitConverter.ToInt32(m.Data.Span[1..]);
+                        if (id >= messages)
+                        {
+                            Interlocked.Increment(ref warmupReceived);
+                            continue;
+                        }
+                        long due = Volatile.Read(ref publishStart) + (long)(id * intervalMs * (Stopwatch.Frequency / 1000.0));
+                        dueLatencies.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
                         double ms = Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[id])).TotalMilliseconds;
                         latencies.Add(ms);
                         byMessage.GetOrAdd(id, _ => new ConcurrentBag<double>()).Add(ms);
@@ -100,6 +120,27 @@ internal static class GossipSubHarness
                 }
             }
             await WaitAsync(() => services.All(s => s.GetMeshPeers(Topic).Count > 0), TimeSpan.FromSeconds(60));
+            async Task PublishStreamAsync(int first, int count, long start)
+            {
+                for (int m = 0; m < count; m++)
+                {
+                    // A steady stream on a fixed schedule (message m due at m · interval), as js/gossip-net.mjs:
+                    // a relative delay after each publish would stretch the stream on a busy process and
+                    // so lower the offered load of the slower network.
+                    TimeSpan wait = TimeSpan.FromMilliseconds(intervalMs * m) - Stopwatch.GetElapsedTime(start);
+                    await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                    byte[] data = new byte[MessageSize];
+                    random.NextBytes(data);
+                    data[0] = 1;
+                    BitConverter.TryWriteBytes(data.AsSpan(1), first + m);
+                    Volatile.Write(ref sentAt[first + m], Stopwatch.GetTimestamp());
+                    services[random.Next(nodes)].Publish(Topic, data);
+                }
+            }
+            await PublishStreamAsync(messages, WarmupMessages, Stopwatch.GetTimestamp());
+            await WaitAsync(() => Interlocked.Read(ref warmupReceived) >= (long)WarmupMessages * (nodes - 1), TimeSpan.FromSeconds(60));
+            long duplicates0 = services.Sum(s => s.Metrics.Duplicates);
+            long delivered0 = services.Sum(s => s.Metrics.Delivered);
             using var allocations = Environment.GetEnvironmentVariable("GOSSIP_ALLOC") == "1" ? new GossipSubAllocationSampler() : null;
             allocations?.Enabled = true;
             TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -118,19 +159,13 @@ internal static class GossipSubHarness
                     Thread.Sleep(100);
                 }
             }, TaskCreationOptions.LongRunning);
-            for (int m = 0; m < messages; m++)
-            {
-                byte[] data = new byte[MessageSize];
-                random.NextBytes(data);
-                data[0] = 1;
-                BitConverter.TryWriteBytes(data.AsSpan(1), m);
-                Volatile.Write(ref sentAt[m], Stopwatch.GetTimestamp());
-                services[random.Next(nodes)].Publish(Topic, data);
-                await Task.Delay(5); // a steady stream, not one burst
-            }
+            Volatile.Write(ref publishStart, Stopwatch.GetTimestamp());
+            await PublishStreamAsync(0, messages, publishStart);
+            double publishMs = Stopwatch.GetElapsedTime(publishStart, sentAt[messages - 1]).TotalMilliseconds;
             long expected = (long)messages * (nodes - 1);
             await WaitAsync(() => latencies.Count >= expected, TimeSpan.FromSeconds(60));
             List<double> sorted = latencies.Order().ToList();
+            List<double> dueSorted = dueLatencies.Order().ToList();
             await sampling.CancelAsync();
             await sampler;
             if (Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1")
@@ -155,9 +190,11 @@ internal static class GossipSubHarness
                     Console.WriteLine($"messages {b}..: p50 {Percentile(slice, 0.5):F1} p99 {Percentile(slice, 0.99):F1} max {slice.LastOrDefault():F1}");
                 }
             }
-            long duplicates = services.Sum(s => s.Metrics.Duplicates);
-            long deliveredTotal = services.Sum(s => s.Metrics.Delivered);
-            return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), deliveredTotal == 0 ? 0 : (double)duplicates / deliveredTotal, (double)sorted.Count / expected);
+            long duplicates = services.Sum(s => s.Metrics.Duplicates) - duplicates0;
+            long deliveredTotal = services.Sum(s => s.Metrics.Delivered) - delivered0;
+            return new Result(
+                Percentile(sorted, 0.50), Percentile(sorted, 0.99), Percentile(dueSorted, 0.50), Percentile(dueSorted, 0.99),
+                deliveredTotal == 0 ? 0 : (double)duplicates / deliveredTotal, (double)sorted.Count / expected, publishMs);
         }
         finally
         {
