@@ -62,6 +62,18 @@ internal sealed class PeerSender
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Whether the writer loop is parked, so the next RPC is written on the caller's thread.</summary>
+    internal bool IsIdle
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _idle;
+            }
+        }
+    }
+
     /// <summary>Sends or queues without waiting; false when the RPC is dropped (queue full, counted) or the stream is gone.</summary>
     public bool TryEnqueue(RPC rpc, OutboundKind kind)
     {
