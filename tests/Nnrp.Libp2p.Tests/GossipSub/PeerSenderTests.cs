@@ -126,6 +126,39 @@ public class PeerSenderTests
         Assert.False(sender.TryEnqueue(Numbered(2), OutboundKind.Control));
     }
 
+    [Fact]
+    public async Task Message_rpcs_encoded_once_are_byte_identical_to_protobuf()
+    {
+        var (sender, wire) = Start();
+        var random = new Random(9);
+        var messages = Enumerable.Range(0, 3).Select(i =>
+        {
+            byte[] data = new byte[100 + (i * 300)];
+            random.NextBytes(data);
+            return new Message { Topic = "/t", Data = Google.Protobuf.ByteString.CopyFrom(data), Seqno = Google.Protobuf.ByteString.CopyFrom([(byte)i]) };
+        }).ToList();
+        var batch = new RPC { Publish = { messages } };
+        var single = new RPC { Publish = { messages[1] } };
+        var control = new RPC { Control = new ControlMessage { Graft = { new ControlGraft { TopicID = "/t" } } } };
+        var expected = new ArrayBufferWriter<byte>();
+        foreach (RPC rpc in new[] { batch, single, control, single })
+        {
+            Assert.True(sender.TryEnqueue(rpc, OutboundKind.Forward));
+            RpcCodec.Write(expected, rpc);
+        }
+
+        var received = new List<byte>();
+        while (received.Count < expected.WrittenCount)
+        {
+            ReadResult result = await wire.Reader.ReadAsync().AsTask().WaitAsync(InMemoryNetwork.Timeout);
+            received.AddRange(result.Buffer.ToArray());
+            wire.Reader.AdvanceTo(result.Buffer.End);
+        }
+        Assert.Equal(expected.WrittenSpan.ToArray(), received.ToArray());
+        sender.Stop();
+        await sender.Completion.WaitAsync(InMemoryNetwork.Timeout);
+    }
+
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
     {
         public PipeReader Input { get; } = input;

@@ -240,7 +240,18 @@ internal sealed class PeerSender
     /// <summary>Writes one RPC, split per message when a batch would exceed the peer's RPC size limit.</summary>
     private void Write(PipeWriter output, RPC rpc)
     {
-        if (rpc.CalculateSize() <= _maxRpcSize - Encoding.Varint.MaxLength)
+        int limit = _maxRpcSize - Encoding.Varint.MaxLength;
+        if (PublishEncoding.IsPublishOnly(rpc))
+        {
+            // Relays and our own messages: the same bytes for every peer, encoded once.
+            int body = PublishEncoding.BodySize(rpc);
+            if (body <= limit)
+            {
+                PublishEncoding.Write(output, rpc, body);
+                return;
+            }
+        }
+        else if (rpc.CalculateSize() <= limit)
         {
             RpcCodec.Write(output, rpc);
             return;
