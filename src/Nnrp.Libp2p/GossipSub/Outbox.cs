@@ -17,8 +17,12 @@ public enum OutboundKind
     Forward,
 }
 
-/// <summary>A command out of the router: send <see cref="Rpc"/> to <see cref="Peer"/>.</summary>
-internal sealed record OutboundRpc(PeerId Peer, RPC Rpc, OutboundKind Kind);
+/// <summary>
+/// A command out of the router: send <see cref="Rpc"/> to <see cref="Peer"/>. <see cref="Frame"/>,
+/// when not empty, is that RPC already encoded with its length prefix: an RPC carrying one
+/// message gets the same bytes for every peer that message goes to in one router call.
+/// </summary>
+internal sealed record OutboundRpc(PeerId Peer, RPC Rpc, OutboundKind Kind, ReadOnlyMemory<byte> Frame = default);
 
 /// <summary>
 /// Collects what one router call wants to send, merged per peer (one control RPC and one
@@ -29,6 +33,9 @@ internal sealed class Outbox
     private readonly Dictionary<PeerId, RPC> _control = [];
     private readonly Dictionary<PeerId, (RPC Rpc, OutboundKind Kind)> _messages = [];
     private readonly List<OutboundRpc> _ready = [];
+
+    // Per Flush: a relayed or published message is encoded once, not once per peer.
+    private readonly Dictionary<Message, byte[]> _frames = new(ReferenceEqualityComparer.Instance);
 
     public void Subscription(PeerId peer, string topic, bool subscribe) =>
         Control(peer).Subscriptions.Add(new RPC.Types.SubOpts { Subscribe = subscribe, Topicid = topic });
@@ -90,10 +97,20 @@ internal sealed class Outbox
         }
         foreach (var (peer, (rpc, kind)) in _messages)
         {
-            _ready.Add(new OutboundRpc(peer, rpc, kind));
+            _ready.Add(new OutboundRpc(peer, rpc, kind, rpc.Publish.Count == 1 ? FrameOf(rpc.Publish[0]) : default));
         }
         _control.Clear();
         _messages.Clear();
+        _frames.Clear();
+    }
+
+    private byte[] FrameOf(Message message)
+    {
+        if (!_frames.TryGetValue(message, out byte[]? frame))
+        {
+            _frames[message] = frame = RpcCodec.FrameSingleMessage(message);
+        }
+        return frame;
     }
 
     public List<OutboundRpc> Take()

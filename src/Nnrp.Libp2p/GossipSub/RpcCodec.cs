@@ -143,6 +143,26 @@ internal static class RpcCodec
         return Varint.SizeOf((ulong)size) + size;
     }
 
+    /// <summary>
+    /// <c>RPC { publish: [message] }</c> with its length prefix. An RPC that only carries messages
+    /// is on the wire just its <c>publish</c> fields (pubsub/README.md "The RPC":
+    /// <c>repeated Message publish = 2</c>), so this is prefix, field tag, message length, message.
+    /// </summary>
+    public static byte[] FrameSingleMessage(Message message)
+    {
+        int length = message.CalculateSize();
+        int body = 1 + Varint.SizeOf((ulong)length) + length;
+        byte[] frame = new byte[Varint.SizeOf((ulong)body) + body];
+        int offset = Varint.Write(frame, (ulong)body);
+        frame[offset++] = PublishFieldTag;
+        offset += Varint.Write(frame.AsSpan(offset), (ulong)length);
+        message.WriteTo(frame.AsSpan(offset));
+        return frame;
+    }
+
+    /// <summary>Field 2 (<c>RPC.publish</c>), wire type 2 (length-delimited).</summary>
+    private const byte PublishFieldTag = (2 << 3) | 2;
+
     [DoesNotReturn]
     private static void Throw(string message) => throw new RpcFormatException(message);
 }

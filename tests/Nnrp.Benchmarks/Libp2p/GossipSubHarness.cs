@@ -43,7 +43,7 @@ internal static class GossipSubHarness
         Result cs = await CSharpNetworkAsync(nodes, messages, intervalMs);
         bool csOnly = Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1"; // quick iteration: skip js and the one-node rate
         JsonObject? js = csOnly ? null : await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages, intervalMs);
-        double throughput = csOnly ? double.NaN : await ValidateAndForwardRateAsync(100_000);
+        var (throughput, bytesPerMessage) = csOnly && Environment.GetEnvironmentVariable("GOSSIP_RATE") != "1" ? (double.NaN, double.NaN) : await ValidateAndForwardRateAsync(100_000);
         double? jsDelivered = JsNetwork.Number(js, "delivered") / JsNetwork.Number(js, "expected");
         Console.WriteLine();
         Console.WriteLine("| Measure (loopback, one run)              |      C# | js-libp2p | js / C# |");
@@ -56,6 +56,7 @@ internal static class GossipSubHarness
         Console.WriteLine(JsNetwork.Row("deliveries / expected", cs.Delivered, jsDelivered));
         Console.WriteLine(JsNetwork.Row($"publish phase ({messages} due every {intervalMs} ms), ms", cs.PublishMs, JsNetwork.Number(js, "publishMs")));
         Console.WriteLine($"| {"one node: validate + forward to 6, msg/s",-40} | {throughput,7:F0} |       n/a |     n/a |");
+        Console.WriteLine($"| {"one node: allocated per forward, bytes",-40} | {bytesPerMessage,7:F0} |       n/a |     n/a |");
         return 0;
     }
 
@@ -210,7 +211,7 @@ internal static class GossipSubHarness
     }
 
     /// <summary>One node fed pre-encoded RPCs on its inbound stream, validating (a cheap validator) and forwarding to 6 mesh peers.</summary>
-    private static async Task<double> ValidateAndForwardRateAsync(int count)
+    private static async Task<(double Rate, double BytesPerMessage)> ValidateAndForwardRateAsync(int count)
     {
         await using var service = new GossipSubService(Options(), random: new Random(3));
         service.SetValidator(Topic, static (m, _, _) => ValueTask.FromResult(m.Data.Span[0] == 0 ? ValidationResult.Reject : ValidationResult.Accept));
@@ -245,12 +246,14 @@ internal static class GossipSubHarness
         var fromFeeder = new Pipe();
         service.AddPeer(feeder, outbound: false, null, _ => Task.FromResult(((IDuplexPipe)new Duplex(new Pipe().Reader, new Pipe().Writer), GossipProtocol.Meshsub12)));
         tasks.Add(service.HandleInboundStreamAsync(feeder, GossipProtocol.Meshsub12, new Duplex(fromFeeder.Reader, new Pipe().Writer), false, null, stop.Token));
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         await WriteAsync(fromFeeder.Writer, feed);
         await WaitAsync(() => service.Metrics.Delivered + service.Metrics.ValidationDropped >= count, TimeSpan.FromSeconds(120));
         double rate = service.Metrics.Delivered / clock.Elapsed.TotalSeconds;
+        double bytesPerMessage = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / (double)count;
         await stop.CancelAsync();
-        return rate;
+        return (rate, bytesPerMessage);
     }
 
     private static byte[] Encode(IEnumerable<RPC> rpcs)

@@ -127,7 +127,7 @@ public class PeerSenderTests
     }
 
     [Fact]
-    public async Task Message_rpcs_encoded_once_are_byte_identical_to_protobuf()
+    public async Task Pre_encoded_frames_and_encoded_rpcs_give_the_same_bytes()
     {
         var (sender, wire) = Start();
         var random = new Random(9);
@@ -141,9 +141,10 @@ public class PeerSenderTests
         var single = new RPC { Publish = { messages[1] } };
         var control = new RPC { Control = new ControlMessage { Graft = { new ControlGraft { TopicID = "/t" } } } };
         var expected = new ArrayBufferWriter<byte>();
+        byte[] frame = RpcCodec.FrameSingleMessage(messages[1]);
         foreach (RPC rpc in new[] { batch, single, control, single })
         {
-            Assert.True(sender.TryEnqueue(rpc, OutboundKind.Forward));
+            Assert.True(sender.TryEnqueue(rpc, OutboundKind.Forward, ReferenceEquals(rpc, single) ? frame : default));
             RpcCodec.Write(expected, rpc);
         }
 

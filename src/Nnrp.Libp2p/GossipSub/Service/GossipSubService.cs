@@ -388,7 +388,7 @@ public sealed partial class GossipSubService : IAsyncDisposable
         {
             if (_senders.TryGetValue(command.Peer, out PeerSender? sender))
             {
-                sender.TryEnqueue(command.Rpc, command.Kind);
+                sender.TryEnqueue(command.Rpc, command.Kind, command.Frame);
             }
         }
         foreach (PeerExchangeCandidate candidate in _router.TakePeerExchange())

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -32,8 +33,8 @@ internal sealed class PeerSender
     private const int FlushThreshold = 64 * 1024;
 
     private readonly Lock _sync = new();
-    private readonly Queue<RPC> _priority = new();
-    private readonly Queue<RPC> _forward = new();
+    private readonly Queue<(RPC Rpc, ReadOnlyMemory<byte> Frame)> _priority = new();
+    private readonly Queue<(RPC Rpc, ReadOnlyMemory<byte> Frame)> _forward = new();
 
     // Wakes the parked writer loop; one pending ring is enough, and waiting on it with no token
     // reuses the channel's one waiter object (a cancellable wait would allocate per wait).
@@ -74,21 +75,25 @@ internal sealed class PeerSender
         }
     }
 
-    /// <summary>Sends or queues without waiting; false when the RPC is dropped (queue full, counted) or the stream is gone.</summary>
-    public bool TryEnqueue(RPC rpc, OutboundKind kind)
+    /// <summary>
+    /// Sends or queues without waiting; false when the RPC is dropped (queue full, counted) or the
+    /// stream is gone. <paramref name="frame"/>, when given, is <paramref name="rpc"/> already
+    /// encoded with its length prefix (<see cref="OutboundRpc.Frame"/>).
+    /// </summary>
+    public bool TryEnqueue(RPC rpc, OutboundKind kind, ReadOnlyMemory<byte> frame = default)
     {
         bool cutOff = false;
         lock (_sync)
         {
             if (_idle)
             {
-                return TryWriteDirect(rpc);
+                return TryWriteDirect(rpc, frame);
             }
-            Queue<RPC> queue = kind == OutboundKind.Forward ? _forward : _priority;
+            Queue<(RPC, ReadOnlyMemory<byte>)> queue = kind == OutboundKind.Forward ? _forward : _priority;
             int capacity = kind == OutboundKind.Forward ? ForwardQueueCapacity : PriorityQueueCapacity;
             if (!_stopped && queue.Count < capacity)
             {
-                queue.Enqueue(rpc);
+                queue.Enqueue((rpc, frame));
                 _doorbell.Writer.TryWrite(true);
                 return true;
             }
@@ -117,11 +122,11 @@ internal sealed class PeerSender
     }
 
     /// <summary>Under _sync, stream idle: write and flush on the caller's thread; a flush that has to wait goes to the loop.</summary>
-    private bool TryWriteDirect(RPC rpc)
+    private bool TryWriteDirect(RPC rpc, ReadOnlyMemory<byte> frame)
     {
         try
         {
-            Write(_output!, rpc);
+            Write(_output!, rpc, frame);
             ValueTask<FlushResult> flush = _output!.FlushAsync(_stop.Token);
             if (flush.IsCompletedSuccessfully)
             {
@@ -173,9 +178,9 @@ internal sealed class PeerSender
                     _pendingFlush = null;
                     if (pending is null)
                     {
-                        while (output.UnflushedBytes < FlushThreshold && TryTake(out RPC? rpc))
+                        while (output.UnflushedBytes < FlushThreshold && TryTake(out var next))
                         {
-                            Write(output, rpc);
+                            Write(output, next.Rpc, next.Frame);
                         }
                         if (output.UnflushedBytes > 0)
                         {
@@ -235,23 +240,18 @@ internal sealed class PeerSender
         }
     }
 
-    private bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RPC? rpc) => _priority.TryDequeue(out rpc) || _forward.TryDequeue(out rpc);
+    private bool TryTake(out (RPC Rpc, ReadOnlyMemory<byte> Frame) next) => _priority.TryDequeue(out next) || _forward.TryDequeue(out next);
 
     /// <summary>Writes one RPC, split per message when a batch would exceed the peer's RPC size limit.</summary>
-    private void Write(PipeWriter output, RPC rpc)
+    private void Write(PipeWriter output, RPC rpc, ReadOnlyMemory<byte> frame)
     {
         int limit = _maxRpcSize - Encoding.Varint.MaxLength;
-        if (PublishEncoding.IsPublishOnly(rpc))
+        if (!frame.IsEmpty && frame.Length <= limit)
         {
-            // Relays and our own messages: the same bytes for every peer, encoded once.
-            int body = PublishEncoding.BodySize(rpc);
-            if (body <= limit)
-            {
-                PublishEncoding.Write(output, rpc, body);
-                return;
-            }
+            output.Write(frame.Span); // encoded once for every peer the message goes to
+            return;
         }
-        else if (rpc.CalculateSize() <= limit)
+        if (frame.IsEmpty && rpc.CalculateSize() <= limit)
         {
             RpcCodec.Write(output, rpc);
             return;
