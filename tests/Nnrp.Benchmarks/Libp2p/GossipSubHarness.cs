@@ -23,6 +23,8 @@ namespace Nnrp.Benchmarks.Libp2p;
 /// all nodes in one node process, needs <c>make npm</c>), side by side, and the messages per
 /// second one node validates and forwards to 6 mesh peers.
 /// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- gossipsub [nodes] [messages] [interval-ms]</code>
+/// <c>GOSSIP_CS_ONLY=1</c> runs the C# network alone and prints <see cref="GossipSubDiagnostics"/>
+/// (<c>GOSSIP_ALLOC=1</c> adds allocations by type, <c>GOSSIP_RATE=1</c> keeps the one-node rows).
 /// </summary>
 internal static class GossipSubHarness
 {
@@ -41,7 +43,7 @@ internal static class GossipSubHarness
         int intervalMs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : DefaultPublishIntervalMs;
         Console.WriteLine($"GossipSub harness: {nodes} nodes per network, {Links} dials each, {messages} messages of {MessageSize} bytes due every {intervalMs} ms after {WarmupMessages} warm-up messages, {Environment.ProcessorCount} cores");
         Result cs = await CSharpNetworkAsync(nodes, messages, intervalMs);
-        bool csOnly = Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1"; // quick iteration: skip js and the one-node rate
+        bool csOnly = GossipSubDiagnostics.Enabled; // quick iteration: skip js and the one-node rate, print diagnostics
         JsonObject? js = csOnly ? null : await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages, intervalMs);
         var (throughput, bytesPerMessage) = csOnly && Environment.GetEnvironmentVariable("GOSSIP_RATE") != "1" ? (double.NaN, double.NaN) : await ValidateAndForwardRateAsync(100_000);
         double? jsDelivered = JsNetwork.Number(js, "delivered") / JsNetwork.Number(js, "expected");
@@ -142,24 +144,7 @@ internal static class GossipSubHarness
             await WaitAsync(() => Interlocked.Read(ref warmupReceived) >= (long)WarmupMessages * (nodes - 1), TimeSpan.FromSeconds(60));
             long duplicates0 = services.Sum(s => s.Metrics.Duplicates);
             long delivered0 = services.Sum(s => s.Metrics.Delivered);
-            using var allocations = Environment.GetEnvironmentVariable("GOSSIP_ALLOC") == "1" ? new GossipSubAllocationSampler() : null;
-            allocations?.Enabled = true;
-            TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            long alloc0 = GC.GetTotalAllocatedBytes();
-            int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
-            TimeSpan pause0 = GC.GetTotalPauseDuration();
-            var wall = Stopwatch.StartNew();
-            using var sampling = new CancellationTokenSource();
-            var samples = new List<string>();
-            long contention0 = Monitor.LockContentionCount, completed0 = ThreadPool.CompletedWorkItemCount;
-            Task sampler = Task.Factory.StartNew(() =>
-            {
-                while (!sampling.IsCancellationRequested)
-                {
-                    samples.Add($"{wall.ElapsedMilliseconds,5} ms threads {ThreadPool.ThreadCount,3} pending {ThreadPool.PendingWorkItemCount,5} contention {Monitor.LockContentionCount - contention0,6} items {ThreadPool.CompletedWorkItemCount - completed0,8} lat {latencies.Count,6}");
-                    Thread.Sleep(100);
-                }
-            }, TaskCreationOptions.LongRunning);
+            await using GossipSubDiagnostics? diagnostics = GossipSubDiagnostics.Enabled ? new GossipSubDiagnostics(() => latencies.Count) : null;
             Volatile.Write(ref publishStart, Stopwatch.GetTimestamp());
             await PublishStreamAsync(0, messages, publishStart);
             double publishMs = Stopwatch.GetElapsedTime(publishStart, sentAt[messages - 1]).TotalMilliseconds;
@@ -167,29 +152,9 @@ internal static class GossipSubHarness
             await WaitAsync(() => latencies.Count >= expected, TimeSpan.FromSeconds(60));
             List<double> sorted = latencies.Order().ToList();
             List<double> dueSorted = dueLatencies.Order().ToList();
-            await sampling.CancelAsync();
-            await sampler;
-            if (Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1")
+            if (diagnostics is not null)
             {
-                samples.ForEach(Console.WriteLine);
-            }
-            if (Environment.GetEnvironmentVariable("GOSSIP_CS_ONLY") == "1")
-            {
-                Console.WriteLine($"allocated {(GC.GetTotalAllocatedBytes() - alloc0) / 1e6:F0} MB, GCs {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms, deliveries {latencies.Count}");
-                foreach (var (type, bytes) in allocations?.Top(400).Where(static kv => kv.Key.StartsWith("ArrayPool", StringComparison.Ordinal)) ?? [])
-                {
-                    Console.WriteLine($"  {bytes,8} x  {type}");
-                }
-                foreach (var (type, bytes) in allocations?.Top(25) ?? [])
-                {
-                    Console.WriteLine($"  {bytes / 1e6,8:F1} MB  {type}");
-                }
-                Console.WriteLine($"publish+deliver wall {wall.ElapsedMilliseconds} ms, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds:F0} ms");
-                for (int b = 0; b < messages; b += Math.Max(1, messages / 10))
-                {
-                    var slice = Enumerable.Range(b, Math.Min(messages / 10, messages - b)).SelectMany(i => byMessage.TryGetValue(i, out var l) ? l : []).Order().ToList();
-                    Console.WriteLine($"messages {b}..: p50 {Percentile(slice, 0.5):F1} p99 {Percentile(slice, 0.99):F1} max {slice.LastOrDefault():F1}");
-                }
+                await diagnostics.ReportAsync(messages, byMessage);
             }
             long duplicates = services.Sum(s => s.Metrics.Duplicates) - duplicates0;
             long deliveredTotal = services.Sum(s => s.Metrics.Delivered) - delivered0;
