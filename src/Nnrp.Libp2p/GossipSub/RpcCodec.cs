@@ -55,16 +55,18 @@ internal static class RpcCodec
         {
             Throw($"RPC carries {rpc.Subscriptions.Count} subscriptions (limit {limits.MaxSubscriptionsPerRpc})");
         }
-        foreach (RPC.Types.SubOpts sub in rpc.Subscriptions)
+        // Indexed loops: RepeatedField's enumerator is an iterator object, one per foreach per RPC.
+        for (int i = 0; i < rpc.Subscriptions.Count; i++)
         {
-            CheckTopic(sub.Topicid, limits);
+            CheckTopic(rpc.Subscriptions[i].Topicid, limits);
         }
         if (rpc.Publish.Count > limits.MaxMessagesPerRpc)
         {
             Throw($"RPC carries {rpc.Publish.Count} messages (limit {limits.MaxMessagesPerRpc})");
         }
-        foreach (Message message in rpc.Publish)
+        for (int i = 0; i < rpc.Publish.Count; i++)
         {
+            Message message = rpc.Publish[i];
             // pubsub/README.md "The Message": topic is required.
             if (!message.HasTopic)
             {
