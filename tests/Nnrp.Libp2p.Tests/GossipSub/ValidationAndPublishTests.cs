@@ -38,6 +38,7 @@ public class ValidationAndPublishTests
         Assert.Equal(3, sent.Count);
         Assert.All(sent, o => Assert.Equal(RpcCodec.FrameSingleMessage(message), o.Frame.ToArray()));
         Assert.Single(sent.Select(o => o.Frame).Distinct()); // the same bytes, not three copies
+        Assert.Single(sent.Select(o => o.Rpc).Distinct(ReferenceEqualityComparer.Instance)); // and one RPC object
     }
 
     [Fact]
