@@ -27,13 +27,14 @@ internal sealed partial class GossipRouter
             Log.GraylistedRpcDropped(_logger, from);
             return toValidate;
         }
-        foreach (RPC.Types.SubOpts sub in rpc.Subscriptions)
+        // Indexed loops: RepeatedField's enumerator is an iterator object, one per foreach per RPC.
+        for (int i = 0; i < rpc.Subscriptions.Count; i++)
         {
-            HandleSubscription(peer, sub.Topicid, sub.Subscribe);
+            HandleSubscription(peer, rpc.Subscriptions[i].Topicid, rpc.Subscriptions[i].Subscribe);
         }
-        foreach (Message message in rpc.Publish)
+        for (int i = 0; i < rpc.Publish.Count; i++)
         {
-            if (HandleMessage(peer, message) is { } inbound)
+            if (HandleMessage(peer, rpc.Publish[i]) is { } inbound)
             {
                 toValidate.Add(inbound);
             }

@@ -17,8 +17,12 @@ public enum OutboundKind
     Forward,
 }
 
-/// <summary>A command out of the router: send <see cref="Rpc"/> to <see cref="Peer"/>.</summary>
-internal sealed record OutboundRpc(PeerId Peer, RPC Rpc, OutboundKind Kind);
+/// <summary>
+/// A command out of the router: send <see cref="Rpc"/> to <see cref="Peer"/>. <see cref="Frame"/>,
+/// when not empty, is that RPC already encoded with its length prefix: an RPC carrying one
+/// message gets the same bytes for every peer that message goes to in one router call.
+/// </summary>
+internal sealed record OutboundRpc(PeerId Peer, RPC Rpc, OutboundKind Kind, ReadOnlyMemory<byte> Frame = default);
 
 /// <summary>
 /// Collects what one router call wants to send, merged per peer (one control RPC and one
@@ -27,8 +31,13 @@ internal sealed record OutboundRpc(PeerId Peer, RPC Rpc, OutboundKind Kind);
 internal sealed class Outbox
 {
     private readonly Dictionary<PeerId, RPC> _control = [];
-    private readonly Dictionary<PeerId, (RPC Rpc, OutboundKind Kind)> _messages = [];
+    // A peer's first message is kept alone; a batch RPC is made only when a second one comes.
+    private readonly Dictionary<PeerId, (Message? Single, RPC? Batch, OutboundKind Kind)> _messages = [];
     private readonly List<OutboundRpc> _ready = [];
+
+    // Per Flush: a relayed or published message gets one RPC and one encoding, shared by every
+    // peer it goes to alone, instead of one of each per peer.
+    private readonly Dictionary<Message, (RPC Rpc, byte[] Frame)> _singles = new(ReferenceEqualityComparer.Instance);
 
     public void Subscription(PeerId peer, string topic, bool subscribe) =>
         Control(peer).Subscriptions.Add(new RPC.Types.SubOpts { Subscribe = subscribe, Topicid = topic });
@@ -72,13 +81,12 @@ internal sealed class Outbox
     {
         if (!_messages.TryGetValue(peer, out var pending))
         {
-            _messages[peer] = pending = (new RPC(), kind);
+            _messages[peer] = (message, null, kind);
+            return;
         }
-        else if (kind < pending.Kind)
-        {
-            _messages[peer] = pending = (pending.Rpc, kind); // our own message in the batch lifts it
-        }
-        pending.Rpc.Publish.Add(message);
+        RPC batch = pending.Batch ?? new RPC { Publish = { pending.Single! } };
+        batch.Publish.Add(message);
+        _messages[peer] = (null, batch, kind < pending.Kind ? kind : pending.Kind); // our own message in the batch lifts it
     }
 
     /// <summary>Moves everything collected into the ready list (control first).</summary>
@@ -88,12 +96,30 @@ internal sealed class Outbox
         {
             _ready.Add(new OutboundRpc(peer, rpc, OutboundKind.Control));
         }
-        foreach (var (peer, (rpc, kind)) in _messages)
+        foreach (var (peer, (single, batch, kind)) in _messages)
         {
-            _ready.Add(new OutboundRpc(peer, rpc, kind));
+            if (single is not null)
+            {
+                var (rpc, frame) = SingleOf(single);
+                _ready.Add(new OutboundRpc(peer, rpc, kind, frame));
+            }
+            else
+            {
+                _ready.Add(new OutboundRpc(peer, batch!, kind));
+            }
         }
         _control.Clear();
         _messages.Clear();
+        _singles.Clear();
+    }
+
+    private (RPC Rpc, byte[] Frame) SingleOf(Message message)
+    {
+        if (!_singles.TryGetValue(message, out var single))
+        {
+            _singles[message] = single = (new RPC { Publish = { message } }, RpcCodec.FrameSingleMessage(message));
+        }
+        return single;
     }
 
     public List<OutboundRpc> Take()

@@ -55,16 +55,18 @@ internal static class RpcCodec
         {
             Throw($"RPC carries {rpc.Subscriptions.Count} subscriptions (limit {limits.MaxSubscriptionsPerRpc})");
         }
-        foreach (RPC.Types.SubOpts sub in rpc.Subscriptions)
+        // Indexed loops: RepeatedField's enumerator is an iterator object, one per foreach per RPC.
+        for (int i = 0; i < rpc.Subscriptions.Count; i++)
         {
-            CheckTopic(sub.Topicid, limits);
+            CheckTopic(rpc.Subscriptions[i].Topicid, limits);
         }
         if (rpc.Publish.Count > limits.MaxMessagesPerRpc)
         {
             Throw($"RPC carries {rpc.Publish.Count} messages (limit {limits.MaxMessagesPerRpc})");
         }
-        foreach (Message message in rpc.Publish)
+        for (int i = 0; i < rpc.Publish.Count; i++)
         {
+            Message message = rpc.Publish[i];
             // pubsub/README.md "The Message": topic is required.
             if (!message.HasTopic)
             {
@@ -142,6 +144,26 @@ internal static class RpcCodec
         rpc.WriteTo(output);
         return Varint.SizeOf((ulong)size) + size;
     }
+
+    /// <summary>
+    /// <c>RPC { publish: [message] }</c> with its length prefix. An RPC that only carries messages
+    /// is on the wire just its <c>publish</c> fields (pubsub/README.md "The RPC":
+    /// <c>repeated Message publish = 2</c>), so this is prefix, field tag, message length, message.
+    /// </summary>
+    public static byte[] FrameSingleMessage(Message message)
+    {
+        int length = message.CalculateSize();
+        int body = 1 + Varint.SizeOf((ulong)length) + length;
+        byte[] frame = new byte[Varint.SizeOf((ulong)body) + body];
+        int offset = Varint.Write(frame, (ulong)body);
+        frame[offset++] = PublishFieldTag;
+        offset += Varint.Write(frame.AsSpan(offset), (ulong)length);
+        message.WriteTo(frame.AsSpan(offset));
+        return frame;
+    }
+
+    /// <summary>Field 2 (<c>RPC.publish</c>), wire type 2 (length-delimited).</summary>
+    private const byte PublishFieldTag = (2 << 3) | 2;
 
     [DoesNotReturn]
     private static void Throw(string message) => throw new RpcFormatException(message);

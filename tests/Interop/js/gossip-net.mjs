@@ -8,14 +8,16 @@
 //     defaults differ: P3 on, P6 on loopback without a whitelist);
 //   - node i dials `links` random earlier nodes; wait until every node has a mesh peer;
 //   - `messages` messages of `size` bytes (byte 0 = 1, bytes 1..4 = index LE, rest random) are
-//     published from random nodes, one every 5 ms; latency = receive − publish on the same
-//     clock (performance.now), over every (message, receiver) pair.
+//     published from random nodes, message m due at m * interval (publishMs: when the last went);
+//     latency = receive − publish on the same clock (performance.now), over every
+//     (message, receiver) pair.
 // Duplicates are counted as the C# GossipSubMetrics.Duplicates: a received copy whose id is
 // already in the seen cache (js reports each to its scorer's duplicateMessage, counted here),
 // divided by messages delivered to the application (ours excluded).
-// Prints ONE JSON line: { nodes, messages, delivered, expected, p50, p99 (ms), duplicates,
+// Prints ONE JSON line: { nodes, messages, publishMs, delivered, expected, p50, p99, dueP50, dueP99
+// (ms; due = receive − due time), duplicates,
 // duplicatesPerDelivered }.
-// Run: node --import ./js/polyfill.mjs js/gossip-net.mjs [nodes=50] [messages=200]
+// Run: node --import ./js/polyfill.mjs js/gossip-net.mjs [nodes=50] [messages=200] [interval-ms=5]
 //      (or NODES / MESSAGES / LINKS / SIZE / TOPIC in the environment)
 import { createHash, randomBytes } from 'node:crypto'
 import { createLibp2p } from 'libp2p'
@@ -30,6 +32,8 @@ const messages = Number(process.argv[3] ?? process.env.MESSAGES ?? 200)
 const links = Number(process.env.LINKS ?? 3)
 const messageSize = Number(process.env.SIZE ?? 200)
 const topic = process.env.TOPIC ?? '/nnrp/notifications/1.0'
+const publishInterval = Number(process.argv[4] ?? process.env.INTERVAL ?? 5) // ms between due times, as GossipSubHarness
+const warmup = 100 // messages before measuring, as GossipSubHarness.WarmupMessages
 
 // mulberry32: a seeded generator, so every run draws the same topology and publishers.
 let seed = 1
@@ -125,7 +129,10 @@ const createNode = () => createLibp2p({
 const nodes = []
 try {
   const latencies = []
-  const sentAt = new Float64Array(messages)
+  const sentAt = new Float64Array(messages + warmup)
+  const dueLatencies = []
+  let warmupReceived = 0
+  let publishStart = 0
   let duplicates = 0
   for (let i = 0; i < size; i++) {
     const node = await createNode()
@@ -134,6 +141,11 @@ try {
     pubsub.score.duplicateMessage = (...args) => { duplicates++; return duplicateMessage(...args) }
     pubsub.addEventListener('message', (evt) => {
       const id = Buffer.from(evt.detail.data).readInt32LE(1)
+      if (id >= messages) {
+        warmupReceived++
+        return
+      }
+      dueLatencies.push(performance.now() - (publishStart + id * publishInterval))
       latencies.push(performance.now() - sentAt[id])
     })
     pubsub.subscribe(topic)
@@ -151,16 +163,31 @@ try {
     await delay(20)
   }
 
-  const publishes = []
-  for (let m = 0; m < messages; m++) {
-    const data = randomBytes(messageSize)
-    data[0] = 1
-    data.writeInt32LE(m, 1)
-    sentAt[m] = performance.now()
-    publishes.push(nodes[Math.floor(random() * size)].services.pubsub.publish(topic, data))
-    await delay(5) // a steady stream, not one burst
+  const publishStream = async (first, count, start) => {
+    const publishes = []
+    for (let m = 0; m < count; m++) {
+      // A steady stream on a fixed schedule (message m due at m * interval), as the C# harness: a
+      // relative delay after each publish stretches the stream when this one event loop is busy
+      // (measured: 200 messages took 7-10 s instead of 1 s), which lowers js's offered load.
+      await delay(Math.max(0, start + m * publishInterval - performance.now()))
+      const data = randomBytes(messageSize)
+      data[0] = 1
+      data.writeInt32LE(first + m, 1)
+      sentAt[first + m] = performance.now()
+      publishes.push(nodes[Math.floor(random() * size)].services.pubsub.publish(topic, data))
+    }
+    await Promise.all(publishes)
   }
-  await Promise.all(publishes)
+  // Warm-up as the C# harness: `warmup` messages on the same schedule, delivered, not measured.
+  await publishStream(messages, warmup, performance.now())
+  deadline = Date.now() + 60000
+  while (warmupReceived < warmup * (size - 1) && Date.now() < deadline) {
+    await delay(20)
+  }
+  duplicates = 0
+  publishStart = performance.now()
+  await publishStream(0, messages, publishStart)
+  const publishMs = sentAt[messages - 1] - publishStart
   const expected = messages * (size - 1)
   deadline = Date.now() + 60000
   while (latencies.length < expected && Date.now() < deadline) {
@@ -168,13 +195,17 @@ try {
   }
   const delivered = latencies.length
   latencies.sort((a, b) => a - b)
+  dueLatencies.sort((a, b) => a - b)
   process.stdout.write(JSON.stringify({
     nodes: size,
     messages,
+    publishMs,
     delivered,
     expected,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
+    dueP50: percentile(dueLatencies, 0.5),
+    dueP99: percentile(dueLatencies, 0.99),
     duplicates,
     duplicatesPerDelivered: delivered === 0 ? 0 : duplicates / delivered
   }) + '\n')

@@ -22,31 +22,43 @@ namespace Nnrp.Benchmarks.Libp2p;
 /// earlier ones), the same shape and parameters in js-libp2p (tests/Interop/js/gossip-net.mjs,
 /// all nodes in one node process, needs <c>make npm</c>), side by side, and the messages per
 /// second one node validates and forwards to 6 mesh peers.
-/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- gossipsub [nodes] [messages]</code>
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- gossipsub [nodes] [messages] [interval-ms]</code>
+/// <c>GOSSIP_CS_ONLY=1</c> runs the C# network alone and prints <see cref="GossipSubDiagnostics"/>
+/// (<c>GOSSIP_ALLOC=1</c> adds allocations by type, <c>GOSSIP_RATE=1</c> keeps the one-node rows).
 /// </summary>
 internal static class GossipSubHarness
 {
     private const string Topic = "/nnrp/notifications/1.0";
     private const int Links = 3;
     private const int MessageSize = 200;
+    private const int DefaultPublishIntervalMs = 5;
+
+    /// <summary>Messages published (same schedule) and delivered before measuring: JIT tiering and pools reach steady state, as js/gossip-net.mjs.</summary>
+    private const int WarmupMessages = 100;
 
     public static async Task<int> RunAsync(string[] args)
     {
         int nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
         int messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        Console.WriteLine($"GossipSub harness: {nodes} nodes per network, {Links} dials each, {messages} messages of {MessageSize} bytes, {Environment.ProcessorCount} cores");
-        var (p50, p99, duplicateRatio, delivered) = await CSharpNetworkAsync(nodes, messages);
-        JsonObject? js = await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages);
-        double throughput = await ValidateAndForwardRateAsync(100_000);
+        int intervalMs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : DefaultPublishIntervalMs;
+        Console.WriteLine($"GossipSub harness: {nodes} nodes per network, {Links} dials each, {messages} messages of {MessageSize} bytes due every {intervalMs} ms after {WarmupMessages} warm-up messages, {Environment.ProcessorCount} cores");
+        Result cs = await CSharpNetworkAsync(nodes, messages, intervalMs);
+        bool csOnly = GossipSubDiagnostics.Enabled; // quick iteration: skip js and the one-node rate, print diagnostics
+        JsonObject? js = csOnly ? null : await JsNetwork.RunAsync("js/gossip-net.mjs", nodes, messages, intervalMs);
+        var (throughput, bytesPerMessage) = csOnly && Environment.GetEnvironmentVariable("GOSSIP_RATE") != "1" ? (double.NaN, double.NaN) : await ValidateAndForwardRateAsync(100_000);
         double? jsDelivered = JsNetwork.Number(js, "delivered") / JsNetwork.Number(js, "expected");
         Console.WriteLine();
         Console.WriteLine("| Measure (loopback, one run)              |      C# | js-libp2p | js / C# |");
         Console.WriteLine("|------------------------------------------|--------:|----------:|--------:|");
-        Console.WriteLine(JsNetwork.Row("propagation latency p50, ms", p50, JsNetwork.Number(js, "p50")));
-        Console.WriteLine(JsNetwork.Row("propagation latency p99, ms", p99, JsNetwork.Number(js, "p99")));
-        Console.WriteLine(JsNetwork.Row("duplicates per delivered message", duplicateRatio, JsNetwork.Number(js, "duplicatesPerDelivered")));
-        Console.WriteLine(JsNetwork.Row("deliveries / expected", delivered, jsDelivered));
+        Console.WriteLine(JsNetwork.Row("propagation latency p50, ms", cs.P50, JsNetwork.Number(js, "p50")));
+        Console.WriteLine(JsNetwork.Row("propagation latency p99, ms", cs.P99, JsNetwork.Number(js, "p99")));
+        Console.WriteLine(JsNetwork.Row("latency from due time p50, ms", cs.DueP50, JsNetwork.Number(js, "dueP50")));
+        Console.WriteLine(JsNetwork.Row("latency from due time p99, ms", cs.DueP99, JsNetwork.Number(js, "dueP99")));
+        Console.WriteLine(JsNetwork.Row("duplicates per delivered message", cs.DuplicateRatio, JsNetwork.Number(js, "duplicatesPerDelivered")));
+        Console.WriteLine(JsNetwork.Row("deliveries / expected", cs.Delivered, jsDelivered));
+        Console.WriteLine(JsNetwork.Row($"publish phase ({messages} due every {intervalMs} ms), ms", cs.PublishMs, JsNetwork.Number(js, "publishMs")));
         Console.WriteLine($"| {"one node: validate + forward to 6, msg/s",-40} | {throughput,7:F0} |       n/a |     n/a |");
+        Console.WriteLine($"| {"one node: allocated per forward, bytes",-40} | {bytesPerMessage,7:F0} |       n/a |     n/a |");
         return 0;
     }
 
@@ -61,12 +73,18 @@ internal static class GossipSubHarness
         },
     };
 
-    private static async Task<(double P50, double P99, double DuplicateRatio, double Delivered)> CSharpNetworkAsync(int nodes, int messages)
+    private sealed record Result(double P50, double P99, double DueP50, double DueP99, double DuplicateRatio, double Delivered, double PublishMs);
+
+    private static async Task<Result> CSharpNetworkAsync(int nodes, int messages, int intervalMs)
     {
         var hosts = new List<Libp2pHost>();
         var services = new List<GossipSubService>();
         var latencies = new ConcurrentBag<double>();
-        var sentAt = new long[messages];
+        var dueLatencies = new ConcurrentBag<double>();
+        long warmupReceived = 0;
+        long publishStart = 0;
+        var byMessage = new ConcurrentDictionary<int, ConcurrentBag<double>>();
+        var sentAt = new long[messages + WarmupMessages];
         var readers = new List<Task>();
         var random = new Random(1);
         try
@@ -82,7 +100,16 @@ internal static class GossipSubHarness
                     await foreach (GossipMessage m in subscription.ReadAllAsync())
                     {
                         int id = BitConverter.ToInt32(m.Data.Span[1..]);
-                        latencies.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[id])).TotalMilliseconds);
+                        if (id >= messages)
+                        {
+                            Interlocked.Increment(ref warmupReceived);
+                            continue;
+                        }
+                        long due = Volatile.Read(ref publishStart) + (long)(id * intervalMs * (Stopwatch.Frequency / 1000.0));
+                        dueLatencies.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
+                        double ms = Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[id])).TotalMilliseconds;
+                        latencies.Add(ms);
+                        byMessage.GetOrAdd(id, _ => new ConcurrentBag<double>()).Add(ms);
                     }
                 }));
                 hosts.Add(host);
@@ -96,22 +123,44 @@ internal static class GossipSubHarness
                 }
             }
             await WaitAsync(() => services.All(s => s.GetMeshPeers(Topic).Count > 0), TimeSpan.FromSeconds(60));
-            for (int m = 0; m < messages; m++)
+            async Task PublishStreamAsync(int first, int count, long start)
             {
-                byte[] data = new byte[MessageSize];
-                random.NextBytes(data);
-                data[0] = 1;
-                BitConverter.TryWriteBytes(data.AsSpan(1), m);
-                Volatile.Write(ref sentAt[m], Stopwatch.GetTimestamp());
-                services[random.Next(nodes)].Publish(Topic, data);
-                await Task.Delay(5); // a steady stream, not one burst
+                for (int m = 0; m < count; m++)
+                {
+                    // A steady stream on a fixed schedule (message m due at m · interval), as js/gossip-net.mjs:
+                    // a relative delay after each publish would stretch the stream on a busy process and
+                    // so lower the offered load of the slower network.
+                    TimeSpan wait = TimeSpan.FromMilliseconds(intervalMs * m) - Stopwatch.GetElapsedTime(start);
+                    await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                    byte[] data = new byte[MessageSize];
+                    random.NextBytes(data);
+                    data[0] = 1;
+                    BitConverter.TryWriteBytes(data.AsSpan(1), first + m);
+                    Volatile.Write(ref sentAt[first + m], Stopwatch.GetTimestamp());
+                    services[random.Next(nodes)].Publish(Topic, data);
+                }
             }
+            await PublishStreamAsync(messages, WarmupMessages, Stopwatch.GetTimestamp());
+            await WaitAsync(() => Interlocked.Read(ref warmupReceived) >= (long)WarmupMessages * (nodes - 1), TimeSpan.FromSeconds(60));
+            long duplicates0 = services.Sum(s => s.Metrics.Duplicates);
+            long delivered0 = services.Sum(s => s.Metrics.Delivered);
+            await using GossipSubDiagnostics? diagnostics = GossipSubDiagnostics.Enabled ? new GossipSubDiagnostics(() => latencies.Count) : null;
+            Volatile.Write(ref publishStart, Stopwatch.GetTimestamp());
+            await PublishStreamAsync(0, messages, publishStart);
+            double publishMs = Stopwatch.GetElapsedTime(publishStart, sentAt[messages - 1]).TotalMilliseconds;
             long expected = (long)messages * (nodes - 1);
             await WaitAsync(() => latencies.Count >= expected, TimeSpan.FromSeconds(60));
             List<double> sorted = latencies.Order().ToList();
-            long duplicates = services.Sum(s => s.Metrics.Duplicates);
-            long deliveredTotal = services.Sum(s => s.Metrics.Delivered);
-            return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), deliveredTotal == 0 ? 0 : (double)duplicates / deliveredTotal, (double)sorted.Count / expected);
+            List<double> dueSorted = dueLatencies.Order().ToList();
+            if (diagnostics is not null)
+            {
+                await diagnostics.ReportAsync(messages, byMessage);
+            }
+            long duplicates = services.Sum(s => s.Metrics.Duplicates) - duplicates0;
+            long deliveredTotal = services.Sum(s => s.Metrics.Delivered) - delivered0;
+            return new Result(
+                Percentile(sorted, 0.50), Percentile(sorted, 0.99), Percentile(dueSorted, 0.50), Percentile(dueSorted, 0.99),
+                deliveredTotal == 0 ? 0 : (double)duplicates / deliveredTotal, (double)sorted.Count / expected, publishMs);
         }
         finally
         {
@@ -127,7 +176,7 @@ internal static class GossipSubHarness
     }
 
     /// <summary>One node fed pre-encoded RPCs on its inbound stream, validating (a cheap validator) and forwarding to 6 mesh peers.</summary>
-    private static async Task<double> ValidateAndForwardRateAsync(int count)
+    private static async Task<(double Rate, double BytesPerMessage)> ValidateAndForwardRateAsync(int count)
     {
         await using var service = new GossipSubService(Options(), random: new Random(3));
         service.SetValidator(Topic, static (m, _, _) => ValueTask.FromResult(m.Data.Span[0] == 0 ? ValidationResult.Reject : ValidationResult.Accept));
@@ -162,12 +211,14 @@ internal static class GossipSubHarness
         var fromFeeder = new Pipe();
         service.AddPeer(feeder, outbound: false, null, _ => Task.FromResult(((IDuplexPipe)new Duplex(new Pipe().Reader, new Pipe().Writer), GossipProtocol.Meshsub12)));
         tasks.Add(service.HandleInboundStreamAsync(feeder, GossipProtocol.Meshsub12, new Duplex(fromFeeder.Reader, new Pipe().Writer), false, null, stop.Token));
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         await WriteAsync(fromFeeder.Writer, feed);
         await WaitAsync(() => service.Metrics.Delivered + service.Metrics.ValidationDropped >= count, TimeSpan.FromSeconds(120));
         double rate = service.Metrics.Delivered / clock.Elapsed.TotalSeconds;
+        double bytesPerMessage = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / (double)count;
         await stop.CancelAsync();
-        return rate;
+        return (rate, bytesPerMessage);
     }
 
     private static byte[] Encode(IEnumerable<RPC> rpcs)

@@ -37,6 +37,18 @@ public class RpcCodecTests
         Assert.True(sequence.IsEmpty);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(200_000)] // lengths whose varints take 1, 2 and 3 bytes
+    public void Single_message_frame_is_the_encoded_rpc_carrying_it(int size)
+    {
+        byte[] data = new byte[size];
+        new Random(size).NextBytes(data);
+        var message = new Message { Topic = "/nnrp/t", Data = ByteString.CopyFrom(data), Seqno = ByteString.CopyFrom(1, 2, 3) };
+        Assert.Equal(Encode(new RPC { Publish = { message } }), RpcCodec.FrameSingleMessage(message));
+    }
+
     [Fact]
     public void Idontwant_uses_control_field_5_as_in_the_v1_2_spec()
     {

@@ -25,6 +25,23 @@ public class ValidationAndPublishTests
     }
 
     [Fact]
+    public void A_forwarded_message_is_encoded_once_for_all_its_peers()
+    {
+        var h = new RouterHarness();
+        h.Router.Subscribe(Topic);
+        List<PeerId> peers = h.AddPeers(4);
+        h.Heartbeats(1);
+        h.Take();
+        Message message = NewMessage();
+        h.Receive(peers[0], message);
+        List<OutboundRpc> sent = h.Take().Where(o => o.Rpc.Publish.Count > 0).ToList();
+        Assert.Equal(3, sent.Count);
+        Assert.All(sent, o => Assert.Equal(RpcCodec.FrameSingleMessage(message), o.Frame.ToArray()));
+        Assert.Single(sent.Select(o => o.Frame).Distinct()); // the same bytes, not three copies
+        Assert.Single(sent.Select(o => o.Rpc).Distinct(ReferenceEqualityComparer.Instance)); // and one RPC object
+    }
+
+    [Fact]
     public void Rejected_and_ignored_messages_are_not_forwarded()
     {
         var h = new RouterHarness();

@@ -91,9 +91,12 @@ internal sealed class PeerScore
 
     private bool IsWhitelisted(IPAddress ip)
     {
-        foreach (IPNetwork network in _params.IPColocationFactorWhitelist)
+        // Indexed, not foreach: this runs on every score read (each RPC's graylist check), and
+        // enumerating the IReadOnlyList boxes an enumerator each time.
+        IReadOnlyList<IPNetwork> whitelist = _params.IPColocationFactorWhitelist;
+        for (int i = 0; i < whitelist.Count; i++)
         {
-            if (network.Contains(ip))
+            if (whitelist[i].Contains(ip))
             {
                 return true;
             }

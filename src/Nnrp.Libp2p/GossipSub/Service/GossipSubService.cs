@@ -291,18 +291,11 @@ public sealed partial class GossipSubService : IAsyncDisposable
 
     private void HandleRpc(PeerId peer, RPC rpc)
     {
-        List<(InboundMessage Message, bool Validate)> work;
         lock (_gate)
         {
-            List<InboundMessage> inbound = _router.HandleRpc(peer, rpc);
-            work = new(inbound.Count);
-            foreach (InboundMessage message in inbound)
+            foreach (InboundMessage message in _router.HandleRpc(peer, rpc))
             {
-                work.Add((message, _validators.ContainsKey(message.Message.Topic)));
-            }
-            foreach (var (message, validate) in work)
-            {
-                if (!validate)
+                if (!_validators.ContainsKey(message.Message.Topic))
                 {
                     Complete(message, ValidationResult.Accept);
                 }
@@ -388,7 +381,7 @@ public sealed partial class GossipSubService : IAsyncDisposable
         {
             if (_senders.TryGetValue(command.Peer, out PeerSender? sender))
             {
-                sender.TryEnqueue(command.Rpc, command.Kind);
+                sender.TryEnqueue(command.Rpc, command.Kind, command.Frame);
             }
         }
         foreach (PeerExchangeCandidate candidate in _router.TakePeerExchange())
