@@ -53,8 +53,10 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
         RemotePeer = remotePeer;
         RemotePublicKey = remoteKey;
         _input = new Pipe(new PipeOptions(
+            pool: Buffers.SegmentPool.Instance,
             pauseWriterThreshold: InputPauseThreshold, resumeWriterThreshold: InputPauseThreshold / 2, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
+            pool: Buffers.SegmentPool.Instance,
             pauseWriterThreshold: OutputPauseThreshold, resumeWriterThreshold: OutputPauseThreshold / 2, useSynchronizationContext: false));
         _encryptPump = PumpAsync(EncryptLoopAsync, error =>
         {

@@ -44,6 +44,7 @@ public sealed class TransportConnection : IDuplexPipe, IAsyncDisposable
         // The application side always resumes on the thread pool so protocol code never runs
         // on, or blocks, a socket loop; the loop side resumes inline (it only issues a syscall).
         _input = new Pipe(new PipeOptions(
+            pool: Buffers.SegmentPool.Instance,
             pauseWriterThreshold: maxBufferedBytes,
             resumeWriterThreshold: maxBufferedBytes / 2,
             minimumSegmentSize: ReceiveSegmentSize,
@@ -51,6 +52,7 @@ public sealed class TransportConnection : IDuplexPipe, IAsyncDisposable
             writerScheduler: PipeScheduler.Inline,
             useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
+            pool: Buffers.SegmentPool.Instance,
             pauseWriterThreshold: maxBufferedBytes,
             resumeWriterThreshold: maxBufferedBytes / 2,
             readerScheduler: PipeScheduler.ThreadPool,

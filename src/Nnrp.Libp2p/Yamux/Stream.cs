@@ -27,6 +27,7 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
         pauseWriterThreshold: 0, // never pauses: the receive window bounds what can arrive
         readerScheduler: PipeScheduler.ThreadPool,
         writerScheduler: PipeScheduler.Inline,
+        pool: Buffers.SegmentPool.Instance,
         minimumSegmentSize: 16 * 1024,
         useSynchronizationContext: false);
 
@@ -35,6 +36,7 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
         resumeWriterThreshold: SendBufferSize / 2,
         readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.ThreadPool, // never resume application code on the writer loop
+        pool: Buffers.SegmentPool.Instance,
         minimumSegmentSize: 16 * 1024,
         useSynchronizationContext: false);
 
