@@ -4,7 +4,7 @@
 // StrictNoSign and message id = SHA-256 of the data. A topic validator rejects messages whose
 // first byte is 0x00, the same rule the C# side of the tests uses.
 // Start: node --import ./js/polyfill.mjs js/gossip-peer.mjs
-import { createInterface } from 'node:readline'
+import { out, serve } from './driver.mjs'
 import { createHash } from 'node:crypto'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -35,7 +35,6 @@ const node = await createLibp2p({
 })
 
 const pubsub = node.services.pubsub
-const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 const hex = (bytes) => Buffer.from(bytes).toString('hex')
 
 pubsub.addEventListener('message', (evt) => {
@@ -84,18 +83,4 @@ const commands = {
   }
 }
 
-out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) })
-
-const rl = createInterface({ input: process.stdin })
-rl.on('line', async (line) => {
-  let cmd
-  try { cmd = JSON.parse(line) } catch { out({ ok: false, error: 'bad json' }); return }
-  const fn = commands[cmd.cmd]
-  if (!fn) { out({ id: cmd.id, ok: false, error: `unknown command ${cmd.cmd}` }); return }
-  try {
-    out({ id: cmd.id, ok: true, ...(await fn(cmd)) })
-  } catch (err) {
-    out({ id: cmd.id, ok: false, error: `${err.name}: ${err.message}` })
-  }
-})
-rl.on('close', async () => { await node.stop(); process.exit(0) })
+serve(node, commands)

@@ -2,7 +2,7 @@
 // /nnrp/kad/1.0 in server mode, driven like peer.mjs (one JSON command per stdin line, one
 // JSON answer per stdout line, plus {"event":…} lines).
 // Start: node --import ./js/polyfill.mjs js/kad-peer.mjs
-import { createInterface } from 'node:readline'
+import { out, serve } from './driver.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -29,7 +29,6 @@ const node = await createLibp2p({
 })
 
 const dht = node.services.dht
-const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 const signal = (ms) => AbortSignal.timeout(ms ?? 30000)
 
 node.addEventListener('peer:identify', (evt) => out({
@@ -89,18 +88,4 @@ const commands = {
   }
 }
 
-out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) })
-
-const rl = createInterface({ input: process.stdin })
-rl.on('line', async (line) => {
-  let cmd
-  try { cmd = JSON.parse(line) } catch { out({ ok: false, error: 'bad json' }); return }
-  const fn = commands[cmd.cmd]
-  if (!fn) { out({ id: cmd.id, ok: false, error: `unknown command ${cmd.cmd}` }); return }
-  try {
-    out({ id: cmd.id, ok: true, ...(await fn(cmd)) })
-  } catch (err) {
-    out({ id: cmd.id, ok: false, error: `${err.name}: ${err.message}` })
-  }
-})
-rl.on('close', async () => { await node.stop(); process.exit(0) })
+serve(node, commands)

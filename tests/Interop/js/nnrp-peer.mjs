@@ -9,7 +9,7 @@
 // topic as NNRP runs it (§14.3: StrictNoSign, message id = content hash).
 //
 // Start: node --import ./js/polyfill.mjs js/nnrp-peer.mjs      (env LISTEN, HEARTBEAT_MS)
-import { createInterface } from 'node:readline'
+import { out, serve } from './driver.mjs'
 import { randomBytes, createHash } from 'node:crypto'
 import { blake2b } from '@noble/hashes/blake2.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
@@ -180,7 +180,6 @@ const node = await createLibp2p({
   connectionManager: { maxConnections: 1000 }
 })
 const pubsub = node.services.pubsub
-const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
 pubsub.addEventListener('message', (evt) => {
   const data = evt.detail.data
@@ -293,18 +292,4 @@ function tagHasPrefix (tag, prefix, bits) {
   return true
 }
 
-out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) })
-
-const rl = createInterface({ input: process.stdin })
-rl.on('line', async (line) => {
-  let cmd
-  try { cmd = JSON.parse(line) } catch { out({ ok: false, error: 'bad json' }); return }
-  const fn = commands[cmd.cmd]
-  if (!fn) { out({ id: cmd.id, ok: false, error: `unknown command ${cmd.cmd}` }); return }
-  try {
-    out({ id: cmd.id, ok: true, ...(await fn(cmd)) })
-  } catch (err) {
-    out({ id: cmd.id, ok: false, error: `${err.name}: ${err.message}` })
-  }
-})
-rl.on('close', async () => { await node.stop(); process.exit(0) })
+serve(node, commands)

@@ -1,7 +1,7 @@
 // A js-libp2p peer driven by the NNRP interop tests: one JSON command per stdin line, one
 // JSON answer per stdout line ({"id":…, "ok":true, …} or {"id":…, "ok":false, "error":"…"}),
 // plus event lines ({"event":…}). Start: node --import ./js/polyfill.mjs js/peer.mjs
-import { createInterface } from 'node:readline'
+import { out, serve } from './driver.mjs'
 import { createHash, randomBytes } from 'node:crypto'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -31,7 +31,6 @@ const node = await createLibp2p({
   connectionManager: { maxConnections: 1000 }
 })
 
-const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
 async function echoHandler (stream) {
   for await (const buf of stream) {
@@ -123,18 +122,4 @@ function peerIdOf (text) {
   return peerIdFromString(text)
 }
 
-out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) })
-
-const rl = createInterface({ input: process.stdin })
-rl.on('line', async (line) => {
-  let cmd
-  try { cmd = JSON.parse(line) } catch { out({ ok: false, error: 'bad json' }); return }
-  const fn = commands[cmd.cmd]
-  if (!fn) { out({ id: cmd.id, ok: false, error: `unknown command ${cmd.cmd}` }); return }
-  try {
-    out({ id: cmd.id, ok: true, ...(await fn(cmd)) })
-  } catch (err) {
-    out({ id: cmd.id, ok: false, error: `${err.name}: ${err.message}` })
-  }
-})
-rl.on('close', async () => { await node.stop(); process.exit(0) })
+serve(node, commands)
