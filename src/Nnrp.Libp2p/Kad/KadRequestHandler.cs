@@ -9,6 +9,7 @@ using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Libp2p.Kad.Records;
 using Nnrp.Libp2p.Kad.RoutingTable;
 using MessageType = Nnrp.Libp2p.Kad.Protobuf.Message.Types.MessageType;
+using Nnrp.Libp2p.Limits;
 
 namespace Nnrp.Libp2p.Kad;
 

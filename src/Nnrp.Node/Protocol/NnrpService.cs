@@ -11,6 +11,7 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
 using Notification = Nnrp.Core.Notifications.Notification;
+using Nnrp.Libp2p.Limits;
 
 namespace Nnrp.Node.Protocol;
 

@@ -7,6 +7,7 @@ using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
+using Nnrp.Libp2p.Limits;
 
 namespace Nnrp.Node.Sync;
 

@@ -1,17 +1,21 @@
 using System.Collections.Concurrent;
 using Nnrp.Libp2p.Identity;
 
-namespace Nnrp.Node.Protocol;
+namespace Nnrp.Libp2p.Limits;
 
 /// <summary>
-/// Per-peer token buckets for /nnrp/1.0 requests (issue 6 item 3): <c>rate</c> requests a
-/// second on average, bursts of <c>burst</c>. Proof of work prices each publish; this bounds
-/// what a single peer can ask of the store, fetches included.
+/// Per-peer token buckets for inbound requests — Kad (issue 3 §8), /nnrp/1.0 and sync
+/// (issue 6 item 3): <c>rate</c> requests a second on average, bursts of <c>burst</c>. Once
+/// the map grows past <see cref="PruneAbove"/> buckets, idle (full) ones are dropped, so a
+/// stream of fresh peer ids cannot grow it without bound.
 /// </summary>
-internal sealed class PeerRateLimiter(double ratePerSecond, int burst, TimeProvider time)
+public sealed class PeerRateLimiter(double ratePerSecond, int burst, TimeProvider time)
 {
     /// <summary>Buckets kept before idle (full) ones are dropped.</summary>
-    private const int PruneAbove = 10_000;
+    public const int PruneAbove = 10_000;
+
+    /// <summary>Takes one token; false when the peer is over its rate.</summary>
+    public bool TryAcquire(PeerId peer) => TryAcquire(peer, out _);
 
     private readonly ConcurrentDictionary<PeerId, Bucket> _buckets = new();
 
