@@ -81,7 +81,7 @@ public sealed class IdentifyService
         stream.CloseWrite();
         Protobuf.Identify message = await ReadMergedAsync(stream, timeout.Token);
         IdentifyResult result = IdentifyCodec.Validate(message, connection.RemotePeer);
-        Record(result, replace: true);
+        Record(result);
         return result;
     }
 
@@ -120,7 +120,7 @@ public sealed class IdentifyService
                 message.ListenAddrs.Count > 0 ? pushed.ListenAddresses : before.ListenAddresses,
                 pushed.ObservedAddress ?? before.ObservedAddress);
         }
-        Record(pushed, replace: true);
+        Record(pushed);
         _logger.PushReceived(stream.RemotePeer.ToString(), pushed.Protocols.Count);
     }
 
@@ -184,12 +184,9 @@ public sealed class IdentifyService
         throw new IdentifyException($"identify answer split into more than {IdentifyCodec.MaxMessagesPerStream} messages");
     }
 
-    private void Record(IdentifyResult result, bool replace)
+    private void Record(IdentifyResult result)
     {
-        if (replace)
-        {
-            _latest[result.Peer] = result;
-        }
+        _latest[result.Peer] = result;
         _host.PeerStore.SetIdentified(result.Peer, result.Protocols, result.AgentVersion, result.ProtocolVersion);
         _host.PeerStore.AddAddresses(result.Peer, result.ListenAddresses);
         if (result.ObservedAddress is { } observed && _observed.Count < PeerStore.MaxAddressesPerPeer)
