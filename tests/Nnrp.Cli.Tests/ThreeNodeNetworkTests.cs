@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
@@ -39,7 +38,7 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
         // Gossip needs the mesh: wait until B and C each have a peer on the topic (via /metrics).
         foreach (int i in new[] { 1, 2 })
         {
-            await UntilAsync(async () => (await Metric(i, "nnrp_gossip_mesh_peers")) >= 1, $"node {i} has a gossip mesh peer");
+            await Testnet.UntilAsync(async () => (await Metric(i, "nnrp_gossip_mesh_peers")) >= 1, $"node {i} has a gossip mesh peer", NnrpProcess.Timeout);
         }
         _client = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
         await _client.StartAsync(CancellationToken.None);
@@ -61,7 +60,7 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task A_notification_published_to_one_node_is_fetchable_from_the_others_by_tag_and_prefix()
     {
-        Notification n = Cheap();
+        Notification n = Testnet.Cheap();
         var nnrp = new NnrpClient(_client);
         var clock = Stopwatch.StartNew();
 
@@ -71,7 +70,7 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
 
         foreach (int i in new[] { 1, 2 })
         {
-            await UntilAsync(async () => (await nnrp.FetchAsync(_p2p[i], FetchQuery.ForTag(n.RecipientTag))).Notifications.Any(x => x.Hash == n.Hash), $"node {i} serves it by tag");
+            await Testnet.UntilAsync(async () => (await nnrp.FetchAsync(_p2p[i], FetchQuery.ForTag(n.RecipientTag))).Notifications.Any(x => x.Hash == n.Hash), $"node {i} serves it by tag", NnrpProcess.Timeout);
             NotificationPage page = await nnrp.FetchAsync(_p2p[i], QueryPrefix(n.RecipientTag, 12));
             Assert.Contains(page.Notifications, x => x.Hash == n.Hash);
         }
@@ -81,14 +80,14 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task The_same_holds_over_HTTP_and_a_killed_node_restarts_with_its_data()
     {
-        Notification n = Cheap();
+        Notification n = Testnet.Cheap();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using HttpResponseMessage posted = await http.PostAsync(_http[1] + "/v1/notifications", new StringContent(NotificationJson.Serialize(n), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
 
         foreach (int i in new[] { 0, 2 })
         {
-            await UntilAsync(async () => await HasAsync(http, i, n), $"node {i} serves it over HTTP");
+            await Testnet.UntilAsync(async () => await HasAsync(http, i, n), $"node {i} serves it over HTTP", NnrpProcess.Timeout);
         }
 
         // SIGKILL: no shutdown code runs; the acknowledged write must be on disk already.
@@ -141,35 +140,5 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
             prefix[^1] &= (byte)(0xff << (8 - (bits % 8)));
         }
         return FetchQuery.FromProto(new FetchRequest { TagPrefix = new TagPrefix { Bits = (uint)bits, Prefix = ByteString.CopyFrom(prefix) } });
-    }
-
-    /// <summary>A notification stamped now with work meeting the cheap threshold.</summary>
-    private static Notification Cheap()
-    {
-        var n = new Notification(1, RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32)), (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NotificationLimits.DefaultTtl, RandomNumberGenerator.GetBytes(120), 0);
-        for (ulong work = 0; ; work++)
-        {
-            Notification candidate = n.WithWork(work);
-            if (candidate.WorkValue >= 0xf000000000000000UL)
-            {
-                return candidate;
-            }
-        }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(NnrpProcess.Timeout);
-        while (!await condition())
-        {
-            try
-            {
-                await Task.Delay(50, limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-        }
     }
 }
