@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet
+.PHONY: all restore build test run bench npm clean testnet adversary
 
 all: build
 
@@ -38,6 +38,11 @@ PUBLISH ?= 600
 SYNC_INTERVAL ?= 5
 testnet:
 	$(DOTNET) run --project tests/Nnrp.Testnet -c Release -- $(N) $(PUBLISH) $(SYNC_INTERVAL)
+
+# Issue 12: the long attack scenarios (floods, RSS bounds) against real nodes; not in CI.
+# The fast scenarios of the same harness run in `make test`.
+adversary: build
+	$(DOTNET) test tests/Nnrp.Adversary.Tests --no-build -c $(CONFIGURATION) --filter Category=Long --logger "console;verbosity=normal"
 
 clean:
 	$(DOTNET) clean $(SLN)
