@@ -6,7 +6,7 @@
 // It builds notifications (§3: fields, §3.2 content hash, §3.4 protobuf, §6.1 Nano work with
 // BLAKE2b), publishes and fetches them over /nnrp/1.0 (§11: uvarint-length-prefixed protobuf,
 // one request per stream), checks store receipts (§11.6, Ed25519), and joins the GossipSub
-// topic as NNRP runs it (§14.3: StrictNoSign, message id = content hash).
+// topic as NNRP runs it (§14.3: StrictNoSign, message id = content hash ‖ work).
 //
 // Start: node --import ./js/polyfill.mjs js/nnrp-peer.mjs      (env LISTEN, HEARTBEAT_MS)
 import { out, serve } from './driver.mjs'
@@ -169,9 +169,9 @@ const node = await createLibp2p({
     identify: identify({ agentVersion: 'js-nnrp-peer/1.0' }),
     pubsub: gossipsub({
       globalSignaturePolicy: StrictNoSign,
-      // §14.3: the message id is the content hash; data that is no notification gets SHA-256.
+      // §14.3: the message id is content hash ‖ work (u64 BE); data that is no notification gets SHA-256.
       msgIdFn: (msg) => {
-        try { return contentHash(decodeNotification(msg.data)) } catch { return new Uint8Array(createHash('sha256').update(msg.data).digest()) }
+        try { const n = decodeNotification(msg.data); return concat(contentHash(n), beBytes(n.work, 8)) } catch { return new Uint8Array(createHash('sha256').update(msg.data).digest()) }
       },
       emitSelf: false,
       heartbeatInterval: Number(process.env.HEARTBEAT_MS ?? 1000)
