@@ -35,9 +35,12 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         // A line: 0 — 1 — 2, so 2 hears 0 only through 1's validation.
         await _members[0].Host.DialAsync(_members[1].Address, CancellationToken.None).WaitAsync(Timeout);
         await _members[1].Host.DialAsync(_members[2].Address, CancellationToken.None).WaitAsync(Timeout);
-        foreach (Member m in _members)
+        // Both links meshed on both ends (node 1 has two), so a forward never races a GRAFT.
+        for (int i = 0; i < _members.Count; i++)
         {
-            await Until(() => m.Gossip.GetMeshPeers(NotificationGossip.Topic).Count > 0, "every node has a mesh peer");
+            int links = i == 1 ? 2 : 1;
+            Member m = _members[i];
+            await Until(() => m.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == links, $"node {i} has {links} mesh peer(s)");
         }
     }
 
