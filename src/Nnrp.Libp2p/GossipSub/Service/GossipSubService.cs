@@ -366,6 +366,7 @@ public sealed partial class GossipSubService : IAsyncDisposable
                 {
                     _router.Heartbeat();
                     Dispatch();
+                    ProtectMesh();
                 }
             }
         }
