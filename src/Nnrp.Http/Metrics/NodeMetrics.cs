@@ -31,6 +31,7 @@ public sealed class HostMetrics(Libp2pHost host) : IMetricsSource
     public void Collect(PrometheusWriter writer)
     {
         writer.Gauge("nnrp_p2p_connections", "Open libp2p connections", host.Connections.Count);
+        writer.Gauge("nnrp_p2p_pending_inbound", "Inbound connections still in their handshake (NNRP.md §14.1)", host.PendingInboundCount);
         writer.Gauge("nnrp_p2p_known_peers", "Peers in the peer store", host.PeerStore.Count);
     }
 }

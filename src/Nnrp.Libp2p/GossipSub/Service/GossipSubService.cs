@@ -370,6 +370,7 @@ public sealed partial class GossipSubService : IAsyncDisposable
                 {
                     _router.Heartbeat();
                     Dispatch();
+                    ProtectMesh();
                 }
             }
         }
