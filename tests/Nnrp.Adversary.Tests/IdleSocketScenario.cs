@@ -10,7 +10,7 @@ namespace Nnrp.Adversary.Tests;
 /// Issue 12 attack 2, first half: 70 TCP sockets that never send a byte used to take all 64
 /// pending-handshake slots for 10 s, so the node reset every honest inbound connection.
 /// NNRP.md §14.1: pending handshakes are capped per address and per subnet at accept, and the
-/// handshake deadline is 5 s.
+/// handshake deadline is 5 s; a full pending table gives way to a newcomer from a quieter subnet.
 /// </summary>
 public sealed class IdleSocketScenario(ITestOutputHelper output)
 {
@@ -18,6 +18,29 @@ public sealed class IdleSocketScenario(ITestOutputHelper output)
 
     [Fact]
     public async Task An_honest_peer_connects_and_fetches_while_70_idle_sockets_are_held()
+    {
+        int held = await HonestFetchUnderIdleSocketsAsync(_ => AttackerAddress, AttackerAddress.ToString());
+        Assert.True(held <= new ConnectionLimits().MaxPendingInboundPerIp, $"{held} idle sockets from one address hold pending slots");
+    }
+
+    [Fact]
+    public async Task An_honest_peer_connects_and_fetches_while_70_idle_sockets_from_20_addresses_fill_the_pending_table()
+    {
+        // 4 sockets per address, 4 addresses per /24 (127.1.s.2-5): inside every per-address and
+        // per-subnet cap, so only displacement lets the honest peer in.
+        int held = await HonestFetchUnderIdleSocketsAsync(
+            i => new System.Net.IPAddress([127, 1, (byte)(i / 16), (byte)(2 + (i / 4 % 4))]), "20 addresses in 5 subnets");
+        // Every socket got a slot at some point (the fifth subnet's displaced the crowded
+        // subnets' oldest), so the table was full when the honest peer came.
+        Assert.True(held >= new ConnectionLimits().MaxPendingInbound, $"only {held} sockets got a pending slot");
+    }
+
+    /// <summary>
+    /// Holds <see cref="IdleSockets"/> idle sockets (socket i from <paramref name="source"/>(i))
+    /// against a public node, then has a fresh honest peer connect and fetch; returns how many
+    /// sockets got a pending slot (the listener answered them), displaced later or not.
+    /// </summary>
+    private async Task<int> HonestFetchUnderIdleSocketsAsync(Func<int, System.Net.IPAddress> source, string from)
     {
         await using PublicNode node = await PublicNode.StartAsync();
         Notification stored = await node.PublishAsync();
@@ -31,7 +54,7 @@ public sealed class IdleSocketScenario(ITestOutputHelper output)
             {
                 try
                 {
-                    sockets.Add(await ConnectFromAsync(AttackerAddress, node.Endpoint, limit.Token));
+                    sockets.Add(await ConnectFromAsync(source(i), node.Endpoint, limit.Token));
                 }
                 catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
                 {
@@ -42,7 +65,7 @@ public sealed class IdleSocketScenario(ITestOutputHelper output)
             bool[] admitted = await Task.WhenAll(sockets.Select(s => AdmittedAsync(s, limit.Token)));
             int held = admitted.Count(a => a);
             Assert.Equal(IdleSockets, admitted.Length + refusedAtConnect);
-            output.WriteLine($"{IdleSockets} idle sockets from {AttackerAddress}: {held} hold a pending handshake, {IdleSockets - held} refused at accept");
+            output.WriteLine($"{IdleSockets} idle sockets from {from}: {held} got a pending handshake slot, {IdleSockets - held} refused at accept");
 
             (bool found, TimeSpan elapsed) = await node.HonestFetchAsync(stored, limit.Token);
             output.WriteLine($"honest connect + fetch under attack: {elapsed.TotalMilliseconds:0} ms");
@@ -50,7 +73,7 @@ public sealed class IdleSocketScenario(ITestOutputHelper output)
             Assert.True(found);
             // It did not have to wait for the idle sockets' handshake deadline to free a slot.
             Assert.True(elapsed < TimeSpan.FromSeconds(5), $"connect + fetch took {elapsed}");
-            Assert.True(held <= new ConnectionLimits().MaxPendingInboundPerIp, $"{held} idle sockets from one address hold pending slots");
+            return held;
         }
         finally
         {

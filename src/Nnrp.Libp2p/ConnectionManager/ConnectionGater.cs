@@ -27,7 +27,7 @@ public sealed class ConnectionGater(ConnectionLimits limits)
     private readonly Dictionary<IPAddress, int> _inboundByHost = [];
     private readonly Dictionary<IPAddress, int> _inboundBySubnet = [];
     private readonly Dictionary<PeerId, int> _byPeer = [];
-    private int _pending;
+    private readonly List<PendingHandshake> _pendingList = [];
     private int _inbound;
     private int _outbound;
 
@@ -40,7 +40,7 @@ public sealed class ConnectionGater(ConnectionLimits limits)
         {
             lock (_gate)
             {
-                return _pending;
+                return _pendingList.Count;
             }
         }
     }
@@ -109,47 +109,90 @@ public sealed class ConnectionGater(ConnectionLimits limits)
     /// <summary>
     /// At accept, before any handshake work: takes a pending slot for <paramref name="remote"/>,
     /// or says why not. Every admitted connection must later call <see cref="EndPending"/>.
+    /// When the pending table is full, a newcomer whose subnet holds fewer pending handshakes
+    /// than the most crowded subnet (by two or more) takes the slot of that subnet's oldest
+    /// handshake, which is aborted through its <paramref name="abort"/>: idle sockets spread over
+    /// a few subnets cannot keep everyone else out.
     /// </summary>
-    public bool TryBeginInbound(IPAddress remote, [NotNullWhen(false)] out string? refusal)
+    public bool TryBeginInbound(IPAddress remote, Action abort, [NotNullWhen(true)] out PendingHandshake? handshake, [NotNullWhen(false)] out string? refusal)
     {
+        ArgumentNullException.ThrowIfNull(abort);
         bool exempt = IsExempt(remote);
         AddressGroup group = AddressGroup.Of(remote);
+        PendingHandshake? displaced = null;
         lock (_gate)
         {
+            handshake = null;
             refusal =
-                _pending >= limits.MaxPendingInbound ? $"pending handshake limit {limits.MaxPendingInbound} reached" :
-                _inbound + _pending >= limits.MaxInbound ? $"inbound connection limit {limits.MaxInbound} reached" :
+                _inbound + _pendingList.Count >= limits.MaxInbound ? $"inbound connection limit {limits.MaxInbound} reached" :
                 exempt ? null :
                 Count(_pendingByHost, group.Host) >= limits.MaxPendingInboundPerIp ? $"per-address pending handshake limit {limits.MaxPendingInboundPerIp} reached" :
                 Count(_pendingBySubnet, group.Subnet) >= limits.MaxPendingInboundPerSubnet ? $"per-subnet pending handshake limit {limits.MaxPendingInboundPerSubnet} reached" :
                 AddressRefusal(group);
+            if (refusal is null && _pendingList.Count >= limits.MaxPendingInbound)
+            {
+                displaced = Displaceable(exempt ? 0 : Count(_pendingBySubnet, group.Subnet));
+                if (displaced is null)
+                {
+                    refusal = $"pending handshake limit {limits.MaxPendingInbound} reached";
+                }
+                else
+                {
+                    Release(displaced);
+                }
+            }
             if (refusal is not null)
             {
                 return false;
             }
-            _pending++;
+            handshake = new PendingHandshake(remote, group, exempt, abort);
+            _pendingList.Add(handshake);
             if (!exempt)
             {
                 Increment(_pendingByHost, group.Host);
                 Increment(_pendingBySubnet, group.Subnet);
             }
-            return true;
         }
+        displaced?.Abort();
+        return true;
     }
 
     /// <summary>The handshake of a connection admitted by <see cref="TryBeginInbound"/> ended, either way.</summary>
-    public void EndPending(IPAddress remote)
+    public void EndPending(PendingHandshake handshake)
     {
-        bool exempt = IsExempt(remote);
-        AddressGroup group = AddressGroup.Of(remote);
+        ArgumentNullException.ThrowIfNull(handshake);
         lock (_gate)
         {
-            _pending--;
-            if (!exempt)
-            {
-                Decrement(_pendingByHost, group.Host);
-                Decrement(_pendingBySubnet, group.Subnet);
-            }
+            Release(handshake);
+        }
+    }
+
+    /// <summary>Under the lock: the oldest handshake of the most crowded subnet, if it holds at least two more than <paramref name="newcomerSubnet"/>.</summary>
+    private PendingHandshake? Displaceable(int newcomerSubnet)
+    {
+        if (_pendingBySubnet.Count == 0)
+        {
+            return null;
+        }
+        KeyValuePair<IPAddress, int> crowded = _pendingBySubnet.MaxBy(static kv => kv.Value);
+        return crowded.Value >= newcomerSubnet + 2
+            ? _pendingList.First(h => !h.Exempt && h.Group.Subnet.Equals(crowded.Key))
+            : null;
+    }
+
+    /// <summary>Under the lock: frees a pending slot once.</summary>
+    private void Release(PendingHandshake handshake)
+    {
+        if (handshake.Ended)
+        {
+            return;
+        }
+        handshake.Ended = true;
+        _pendingList.Remove(handshake);
+        if (!handshake.Exempt)
+        {
+            Decrement(_pendingByHost, handshake.Group.Host);
+            Decrement(_pendingBySubnet, handshake.Group.Subnet);
         }
     }
 

@@ -395,14 +395,14 @@ public sealed class Libp2pHost : IAsyncDisposable
             {
                 // NNRP.md §14.1: every limit that needs no handshake is checked here, so a
                 // refused socket costs one accept and one reset.
-                IPAddress remote = RemoteIp(transport.RemoteAddress);
-                if (!_gater.TryBeginInbound(remote, out string? refusal))
+                // A displaced handshake is aborted; its upgrade then fails and ends as usual.
+                if (!_gater.TryBeginInbound(RemoteIp(transport.RemoteAddress), transport.Abort, out PendingHandshake? pending, out string? refusal))
                 {
                     _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
                     transport.Abort();
                     continue;
                 }
-                Track(UpgradeInboundAsync(transport, remote));
+                Track(UpgradeInboundAsync(transport, pending));
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -414,7 +414,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
     }
 
-    private async Task UpgradeInboundAsync(TransportConnection transport, IPAddress remote)
+    private async Task UpgradeInboundAsync(TransportConnection transport, PendingHandshake pending)
     {
         Connection connection;
         try
@@ -428,10 +428,10 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
         finally
         {
-            _gater.EndPending(remote);
+            _gater.EndPending(pending);
         }
 
-        if (!_gater.TryAddInbound(remote, connection.RemotePeer, out string? refusal))
+        if (!_gater.TryAddInbound(pending.Remote, connection.RemotePeer, out string? refusal))
         {
             _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
             await connection.CloseAsync();

@@ -14,18 +14,24 @@ public sealed class ConnectionGaterTests
 
     private static PeerId NewPeer() => KeyPair.Generate().PeerId;
 
+    private static PendingHandshake? Begin(ConnectionGater gater, IPAddress remote, Action? abort = null) =>
+        gater.TryBeginInbound(remote, abort ?? (static () => { }), out PendingHandshake? handshake, out _) ? handshake : null;
+
+    private static string Refusal(ConnectionGater gater, IPAddress remote) =>
+        gater.TryBeginInbound(remote, static () => { }, out _, out string? refusal) ? throw new Xunit.Sdk.XunitException($"{remote} was admitted") : refusal;
+
     [Fact]
     public void Pending_handshakes_from_one_address_stop_at_the_per_address_cap()
     {
         var gater = new ConnectionGater(new ConnectionLimits { MaxPendingInboundPerIp = 2 });
-        Assert.True(gater.TryBeginInbound(A, out _));
-        Assert.True(gater.TryBeginInbound(A, out _));
-        Assert.False(gater.TryBeginInbound(A, out string? refusal));
+        PendingHandshake first = Begin(gater, A)!;
+        Assert.NotNull(Begin(gater, A));
+        string refusal = Refusal(gater, A);
         Assert.Contains("per-address pending", refusal, StringComparison.Ordinal);
-        Assert.True(gater.TryBeginInbound(Elsewhere, out _));
+        Assert.NotNull(Begin(gater, Elsewhere));
 
-        gater.EndPending(A);
-        Assert.True(gater.TryBeginInbound(A, out _));
+        gater.EndPending(first);
+        Assert.NotNull(Begin(gater, A));
         Assert.Equal(3, gater.Pending);
     }
 
@@ -33,29 +39,58 @@ public sealed class ConnectionGaterTests
     public void Pending_handshakes_from_one_subnet_and_in_total_are_capped()
     {
         var gater = new ConnectionGater(new ConnectionLimits { MaxPendingInboundPerSubnet = 2, MaxPendingInbound = 3 });
-        Assert.True(gater.TryBeginInbound(A, out _));
-        Assert.True(gater.TryBeginInbound(SameSubnetAsA, out _));
-        Assert.False(gater.TryBeginInbound(IPAddress.Parse("203.0.113.200"), out string? subnet));
+        Assert.NotNull(Begin(gater, A));
+        Assert.NotNull(Begin(gater, SameSubnetAsA));
+        string subnet = Refusal(gater, IPAddress.Parse("203.0.113.200"));
         Assert.Contains("per-subnet pending", subnet, StringComparison.Ordinal);
 
-        Assert.True(gater.TryBeginInbound(Elsewhere, out _));
-        Assert.False(gater.TryBeginInbound(IPAddress.Parse("192.0.2.1"), out string? total));
+        // Balanced subnets (2 and 1 pending): a fourth from a fresh subnet displaces no one.
+        var balanced = new ConnectionGater(new ConnectionLimits { MaxPendingInbound = 3 });
+        Assert.NotNull(Begin(balanced, A));
+        Assert.NotNull(Begin(balanced, Elsewhere));
+        Assert.NotNull(Begin(balanced, IPAddress.Parse("192.0.2.1")));
+        string total = Refusal(balanced, IPAddress.Parse("198.18.0.1"));
         Assert.Contains("pending handshake limit 3", total, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_full_pending_table_gives_a_newcomer_from_a_quiet_subnet_the_slot_of_the_most_crowded_subnets_oldest()
+    {
+        var gater = new ConnectionGater(new ConnectionLimits { MaxPendingInbound = 3 });
+        int aborted = 0;
+        PendingHandshake oldest = Begin(gater, A, () => aborted++)!;
+        Assert.NotNull(Begin(gater, SameSubnetAsA));
+        Assert.NotNull(Begin(gater, Elsewhere));
+
+        // The crowded subnet itself gets nothing more.
+        Refusal(gater, IPAddress.Parse("203.0.113.1"));
+        Assert.Equal(0, aborted);
+
+        Assert.NotNull(Begin(gater, IPAddress.Parse("192.0.2.1")));
+        Assert.Equal(1, aborted);
+        Assert.True(oldest.Ended);
+        Assert.Equal(3, gater.Pending);
+
+        // The displaced handshake's own end releases nothing twice.
+        gater.EndPending(oldest);
+        Assert.Equal(3, gater.Pending);
+        // Every subnet now holds one: none is crowded enough to give way.
+        Refusal(gater, IPAddress.Parse("198.18.0.1"));
     }
 
     [Fact]
     public void The_per_address_cap_counts_pending_and_established_together()
     {
         var gater = new ConnectionGater(new ConnectionLimits { MaxInboundPerIp = 2 });
-        Assert.True(gater.TryBeginInbound(A, out _));
-        gater.EndPending(A);
+        PendingHandshake first = Begin(gater, A)!;
+        gater.EndPending(first);
         Assert.True(gater.TryAddInbound(A, NewPeer(), out _));
-        Assert.True(gater.TryBeginInbound(A, out _));
+        PendingHandshake second = Begin(gater, A)!;
 
-        Assert.False(gater.TryBeginInbound(A, out string? refusal));
+        string refusal = Refusal(gater, A);
         Assert.Contains("per-address connection limit 2", refusal, StringComparison.Ordinal);
 
-        gater.EndPending(A);
+        gater.EndPending(second);
         Assert.True(gater.TryAddInbound(A, NewPeer(), out _));
         Assert.False(gater.TryAddInbound(A, NewPeer(), out _));
     }
@@ -66,9 +101,9 @@ public sealed class ConnectionGaterTests
         var gater = new ConnectionGater(new ConnectionLimits { MaxInboundPerSubnet = 2 });
         Assert.True(gater.TryAddInbound(A, NewPeer(), out _));
         Assert.True(gater.TryAddInbound(SameSubnetAsA, NewPeer(), out _));
-        Assert.False(gater.TryBeginInbound(IPAddress.Parse("203.0.113.1"), out string? refusal));
+        string refusal = Refusal(gater, IPAddress.Parse("203.0.113.1"));
         Assert.Contains("per-subnet connection limit", refusal, StringComparison.Ordinal);
-        Assert.True(gater.TryBeginInbound(Elsewhere, out _));
+        Assert.NotNull(Begin(gater, Elsewhere));
     }
 
     [Fact]
@@ -80,7 +115,7 @@ public sealed class ConnectionGaterTests
         {
             Assert.True(gater.TryAddInbound(A, NewPeer(), out _));
         }
-        Assert.False(gater.TryBeginInbound(A, out string? atAccept));
+        string atAccept = Refusal(gater, A);
         Assert.Contains("inbound connection limit 6", atAccept, StringComparison.Ordinal);
         Assert.False(gater.TryAddInbound(A, NewPeer(), out _));
 
@@ -95,9 +130,9 @@ public sealed class ConnectionGaterTests
     public void Pending_handshakes_count_against_the_inbound_slots()
     {
         var gater = new ConnectionGater(new ConnectionLimits { MaxConnections = 4, ReservedOutboundSlots = 2 });
-        Assert.True(gater.TryBeginInbound(A, out _));
-        Assert.True(gater.TryBeginInbound(Elsewhere, out _));
-        Assert.False(gater.TryBeginInbound(IPAddress.Parse("192.0.2.1"), out _));
+        Assert.NotNull(Begin(gater, A));
+        Assert.NotNull(Begin(gater, Elsewhere));
+        Refusal(gater, IPAddress.Parse("192.0.2.1"));
     }
 
     [Fact]
@@ -120,10 +155,10 @@ public sealed class ConnectionGaterTests
         var limits = new ConnectionLimits { MaxPendingInboundPerIp = 1, MaxInboundPerIp = 1, MaxPendingInbound = 3, ExemptNetworks = ConnectionLimits.LoopbackNetworks };
         var gater = new ConnectionGater(limits);
         IPAddress loopback = IPAddress.Loopback;
-        Assert.True(gater.TryBeginInbound(loopback, out _));
-        Assert.True(gater.TryBeginInbound(loopback, out _));
-        Assert.True(gater.TryBeginInbound(IPAddress.Parse("::ffff:127.0.0.1"), out _));
-        Assert.False(gater.TryBeginInbound(loopback, out string? refusal));
+        Assert.NotNull(Begin(gater, loopback));
+        Assert.NotNull(Begin(gater, loopback));
+        Assert.NotNull(Begin(gater, IPAddress.Parse("::ffff:127.0.0.1")));
+        string refusal = Refusal(gater, loopback);
         Assert.Contains("pending handshake limit 3", refusal, StringComparison.Ordinal);
 
         Assert.True(gater.IsExempt(IPAddress.Parse("127.5.6.7")));
@@ -135,8 +170,8 @@ public sealed class ConnectionGaterTests
     {
         var gater = new ConnectionGater(new ConnectionLimits { MaxInboundPerIp = 1 });
         PeerId peer = NewPeer();
-        Assert.True(gater.TryBeginInbound(A, out _));
-        gater.EndPending(A);
+        PendingHandshake pending = Begin(gater, A)!;
+        gater.EndPending(pending);
         Assert.True(gater.TryAddInbound(A, peer, out _));
         gater.AddOutbound(peer);
         gater.Remove(A, peer, ConnectionDirection.Inbound);
@@ -144,7 +179,7 @@ public sealed class ConnectionGaterTests
 
         Assert.Equal(0, gater.Established);
         Assert.Equal(0, gater.Pending);
-        Assert.True(gater.TryBeginInbound(A, out _));
+        Assert.NotNull(Begin(gater, A));
     }
 
     [Fact]

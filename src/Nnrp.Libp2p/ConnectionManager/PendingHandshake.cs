@@ -1,0 +1,30 @@
+using System.Net;
+
+namespace Nnrp.Libp2p.ConnectionManager;
+
+/// <summary>
+/// An inbound connection admitted by <see cref="ConnectionGater.TryBeginInbound"/> and still
+/// in its handshake: what <see cref="ConnectionGater.EndPending"/> releases, and what the gater
+/// aborts when a newcomer from a less crowded subnet needs its slot.
+/// </summary>
+public sealed class PendingHandshake
+{
+    internal PendingHandshake(IPAddress remote, AddressGroup group, bool exempt, Action abort)
+    {
+        Remote = remote;
+        Group = group;
+        Exempt = exempt;
+        Abort = abort;
+    }
+
+    public IPAddress Remote { get; }
+
+    /// <summary>Set once the slot is released (handshake over, or displaced); a second release does nothing.</summary>
+    public bool Ended { get; internal set; }
+
+    internal AddressGroup Group { get; }
+
+    internal bool Exempt { get; }
+
+    internal Action Abort { get; }
+}
