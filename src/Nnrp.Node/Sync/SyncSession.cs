@@ -10,11 +10,12 @@ namespace Nnrp.Node.Sync;
 /// and we lack (<see cref="Need"/>, to pull) and those we have and it lacks
 /// (<see cref="Offer"/>, to push). A plain state machine: the caller does the I/O.
 /// <code>
-///   start: [from, ∞) as one fingerprint
+///   start: [from, ∞), sent as chunks of ≤ 4096 of my items, ≤ 12 288 items per request
 ///   per answered range from the peer:
 ///     its ids                  → diff with mine: Need += theirs − mine, Offer += mine − theirs
 ///     its fingerprint == mine  → settled
 ///     its fingerprint ≠ mine   → queue it: sent next as my ids (≤ 32) or as 16 fingerprints
+///     open (its budget ran out) → queue it, summarised like any range of mine
 ///   unanswered request ranges go back to the front of the queue
 /// </code>
 /// Every answer is checked (§11.8.4): answers lie inside answered ranges, at most 16 per
