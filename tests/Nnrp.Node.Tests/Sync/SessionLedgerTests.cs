@@ -50,9 +50,10 @@ public sealed class SessionLedgerTests
     {
         var clock = ManualClock.AtUnix(1_767_225_600);
         var ledger = new SessionLedger(Options, clock);
-        List<TimeKey> keys = RandomKeys(2 * SyncLimits.MaxQueuedRanges + 2);
+        const int Open = 4 * SyncLimits.MaxResumeRanges;
+        List<TimeKey> keys = RandomKeys(2 * Open);
         keys.Sort();
-        List<(TimeKey Lower, TimeKey Upper)> ranges = Enumerable.Range(0, SyncLimits.MaxQueuedRanges)
+        List<(TimeKey Lower, TimeKey Upper)> ranges = Enumerable.Range(0, Open)
             .Select(i => (keys[2 * i], keys[(2 * i) + 1])).Reverse().ToList();
         PeerId first = NewPeer();
         ledger.Save(first, ranges);
