@@ -96,6 +96,10 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
             }
             Libp2pHost honest = hosts[^1];
 
+            // The same fetches without an attack, to read the figures below against this machine's load.
+            var client = new NnrpClient(honest, TimeSpan.FromSeconds(30));
+            List<double> quiet = await FetchSomeAsync(client);
+
             using var stopAttack = new CancellationTokenSource();
             var attack = new AttackLog();
             Task[] attackers = hosts.Take(Attackers)
@@ -104,15 +108,7 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
             // The honest peer starts once the attack is under way.
             await Until(() => attack.Sent >= Attackers * StreamsPerAttacker, "the attack is under way");
 
-            var fetches = new List<double>();
-            var client = new NnrpClient(honest, TimeSpan.FromSeconds(30));
-            foreach (Notification wanted in _stored.OrderBy(_ => Random.Shared.Next()).Take(HonestFetches))
-            {
-                var clock = Stopwatch.StartNew();
-                NotificationPage page = await client.FetchAsync(_address!, FetchQuery.ForTag(wanted.RecipientTag)).WaitAsync(Limit);
-                fetches.Add(clock.Elapsed.TotalMilliseconds);
-                Assert.Contains(page.Notifications, x => x.Hash == wanted.Hash);
-            }
+            List<double> fetches = await FetchSomeAsync(client);
             (List<double> rounds, SyncSession session) = await HonestSyncAsync(honest, keys);
             await Until(() => attack.Served >= Attackers, "attack requests are served too");
             await stopAttack.CancelAsync();
@@ -131,7 +127,8 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"node: {served} sync requests served, {scanned} index entries scanned, max per request {maxScanned}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"honest fetch ms: p50 {Percentile(fetches, 50):F1} max {Percentile(fetches, 100):F1}; honest sync: {rounds.Count} rounds, " +
+                $"honest fetch ms: before the attack p50 {Percentile(quiet, 50):F1} max {Percentile(quiet, 100):F1}, " +
+                $"during it p50 {Percentile(fetches, 50):F1} max {Percentile(fetches, 100):F1}; honest sync: {rounds.Count} rounds, " +
                 $"round ms p50 {Percentile(rounds, 50):F1} max {Percentile(rounds, 100):F1}, complete={session.IsComplete}"));
 
             // What each full-range request cost the node: at most its scan budget.
@@ -151,6 +148,20 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
                 await host.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The honest peer fetches random stored notifications by tag; returns each fetch's milliseconds.</summary>
+    private async Task<List<double>> FetchSomeAsync(NnrpClient client)
+    {
+        var milliseconds = new List<double>();
+        foreach (Notification wanted in _stored.OrderBy(_ => Random.Shared.Next()).Take(HonestFetches))
+        {
+            var clock = Stopwatch.StartNew();
+            NotificationPage page = await client.FetchAsync(_address!, FetchQuery.ForTag(wanted.RecipientTag)).WaitAsync(Limit);
+            milliseconds.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.Contains(page.Notifications, x => x.Hash == wanted.Hash);
+        }
+        return milliseconds;
     }
 
     /// <summary>One attacker stream loop: full-range reconcile requests back to back, each on a fresh stream.</summary>
