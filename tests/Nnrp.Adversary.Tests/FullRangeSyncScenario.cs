@@ -27,7 +27,7 @@ namespace Nnrp.Adversary.Tests;
 public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>Items in the node's store (set NNRP_SCENARIO_ITEMS to measure other sizes).</summary>
-    private static readonly int Items = int.TryParse(Environment.GetEnvironmentVariable("NNRP_SCENARIO_ITEMS"), out int n) ? n : 30_000;
+    private static readonly int Items = int.TryParse(Environment.GetEnvironmentVariable("NNRP_SCENARIO_ITEMS"), out int n) ? n : 24_000;
 
     private const int Attackers = 4;
     private const int StreamsPerAttacker = 2;
@@ -48,7 +48,7 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
-        // Filled before start, straight into the node's store: 30 000 publishes would take longer.
+        // Filled before start, straight into the node's store: that many publishes would take longer.
         // Unsynced writes: the store is closed cleanly before the node opens it.
         using (RocksDbNotificationStore store = RocksDbNotificationStore.Open(Path.Combine(_dir, "store"), new StoreOptions { SyncWrites = false }))
         {
