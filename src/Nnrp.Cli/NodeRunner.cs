@@ -187,10 +187,10 @@ internal static class NodeRunner
             // NNRP.md §11.8: answer sync rounds, and sync on connect and every interval; the
             // replication rule counts the providers of shard (0, 0), which this node stores.
             var syncOptions = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval };
-            SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>()));
             await using var sync = new SyncService(host, node.Ingress, syncOptions,
                 ct => SyncService.CountProvidersAsync(kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), syncOptions.SafeProviders, ct)),
                 logger: loggers.CreateLogger<SyncService>());
+            SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>(), metrics: sync.Metrics));
 
             HttpApi? http = null;
             try

@@ -18,5 +18,8 @@ internal sealed class SyncMetricsSource(SyncMetrics metrics) : IMetricsSource
         writer.Counter("nnrp_sync_items_offered_total", "Notifications offered to peers that lacked them", metrics.ItemsOffered);
         writer.Gauge("nnrp_sync_offering", "1 while the shard has fewer than 3 providers (replication rule)", metrics.Offering ? 1 : 0);
         writer.Gauge("nnrp_sync_shard_providers", "Providers of the shard at the last check, -1 before the first", metrics.LastProviderCount);
+        writer.Counter("nnrp_sync_requests_served_total", "Sync requests served as responder", metrics.RequestsServed);
+        writer.Counter("nnrp_sync_entries_scanned_total", "Index entries read for reconcile requests as responder", metrics.EntriesScanned);
+        writer.Gauge("nnrp_sync_max_scanned_per_request", "Most index entries one reconcile request made this node read (bounded by the scan budget, NNRP.md 11.8.7)", metrics.MaxScannedPerRequest);
     }
 }

@@ -92,7 +92,26 @@ public sealed class NnrpService
                 return;
             }
             deadline.CancelAfter(_options.ResponseTimeout);
-            Response response = await HandleAsync(request, peer, deadline.Token);
+            Response response;
+            if (request.BodyCase == Request.BodyOneofCase.Sync)
+            {
+                // §11.8.7: a sync scan stops when its peer goes, not only at the deadline.
+                using var answered = new CancellationTokenSource();
+                Task watch = PeerDeparture.WatchAsync(stream, deadline, answered.Token);
+                try
+                {
+                    response = await HandleAsync(request, peer, deadline.Token);
+                }
+                finally
+                {
+                    await answered.CancelAsync();
+                    await watch;
+                }
+            }
+            else
+            {
+                response = await HandleAsync(request, peer, deadline.Token);
+            }
             await AnswerAsync(stream, response, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

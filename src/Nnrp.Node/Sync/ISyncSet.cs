@@ -5,8 +5,11 @@ namespace Nnrp.Node.Sync;
 /// <summary>The items one side reconciles: every stored notification's (timestamp, hash), ordered.</summary>
 public interface ISyncSet
 {
-    /// <summary>The keys k with <paramref name="lower"/> ≤ k &lt; <paramref name="upper"/>, ascending.</summary>
-    IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper);
+    /// <summary>
+    /// The keys k with <paramref name="lower"/> ≤ k &lt; <paramref name="upper"/>, ascending, at most
+    /// <paramref name="max"/> of them; a store-backed set reads at most <paramref name="max"/> index entries.
+    /// </summary>
+    IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper, int max = int.MaxValue);
 }
 
 /// <summary>The store's <c>by_time</c> index read in chunks (the sync set of a real node).</summary>
@@ -15,14 +18,16 @@ public sealed class StoreSyncSet(INotificationStore store) : ISyncSet
     /// <summary>Keys read from RocksDB per iterator: big enough to amortise the seek, small enough to stay in cache.</summary>
     private const int Chunk = 1024;
 
-    public IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper)
+    public IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper, int max = int.MaxValue)
     {
-        var chunk = new List<TimeKey>(Chunk);
+        var chunk = new List<TimeKey>(Math.Min(Chunk, Math.Max(0, max)));
         TimeKey from = lower;
-        while (true)
+        int left = max;
+        while (left > 0)
         {
             chunk.Clear();
-            int read = store.ReadTimeIndex(from, Chunk, chunk);
+            int want = Math.Min(Chunk, left);
+            int read = store.ReadTimeIndex(from, want, chunk);
             foreach (TimeKey key in chunk)
             {
                 if (key >= upper)
@@ -31,7 +36,8 @@ public sealed class StoreSyncSet(INotificationStore store) : ISyncSet
                 }
                 yield return key;
             }
-            if (read < Chunk)
+            left -= read;
+            if (read < want)
             {
                 yield break;
             }
@@ -79,10 +85,10 @@ public sealed class MemorySyncSet : ISyncSet
         }
     }
 
-    public IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper)
+    public IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper, int max = int.MaxValue)
     {
         int i = _items.BinarySearch(lower);
-        for (i = i < 0 ? ~i : i; i < _items.Count && _items[i] < upper; i++)
+        for (i = i < 0 ? ~i : i; i < _items.Count && _items[i] < upper && max-- > 0; i++)
         {
             yield return _items[i];
         }

@@ -33,6 +33,25 @@ public static class SyncLimits
     /// <summary>§11.8.4: ids over all ranges of one reconcile response (256 KiB of ids).</summary>
     public const int MaxResponseIds = 8192;
 
+    /// <summary>
+    /// §11.8.7: index entries a responder reads for one reconcile request (like the fetch path's
+    /// <c>MaxScanPerPage</c>). When it runs out inside a range, the part read is answered and the
+    /// rest goes back as an open range (§11.8.4), so a full-range request costs at most this much.
+    /// </summary>
+    public const int MaxScanPerRequest = 16_384;
+
+    /// <summary>
+    /// §11.8.3: items of its own the initiator summarises in one fingerprint range; a longer range
+    /// goes out in consecutive chunks of this many, so its own walk per range is bounded too.
+    /// </summary>
+    public const int InitiatorChunk = 4096;
+
+    /// <summary>
+    /// §11.8.3: the initiator's own items covered by one request (three chunks): below a
+    /// responder's <see cref="MaxScanPerRequest"/>, so a converged pair's request is answered whole.
+    /// </summary>
+    public const int InitiatorItemsPerRequest = 3 * InitiatorChunk;
+
     /// <summary>§11.8.5: hashes in one get request (96 × 34 bytes fits the 4 KiB request limit).</summary>
     public const int MaxGetHashes = 96;
 
@@ -50,4 +69,22 @@ public static class SyncLimits
 
     /// <summary>Ids the initiator collects to pull or offer in one session; the rest wait for the next.</summary>
     public const int MaxCollectedPerSession = 50_000;
+
+    /// <summary>
+    /// §11.8.7: peers whose last session start the initiator remembers (each only for
+    /// <see cref="SyncOptions.MinPeerInterval"/>); when full of recent ones a new peer waits.
+    /// </summary>
+    public const int MaxTrackedPeers = 4096;
+
+    /// <summary>§11.8.7: peers with a stopped session kept to resume; the oldest is dropped for a newer one.</summary>
+    public const int MaxResumePeers = 64;
+
+    /// <summary>
+    /// §11.8.7: open ranges kept per peer to resume; beyond it the last ones are merged into one
+    /// range covering them (nothing is lost, some settled ground is checked again).
+    /// </summary>
+    public const int MaxResumeRanges = 1024;
+
+    /// <summary>§11.8.7: peers waiting for a session; more are dropped (the next tick or connection schedules them again).</summary>
+    public const int MaxDuePeers = 256;
 }

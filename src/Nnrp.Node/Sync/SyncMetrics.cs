@@ -12,6 +12,8 @@ public sealed class SyncMetrics
     private long _pullRefused;
     private long _offered;
     private long _served;
+    private long _scanned;
+    private long _maxScanned;
 
     public long Sessions => Interlocked.Read(ref _sessions);
 
@@ -36,6 +38,12 @@ public sealed class SyncMetrics
 
     /// <summary>Sync requests answered as responder.</summary>
     public long RequestsServed => Interlocked.Read(ref _served);
+
+    /// <summary>Index entries read for reconcile requests as responder (§11.8.7 scan budget).</summary>
+    public long EntriesScanned => Interlocked.Read(ref _scanned);
+
+    /// <summary>The most index entries one reconcile request made this node read as responder.</summary>
+    public long MaxScannedPerRequest => Interlocked.Read(ref _maxScanned);
 
     /// <summary>True while the shard had fewer than the safe number of providers at the last check.</summary>
     public bool Offering { get; internal set; } = true;
@@ -64,4 +72,13 @@ public sealed class SyncMetrics
     internal void Offered() => Interlocked.Increment(ref _offered);
 
     internal void Served() => Interlocked.Increment(ref _served);
+
+    internal void Scanned(long entries)
+    {
+        Interlocked.Add(ref _scanned, entries);
+        long max;
+        while (entries > (max = Interlocked.Read(ref _maxScanned)) && Interlocked.CompareExchange(ref _maxScanned, entries, max) != max)
+        {
+        }
+    }
 }

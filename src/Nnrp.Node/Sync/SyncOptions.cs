@@ -36,6 +36,12 @@ public sealed record SyncOptions
     /// <summary>§11.8.7: sync requests one peer may make at once after being idle.</summary>
     public int PeerBurst { get; init; } = 100;
 
-    /// <summary>§11.8.7: sync requests this node serves at once; more are answered OVER_CAPACITY.</summary>
+    /// <summary>
+    /// §11.8.7: sync requests this node serves at once (one per peer); more wait their turn for up to
+    /// <see cref="SyncServer.MaxSlotWait"/>, then are answered OVER_CAPACITY.
+    /// </summary>
     public int MaxConcurrentRequests { get; init; } = 4;
+
+    /// <summary>§11.8.7: index entries read for one reconcile request; the rest of the range is answered open.</summary>
+    public int MaxScanPerRequest { get; init; } = SyncLimits.MaxScanPerRequest;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Nnrp.Core.Notifications;
 using Nnrp.Node.Storage;
 
@@ -7,72 +8,111 @@ namespace Nnrp.Node.Sync;
 /// §11.8.2: the items k with <see cref="Lower"/> ≤ k &lt; <see cref="Upper"/> summarised by
 /// either a <see cref="Fingerprint"/> or the complete list of their <see cref="Ids"/>, sorted
 /// by hash bytes (not by time: hash order lets a receiver check the list has no repeats).
+/// An <see cref="IsOpen"/> range (§11.8.4, responses only) carries no summary that means
+/// anything: the responder ran out of its scan budget before it and the initiator asks again.
 /// </summary>
 public sealed record SyncRange(TimeKey Lower, TimeKey Upper, Fingerprint? Fingerprint, IReadOnlyList<NotificationHash>? Ids)
 {
+    /// <summary>§11.8.4: the fingerprint an open range carries (16 zero bytes), so a reader unaware of <c>open</c> sees "different".</summary>
+    public static readonly Fingerprint OpenFingerprint = new(UInt128.Zero);
+
+    /// <summary>True for the not-examined rest of a range the responder's budget ran out in (§11.8.4).</summary>
+    public bool IsOpen { get; init; }
+
     public static SyncRange WithFingerprint(TimeKey lower, TimeKey upper, Fingerprint fingerprint) => new(lower, upper, fingerprint, null);
 
     public static SyncRange WithIds(TimeKey lower, TimeKey upper, IReadOnlyList<NotificationHash> ids) => new(lower, upper, null, ids);
 
+    public static SyncRange Open(TimeKey lower, TimeKey upper) => new(lower, upper, OpenFingerprint, null) { IsOpen = true };
+
     public bool Covers(SyncRange inner) => Lower <= inner.Lower && inner.Upper <= Upper;
 }
 
-/// <summary>One pass over a range: its count and fingerprint, and its ids (sorted by hash) when there are few.</summary>
+/// <summary>
+/// Summaries computed from keys already read into memory: a range is read from the store once
+/// (at most a budget of keys, <see cref="Read"/>), and its fingerprint, id list and 16-way split
+/// all come from that one read — never a second walk.
+/// </summary>
 internal readonly record struct RangeSummary(long Count, Fingerprint Fingerprint, List<NotificationHash>? Ids)
 {
-    /// <summary>Walks [lower, upper) once; keeps the ids only while there are at most <paramref name="listUpTo"/>.</summary>
-    public static RangeSummary Of(ISyncSet set, TimeKey lower, TimeKey upper, int listUpTo)
+    /// <summary>Keys read between checks of the cancellation token.</summary>
+    private const int CancellationStride = 1024;
+
+    /// <summary>
+    /// Appends to <paramref name="keys"/> up to <paramref name="max"/> keys of [lower, upper);
+    /// true when that is all of them (fewer than <paramref name="max"/> were found).
+    /// </summary>
+    public static bool Read(ISyncSet set, TimeKey lower, TimeKey upper, int max, List<TimeKey> keys, CancellationToken cancellationToken = default)
     {
-        using var builder = new FingerprintBuilder();
-        List<NotificationHash>? ids = [];
-        foreach (TimeKey key in set.Range(lower, upper))
+        int read = 0;
+        foreach (TimeKey key in set.Range(lower, upper, max))
         {
-            builder.Add(key.Hash);
-            if (ids is not null)
+            keys.Add(key);
+            if (++read % CancellationStride == 0)
             {
-                if (ids.Count < listUpTo)
-                {
-                    ids.Add(key.Hash);
-                }
-                else
-                {
-                    ids = null;
-                }
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
-        ids?.Sort();
-        long count = builder.Count;
-        return new RangeSummary(count, builder.Finish(), ids);
+        return read < max;
+    }
+
+    /// <summary>The count and fingerprint of <paramref name="keys"/>, and their ids (sorted by hash) when there are at most <paramref name="listUpTo"/>.</summary>
+    public static RangeSummary Of(ReadOnlySpan<TimeKey> keys, int listUpTo)
+    {
+        List<NotificationHash>? ids = keys.Length <= listUpTo ? IdsOf(keys) : null;
+        return new RangeSummary(keys.Length, FingerprintOf(keys), ids);
+    }
+
+    /// <summary>Reads [lower, upper) whole (the caller knows it is small) and summarises it.</summary>
+    public static RangeSummary Of(ISyncSet set, TimeKey lower, TimeKey upper, int listUpTo)
+    {
+        var keys = new List<TimeKey>();
+        Read(set, lower, upper, int.MaxValue, keys);
+        return Of(CollectionsMarshal.AsSpan(keys), listUpTo);
+    }
+
+    public static List<NotificationHash> IdsOf(ReadOnlySpan<TimeKey> keys)
+    {
+        var ids = new List<NotificationHash>(keys.Length);
+        foreach (TimeKey key in keys)
+        {
+            ids.Add(key.Hash);
+        }
+        ids.Sort();
+        return ids;
+    }
+
+    public static Fingerprint FingerprintOf(ReadOnlySpan<TimeKey> keys)
+    {
+        using var builder = new FingerprintBuilder();
+        foreach (TimeKey key in keys)
+        {
+            builder.Add(key.Hash);
+        }
+        return builder.Finish();
     }
 
     /// <summary>
-    /// §11.8.4: cuts [lower, upper) into at most <see cref="SyncLimits.Buckets"/> consecutive
-    /// ranges of about equal item counts, each with its fingerprint, bounds as short as possible.
-    /// <paramref name="expected"/> is the count of a previous pass; if the set changed since, the
-    /// last range takes the difference.
+    /// §11.8.4: cuts [lower, upper), whose items are <paramref name="keys"/>, into
+    /// <paramref name="buckets"/> consecutive ranges (fewer if there are fewer items, one if none)
+    /// holding ⌊n/b⌋ or ⌈n/b⌉ items each, with their fingerprints and bounds as short as possible.
     /// </summary>
-    public static List<SyncRange> Split(ISyncSet set, TimeKey lower, TimeKey upper, long expected)
+    public static List<SyncRange> Split(ReadOnlySpan<TimeKey> keys, TimeKey lower, TimeKey upper, int buckets = SyncLimits.Buckets)
     {
-        var ranges = new List<SyncRange>(SyncLimits.Buckets);
-        using var builder = new FingerprintBuilder();
-        long perBucket = Math.Max(1, expected / SyncLimits.Buckets);
-        long extra = Math.Max(0, expected - (perBucket * SyncLimits.Buckets));
+        int count = Math.Max(1, Math.Min(buckets, keys.Length));
+        var ranges = new List<SyncRange>(count);
+        int per = keys.Length / count;
+        int extra = keys.Length % count;
+        int start = 0;
         TimeKey bucketLower = lower;
-        TimeKey previous = default;
-        long target = perBucket + (extra > 0 ? 1 : 0);
-        foreach (TimeKey key in set.Range(lower, upper))
+        for (int i = 0; i < count; i++)
         {
-            if (builder.Count >= target && ranges.Count < SyncLimits.Buckets - 1)
-            {
-                TimeKey bound = SyncBounds.Between(previous, key);
-                ranges.Add(SyncRange.WithFingerprint(bucketLower, bound, builder.Finish()));
-                bucketLower = bound;
-                target = perBucket + (ranges.Count < extra ? 1 : 0);
-            }
-            builder.Add(key.Hash);
-            previous = key;
+            int end = start + per + (i < extra ? 1 : 0);
+            TimeKey bucketUpper = i == count - 1 ? upper : SyncBounds.Between(keys[end - 1], keys[end]);
+            ranges.Add(SyncRange.WithFingerprint(bucketLower, bucketUpper, FingerprintOf(keys[start..end])));
+            bucketLower = bucketUpper;
+            start = end;
         }
-        ranges.Add(SyncRange.WithFingerprint(bucketLower, upper, builder.Finish()));
         return ranges;
     }
 }

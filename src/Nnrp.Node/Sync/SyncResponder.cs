@@ -1,52 +1,92 @@
+using System.Runtime.InteropServices;
+using Nnrp.Node.Storage;
+
 namespace Nnrp.Node.Sync;
 
-/// <summary>What the responder says to one reconcile request (§11.8.4).</summary>
-public sealed record SyncAnswer(int Answered, IReadOnlyList<SyncRange> Ranges);
+/// <summary>What the responder says to one reconcile request (§11.8.4), and the index entries it read for it.</summary>
+public sealed record SyncAnswer(int Answered, IReadOnlyList<SyncRange> Ranges)
+{
+    public int Scanned { get; init; }
+}
 
 /// <summary>
 /// The responder's side of a reconcile round (§11.8.4), stateless: everything it needs is in
-/// the request, so any node can answer any round of anyone's session.
+/// the request, so any node can answer any round of anyone's session. Each range is read once,
+/// into memory, within a scan budget for the whole request (§11.8.7):
 /// <code>
-///   for each request range, in order, while the response budget lasts:
-///     mine == theirs (same fingerprint / same id list)   → nothing (the range is settled)
-///     my count ≤ 256                                      → my ids for the range
-///     otherwise                                           → 16 sub-ranges with my fingerprints
+///   for each request range, in order, while the response and scan budgets last:
+///     range read whole:
+///       mine == theirs (same fingerprint / same id list)  → nothing (the range is settled)
+///       my count ≤ 256                                     → my ids for the range
+///       otherwise                                          → 16 sub-ranges with my fingerprints
+///     budget ran out inside it, at cut (between the last two keys read):
+///       [lower, cut) as if read whole (ids, or 15 sub-ranges), then [cut, upper) open; stop
 /// </code>
 /// </summary>
 public static class SyncResponder
 {
-    public static SyncAnswer Answer(ISyncSet local, IReadOnlyList<SyncRange> request)
+    public static SyncAnswer Answer(ISyncSet local, IReadOnlyList<SyncRange> request, int scanBudget = SyncLimits.MaxScanPerRequest,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(request);
+        // A cut needs one key read and one beyond it, so the budget always makes progress.
+        ArgumentOutOfRangeException.ThrowIfLessThan(scanBudget, 2);
         var output = new List<SyncRange>();
+        var keys = new List<TimeKey>();
         int ids = 0;
         int answered = 0;
+        int left = scanBudget;
         foreach (SyncRange theirs in request)
         {
             // Stop while the worst case of one more range still fits; always answer one.
             if (answered > 0 && (output.Count + SyncLimits.Buckets > SyncLimits.MaxResponseRanges
-                || ids + SyncLimits.ResponderIdListMax > SyncLimits.MaxResponseIds))
+                || ids + SyncLimits.ResponderIdListMax > SyncLimits.MaxResponseIds || left < 2))
             {
                 break;
             }
             answered++;
-            RangeSummary mine = RangeSummary.Of(local, theirs.Lower, theirs.Upper, SyncLimits.ResponderIdListMax);
-            if (IsSame(theirs, mine))
+            keys.Clear();
+            bool whole = RangeSummary.Read(local, theirs.Lower, theirs.Upper, left, keys, cancellationToken);
+            left -= keys.Count;
+            if (whole)
             {
+                ids += AnswerWhole(theirs, CollectionsMarshal.AsSpan(keys), output);
                 continue;
             }
-            if (mine.Ids is { } list)
+            TimeKey cut = SyncBounds.Between(keys[^2], keys[^1]);
+            ReadOnlySpan<TimeKey> seen = CollectionsMarshal.AsSpan(keys)[..^1];
+            if (seen.Length <= SyncLimits.ResponderIdListMax)
             {
-                output.Add(SyncRange.WithIds(theirs.Lower, theirs.Upper, list));
-                ids += list.Count;
+                output.Add(SyncRange.WithIds(theirs.Lower, cut, RangeSummary.IdsOf(seen)));
+                ids += seen.Length;
             }
             else
             {
-                output.AddRange(RangeSummary.Split(local, theirs.Lower, theirs.Upper, mine.Count));
+                // One piece fewer than a whole split, so the open rest keeps it at 16 per range.
+                output.AddRange(RangeSummary.Split(seen, theirs.Lower, cut, SyncLimits.Buckets - 1));
             }
+            output.Add(SyncRange.Open(cut, theirs.Upper));
+            break;
         }
-        return new SyncAnswer(answered, output);
+        return new SyncAnswer(answered, output) { Scanned = scanBudget - left };
+    }
+
+    /// <summary>Answers a range read whole; returns the ids it listed.</summary>
+    private static int AnswerWhole(SyncRange theirs, ReadOnlySpan<TimeKey> mine, List<SyncRange> output)
+    {
+        RangeSummary summary = RangeSummary.Of(mine, SyncLimits.ResponderIdListMax);
+        if (IsSame(theirs, summary))
+        {
+            return 0;
+        }
+        if (summary.Ids is { } list)
+        {
+            output.Add(SyncRange.WithIds(theirs.Lower, theirs.Upper, list));
+            return list.Count;
+        }
+        output.AddRange(RangeSummary.Split(mine, theirs.Lower, theirs.Upper));
+        return 0;
     }
 
     private static bool IsSame(SyncRange theirs, RangeSummary mine) => theirs.Fingerprint is { } fingerprint

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -12,35 +13,52 @@ using Nnrp.Libp2p.Limits;
 namespace Nnrp.Node.Sync;
 
 /// <summary>
-/// The responder side of §11.8 behind /nnrp/1.0: per-peer rate limit and a cap on requests
-/// served at once (scans cost disk reads), then <see cref="SyncResponder"/> or a get.
+/// The responder side of §11.8 behind /nnrp/1.0, its costs bounded per §11.8.7: a per-peer rate
+/// limit, one request at a time per peer, a few requests served at once node-wide (a request
+/// that finds them busy waits its turn, first come first served, for at most
+/// <see cref="MaxSlotWait"/>), a scan budget per reconcile request, and the scan stopped as soon
+/// as the request's token fires (the peer went, or the response deadline passed).
 /// <see cref="NnrpService"/> dispatches <c>Request.sync</c> here through <see cref="For"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
+    Justification = "_slots never hands out its wait handle, so it holds nothing to dispose; the server lives as long as its store")]
 public sealed class SyncServer
 {
+    /// <summary>§11.8.7: how long a request waits for a free slot before it is answered OVER_CAPACITY.</summary>
+    public static readonly TimeSpan MaxSlotWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>§11.8.7: the retry hint sent with a per-peer or node-wide refusal.</summary>
+    private const uint RetryAfterSeconds = 1;
+
     private static readonly ConditionalWeakTable<INotificationStore, SyncServer> Servers = [];
 
     private readonly INotificationStore _store;
-    private readonly StoreSyncSet _set;
+    private readonly ISyncSet _set;
     private readonly PeerRateLimiter _rate;
-    private readonly int _maxConcurrent;
-    private int _active;
+    private readonly SemaphoreSlim _slots;
+    private readonly int _scanBudget;
+    private readonly ConcurrentDictionary<string, byte> _busyPeers = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SyncServer(INotificationStore store, SyncOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    /// <param name="metrics">where the responder counts (the node's sync metrics, shared with its <see cref="SyncService"/>); default: its own.</param>
+    /// <param name="set">the items reconciled; default: the store's <c>by_time</c> index.</param>
+    public SyncServer(INotificationStore store, SyncOptions? options = null, TimeProvider? time = null, ILogger? logger = null,
+        SyncMetrics? metrics = null, ISyncSet? set = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         options ??= new SyncOptions();
         _store = store;
-        _set = new StoreSyncSet(store);
+        _set = set ?? new StoreSyncSet(store);
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        Metrics = metrics ?? new SyncMetrics();
         _rate = new PeerRateLimiter(options.PeerRequestsPerSecond, options.PeerBurst, _time);
-        _maxConcurrent = options.MaxConcurrentRequests;
+        _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
+        _scanBudget = Math.Max(2, options.MaxScanPerRequest);
     }
 
-    public SyncMetrics Metrics { get; } = new();
+    public SyncMetrics Metrics { get; }
 
     /// <summary>The server of <paramref name="store"/>: the one <see cref="Attach"/>ed, else one with default limits.</summary>
     public static SyncServer For(INotificationStore store) => Servers.GetValue(store, s => new SyncServer(s));
@@ -61,16 +79,28 @@ public sealed class SyncServer
             _logger.RequestRefused(peer, "rate limited");
             return new Response { Status = StatusCode.RateLimited, Message = "too many sync requests from this peer", RetryAfterSeconds = retryAfter };
         }
-        if (Interlocked.Increment(ref _active) > _maxConcurrent)
+        // One request at a time per peer, so one peer holds at most one slot (and one place in line).
+        if (!_busyPeers.TryAdd(peer, 0))
         {
-            Interlocked.Decrement(ref _active);
-            return new Response { Status = StatusCode.OverCapacity, Message = "the node serves other sync requests", RetryAfterSeconds = 1 };
+            _logger.RequestRefused(peer, "another request from this peer is in progress");
+            return new Response { Status = StatusCode.RateLimited, Message = "one sync request at a time per peer", RetryAfterSeconds = RetryAfterSeconds };
         }
         try
         {
-            Metrics.Served();
-            // The scans are synchronous RocksDB reads; keep them off the connection's I/O thread.
-            return await Task.Run(() => Answer(request), cancellationToken);
+            if (!await _slots.WaitAsync(MaxSlotWait, cancellationToken))
+            {
+                return new Response { Status = StatusCode.OverCapacity, Message = "the node serves other sync requests", RetryAfterSeconds = RetryAfterSeconds };
+            }
+            try
+            {
+                Metrics.Served();
+                // The scans are synchronous RocksDB reads; keep them off the connection's I/O thread.
+                return await Task.Run(() => Answer(request, cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
         catch (SyncProtocolException ex)
         {
@@ -79,11 +109,11 @@ public sealed class SyncServer
         }
         finally
         {
-            Interlocked.Decrement(ref _active);
+            _busyPeers.TryRemove(peer, out _);
         }
     }
 
-    private Response Answer(SyncRequest request)
+    private Response Answer(SyncRequest request, CancellationToken cancellationToken)
     {
         switch (request.BodyCase)
         {
@@ -94,7 +124,8 @@ public sealed class SyncServer
                 }
                 List<SyncRange> ranges = SyncWire.FromProto(request.Reconcile.Ranges, SyncLimits.MaxRequestRanges,
                     SyncLimits.InitiatorIdListMax, SyncLimits.MaxRequestRanges * SyncLimits.InitiatorIdListMax);
-                SyncAnswer answer = SyncResponder.Answer(_set, ranges);
+                SyncAnswer answer = SyncResponder.Answer(_set, ranges, _scanBudget, cancellationToken);
+                Metrics.Scanned(answer.Scanned);
                 var reconciled = new SyncResponse { Answered = (uint)answer.Answered };
                 reconciled.Ranges.Add(answer.Ranges.Select(SyncWire.ToProto));
                 return new Response { Status = StatusCode.Ok, Sync = reconciled };

@@ -39,10 +39,11 @@ public sealed class SyncService : IAsyncDisposable
     private readonly StoreSyncSet _set;
     private readonly ReplicationMonitor _replication;
     private readonly NnrpClient _client;
-    private readonly Channel<PeerId> _due = Channel.CreateUnbounded<PeerId>();
-    private readonly ConcurrentDictionary<PeerId, DateTimeOffset> _lastSession = new();
+    // §11.8.7: every piece of per-peer state is bounded: a few peers waiting, the ledger's caps.
+    private readonly Channel<PeerId> _due = Channel.CreateBounded<PeerId>(
+        new BoundedChannelOptions(SyncLimits.MaxDuePeers) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly SessionLedger _ledger;
     private readonly ConcurrentDictionary<PeerId, byte> _running = new();
-    private readonly ConcurrentDictionary<PeerId, (DateTimeOffset At, IReadOnlyList<(TimeKey, TimeKey)> Ranges)> _resume = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
 
@@ -59,7 +60,11 @@ public sealed class SyncService : IAsyncDisposable
         _set = new StoreSyncSet(ingress.Store);
         _client = new NnrpClient(host, TimeSpan.FromSeconds(30));
         _replication = new ReplicationMonitor(countProviders, _options, Metrics, _time, _logger);
+        _ledger = new SessionLedger(_options, _time);
     }
+
+    /// <summary>What this node remembers about peers between sessions (bounded, expiring).</summary>
+    public SessionLedger Ledger => _ledger;
 
     public SyncMetrics Metrics { get; } = new();
 
@@ -93,11 +98,10 @@ public sealed class SyncService : IAsyncDisposable
     public void Schedule(PeerId peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        if (_lastSession.TryGetValue(peer, out DateTimeOffset last) && _time.GetUtcNow() - last < _options.MinPeerInterval)
+        if (_ledger.IsDue(peer))
         {
-            return;
+            _due.Writer.TryWrite(peer);
         }
-        _due.Writer.TryWrite(peer);
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -107,6 +111,7 @@ public sealed class SyncService : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
+                _ledger.Prune();
                 PeerId[] peers = _host.Connections.Select(c => c.RemotePeer).Distinct().ToArray();
                 Random.Shared.Shuffle(peers);
                 foreach (PeerId peer in peers.Take(_options.PeersPerRound))
@@ -132,11 +137,10 @@ public sealed class SyncService : IAsyncDisposable
                 }
                 try
                 {
-                    if (_lastSession.TryGetValue(peer, out DateTimeOffset last) && _time.GetUtcNow() - last < _options.MinPeerInterval)
+                    if (!_ledger.TryStart(peer))
                     {
                         continue;
                     }
-                    _lastSession[peer] = _time.GetUtcNow();
                     await SyncWithAsync(peer, cancellationToken);
                 }
                 finally
@@ -156,9 +160,7 @@ public sealed class SyncService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(peer);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.SessionTimeout);
-        SyncSession session = _resume.TryRemove(peer, out var saved) && _time.GetUtcNow() - saved.At < _options.ResumeWindow
-            ? SyncSession.Resume(_set, saved.Ranges)
-            : new SyncSession(_set);
+        SyncSession session = _ledger.TakeResume(peer) is { } resume ? SyncSession.Resume(_set, resume) : new SyncSession(_set);
         var outcome = new SyncOutcome();
         Metrics.Session();
         try
@@ -172,7 +174,7 @@ public sealed class SyncService : IAsyncDisposable
                 {
                     break;
                 }
-                List<SyncRange> answer = SyncWire.FromProto(response.Ranges, SyncLimits.MaxResponseRanges, SyncLimits.ResponderIdListMax, SyncLimits.MaxResponseIds);
+                List<SyncRange> answer = SyncWire.FromProto(response.Ranges, SyncLimits.MaxResponseRanges, SyncLimits.ResponderIdListMax, SyncLimits.MaxResponseIds, allowOpen: true);
                 await Task.Run(() => session.Apply((int)response.Answered, answer), deadline.Token);
                 outcome.Rounds++;
                 while (session.Need.Count >= SyncLimits.MaxGetHashes)
@@ -207,7 +209,7 @@ public sealed class SyncService : IAsyncDisposable
         outcome.Bytes = session.Bytes;
         if (!session.IsComplete)
         {
-            _resume[peer] = (_time.GetUtcNow(), session.Remaining);
+            _ledger.Save(peer, session.Remaining);
         }
         _logger.SessionDone(peer.ToString(), outcome.Rounds, outcome.Bytes, outcome.Pulled, outcome.Offered, outcome.Complete);
         return outcome;

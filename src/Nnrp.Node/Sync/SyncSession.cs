@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Nnrp.Core.Notifications;
 using Nnrp.Node.Storage;
 
@@ -9,11 +10,12 @@ namespace Nnrp.Node.Sync;
 /// and we lack (<see cref="Need"/>, to pull) and those we have and it lacks
 /// (<see cref="Offer"/>, to push). A plain state machine: the caller does the I/O.
 /// <code>
-///   start: [from, ∞) as one fingerprint
+///   start: [from, ∞), sent as chunks of ≤ 4096 of my items, ≤ 12 288 items per request
 ///   per answered range from the peer:
 ///     its ids                  → diff with mine: Need += theirs − mine, Offer += mine − theirs
 ///     its fingerprint == mine  → settled
 ///     its fingerprint ≠ mine   → queue it: sent next as my ids (≤ 32) or as 16 fingerprints
+///     open (its budget ran out) → queue it, summarised like any range of mine
 ///   unanswered request ranges go back to the front of the queue
 /// </code>
 /// Every answer is checked (§11.8.4): answers lie inside answered ranges, at most 16 per
@@ -26,7 +28,7 @@ public sealed class SyncSession
     private readonly LinkedList<Pending> _queue = new();
     private readonly HashSet<NotificationHash> _need = [];
     private readonly HashSet<NotificationHash> _offer = [];
-    private List<SyncRange>? _inFlight;
+    private List<Piece>? _inFlight;
 
     /// <summary>A session over every item at or after <paramref name="from"/> (default: all).</summary>
     public SyncSession(ISyncSet local, TimeKey? from = null)
@@ -74,7 +76,7 @@ public sealed class SyncSession
 
     /// <summary>Ranges not yet settled (to resume later).</summary>
     public IReadOnlyList<(TimeKey Lower, TimeKey Upper)> Remaining =>
-        [.. (_inFlight ?? []).Select(r => (r.Lower, r.Upper)), .. _queue.Select(p => (p.Lower, p.Upper))];
+        [.. (_inFlight ?? []).Select(p => (p.Range.Lower, p.Range.Upper)), .. _queue.Select(p => (p.Lower, p.Upper))];
 
     /// <summary>Ids the peer holds and we do not.</summary>
     public IReadOnlyCollection<NotificationHash> Need => _need;
@@ -99,8 +101,10 @@ public sealed class SyncSession
     }
 
     /// <summary>
-    /// The next request: queued ranges, summarised now, while they fit <see cref="SyncLimits.RequestBudget"/>
-    /// and <see cref="SyncLimits.MaxRequestRanges"/>. Null when the session is complete or over budget.
+    /// The next request: queued ranges, summarised now, while they fit <see cref="SyncLimits.RequestBudget"/>,
+    /// <see cref="SyncLimits.MaxRequestRanges"/> and <see cref="SyncLimits.InitiatorItemsPerRequest"/> of our
+    /// items. A range holding more than <see cref="SyncLimits.InitiatorChunk"/> of our items goes out as its
+    /// first chunk; the rest stays queued. Null when the session is complete or over budget.
     /// </summary>
     public IReadOnlyList<SyncRange>? NextRequest()
     {
@@ -112,39 +116,70 @@ public sealed class SyncSession
         {
             return null;
         }
-        var request = new List<SyncRange>();
+        var request = new List<Piece>();
         int size = 0;
+        long items = 0;
         while (_queue.First is { } node)
         {
             Pending pending = node.Value;
-            List<SyncRange> ranges = pending.Summarised ??= Summarise(pending);
-            int bytes = ranges.Sum(r => SyncWire.ToProto(r).CalculateSize() + 3);
-            if (request.Count > 0 && (size + bytes > SyncLimits.RequestBudget || request.Count + ranges.Count > SyncLimits.MaxRequestRanges))
+            if (pending.Summarised is null)
+            {
+                pending.Summarised = Summarise(pending, out (TimeKey Lower, TimeKey Upper)? rest);
+                if (rest is { } r)
+                {
+                    _queue.AddAfter(node, new Pending(r.Lower, r.Upper, Split: false));
+                }
+            }
+            List<Piece> pieces = pending.Summarised;
+            int bytes = pieces.Sum(p => SyncWire.ToProto(p.Range).CalculateSize() + 3);
+            long count = pieces.Sum(p => (long)p.Items);
+            if (request.Count > 0 && (size + bytes > SyncLimits.RequestBudget || request.Count + pieces.Count > SyncLimits.MaxRequestRanges
+                || items + count > SyncLimits.InitiatorItemsPerRequest))
             {
                 break;
             }
             _queue.RemoveFirst();
-            request.AddRange(ranges);
+            request.AddRange(pieces);
             size += bytes;
+            items += count;
         }
         if (request.Count == 0)
         {
             return null;
         }
+        // §11.8.3: ascending on the wire. Queued ranges are disjoint, but split pieces and open
+        // rests join the back of the queue, so the queue itself is not in order.
+        request.Sort((x, y) => x.Range.Lower.CompareTo(y.Range.Lower));
         _inFlight = request;
-        return request;
+        return request.Select(p => p.Range).ToList();
     }
 
-    private List<SyncRange> Summarise(Pending pending)
+    /// <summary>Reads at most one chunk (and one key beyond) of our items in the range: one pass, never the whole range.</summary>
+    private List<Piece> Summarise(Pending pending, out (TimeKey Lower, TimeKey Upper)? rest)
     {
-        RangeSummary mine = RangeSummary.Of(_local, pending.Lower, pending.Upper, SyncLimits.InitiatorIdListMax);
-        if (mine.Ids is { } ids)
+        var keys = new List<TimeKey>();
+        bool whole = RangeSummary.Read(_local, pending.Lower, pending.Upper, SyncLimits.InitiatorChunk + 1, keys);
+        TimeKey upper = pending.Upper;
+        rest = null;
+        if (!whole)
         {
-            return [SyncRange.WithIds(pending.Lower, pending.Upper, ids)];
+            upper = SyncBounds.Between(keys[^2], keys[^1]);
+            rest = (upper, pending.Upper);
+            keys.RemoveAt(keys.Count - 1);
         }
-        return pending.Split
-            ? RangeSummary.Split(_local, pending.Lower, pending.Upper, mine.Count)
-            : [SyncRange.WithFingerprint(pending.Lower, pending.Upper, mine.Fingerprint)];
+        ReadOnlySpan<TimeKey> mine = CollectionsMarshal.AsSpan(keys);
+        if (mine.Length <= SyncLimits.InitiatorIdListMax)
+        {
+            return [new Piece(SyncRange.WithIds(pending.Lower, upper, RangeSummary.IdsOf(mine)), mine.Length)];
+        }
+        if (!pending.Split)
+        {
+            return [new Piece(SyncRange.WithFingerprint(pending.Lower, upper, RangeSummary.FingerprintOf(mine)), mine.Length)];
+        }
+        List<SyncRange> ranges = RangeSummary.Split(mine, pending.Lower, upper);
+        int per = mine.Length / ranges.Count;
+        int extra = mine.Length % ranges.Count;
+        return ranges.Select((range, i) => new Piece(range, per + (i < extra ? 1 : 0))).ToList();
     }
 
     /// <summary>Takes the peer's answer to the request <see cref="NextRequest"/> returned.</summary>
@@ -152,7 +187,7 @@ public sealed class SyncSession
     public void Apply(int answered, IReadOnlyList<SyncRange> response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        List<SyncRange> sent = _inFlight ?? throw new InvalidOperationException("no request is waiting for an answer");
+        List<Piece> sent = _inFlight ?? throw new InvalidOperationException("no request is waiting for an answer");
         _inFlight = null;
         Rounds++;
         if (answered < 1 || answered > sent.Count)
@@ -162,13 +197,14 @@ public sealed class SyncSession
         // Unanswered ranges go back first, in order, already summarised.
         for (int i = sent.Count - 1; i >= answered; i--)
         {
-            _queue.AddFirst(new Pending(sent[i].Lower, sent[i].Upper, Split: false) { Summarised = [sent[i]] });
+            _queue.AddFirst(new Pending(sent[i].Range.Lower, sent[i].Range.Upper, Split: false) { Summarised = [sent[i]] });
         }
         int j = 0;
         int inCurrent = 0;
-        foreach (SyncRange theirs in response)
+        for (int k = 0; k < response.Count; k++)
         {
-            while (j < answered && !sent[j].Covers(theirs))
+            SyncRange theirs = response[k];
+            while (j < answered && !sent[j].Range.Covers(theirs))
             {
                 j++;
                 inCurrent = 0;
@@ -181,12 +217,27 @@ public sealed class SyncSession
             {
                 throw new SyncProtocolException($"the peer cut one range into more than {SyncLimits.Buckets}");
             }
-            Settle(sent[j], theirs);
+            if (theirs.IsOpen)
+            {
+                Reopen(sent[j].Range, theirs, lastOfAnswer: k == response.Count - 1 && j == answered - 1);
+                continue;
+            }
+            Settle(sent[j].Range, theirs);
         }
         if (_queue.Count > SyncLimits.MaxQueuedRanges)
         {
             throw new SyncProtocolException($"the peer's answers left more than {SyncLimits.MaxQueuedRanges} ranges open");
         }
+    }
+
+    /// <summary>§11.8.4: the rest of the last answered range, which the peer's scan budget did not reach; asked again later.</summary>
+    private void Reopen(SyncRange asked, SyncRange open, bool lastOfAnswer)
+    {
+        if (!lastOfAnswer || open.Upper != asked.Upper || open.Lower == asked.Lower)
+        {
+            throw new SyncProtocolException("an open range must be the strict tail of the last answered range, at the end of the answer");
+        }
+        _queue.AddLast(new Pending(open.Lower, open.Upper, Split: false));
     }
 
     private void Settle(SyncRange asked, SyncRange theirs)
@@ -244,6 +295,9 @@ public sealed class SyncSession
     private sealed record Pending(TimeKey Lower, TimeKey Upper, bool Split)
     {
         /// <summary>The ranges this entry goes out as, computed when first packed.</summary>
-        public List<SyncRange>? Summarised { get; set; }
+        public List<Piece>? Summarised { get; set; }
     }
+
+    /// <summary>A range as sent, and how many of our items it summarises.</summary>
+    private readonly record struct Piece(SyncRange Range, int Items);
 }

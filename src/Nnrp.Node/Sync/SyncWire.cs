@@ -12,6 +12,10 @@ public static class SyncWire
     {
         ArgumentNullException.ThrowIfNull(range);
         var proto = new Proto.SyncRange { Lower = SyncBounds.ToProto(range.Lower), Upper = SyncBounds.ToProto(range.Upper) };
+        if (range.IsOpen)
+        {
+            proto.Open = true;
+        }
         if (range.Fingerprint is { } fingerprint)
         {
             proto.Fingerprint = ByteString.CopyFrom(fingerprint.ToArray());
@@ -32,9 +36,11 @@ public static class SyncWire
     /// Decodes a list of ranges: ascending and disjoint, each non-empty, at most
     /// <paramref name="maxRanges"/>, each id list strictly ascending by hash and at most
     /// <paramref name="maxIdsPerRange"/> long, at most <paramref name="maxIds"/> ids in all.
+    /// <paramref name="allowOpen"/> is true for responses: an <c>open</c> range (§11.8.4) is taken
+    /// as <see cref="SyncRange.Open"/>, whatever summary it carries; in a request it is a broken rule.
     /// </summary>
     /// <exception cref="SyncProtocolException">a rule is broken.</exception>
-    public static List<SyncRange> FromProto(IReadOnlyList<Proto.SyncRange> ranges, int maxRanges, int maxIdsPerRange, int maxIds)
+    public static List<SyncRange> FromProto(IReadOnlyList<Proto.SyncRange> ranges, int maxRanges, int maxIdsPerRange, int maxIds, bool allowOpen = false)
     {
         ArgumentNullException.ThrowIfNull(ranges);
         if (ranges.Count > maxRanges)
@@ -54,6 +60,15 @@ public static class SyncWire
             if (result.Count > 0 && lower < result[^1].Upper)
             {
                 throw new SyncProtocolException("sync ranges overlap or are not ascending");
+            }
+            if (proto.Open)
+            {
+                if (!allowOpen)
+                {
+                    throw new SyncProtocolException("only a response may mark a sync range open");
+                }
+                result.Add(SyncRange.Open(lower, upper));
+                continue;
             }
             switch (proto.SummaryCase)
             {

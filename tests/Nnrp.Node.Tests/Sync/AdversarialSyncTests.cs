@@ -23,7 +23,7 @@ public sealed class AdversarialSyncTests
             var answer = new List<SyncRange>();
             foreach (SyncRange asked in request.Take(SyncLimits.MaxResponseRanges / SyncLimits.Buckets))
             {
-                List<SyncRange> pieces = RangeSummary.Split(local, asked.Lower, asked.Upper, SyncLimits.Buckets * 2);
+                List<SyncRange> pieces = RangeSummary.Split(local.Range(asked.Lower, asked.Upper).ToArray(), asked.Lower, asked.Upper);
                 if (pieces.Count > 1)
                 {
                     answer.AddRange(pieces.Select(r => r with { Fingerprint = RandomFingerprint() }));

@@ -7,14 +7,26 @@ namespace Nnrp.Node.Tests.Sync;
 /// <summary>NNRP.md §11.8.4: two sets converge on their exact differences in few rounds and few bytes.</summary>
 public sealed class ReconciliationTests
 {
+    // Issue 12 attack 7 changed this from "one round of one fingerprint whatever the size": that
+    // round made each side walk everything. Now a request covers at most a few chunks (§11.8.3).
     [Fact]
-    public void Identical_sets_settle_in_one_round_of_one_fingerprint()
+    public void Identical_sets_settle_in_one_small_round_per_request_worth_of_items()
     {
         List<TimeKey> keys = RandomKeys(20_000);
         var a = new MemorySyncSet(keys);
         var b = new MemorySyncSet(keys);
         SyncSession session = Reconcile(a, b);
         AssertFoundDifferences(a, b, session);
+        int rounds = (keys.Count + SyncLimits.InitiatorItemsPerRequest - 1) / SyncLimits.InitiatorItemsPerRequest;
+        Assert.Equal(rounds, session.Rounds);
+        Assert.True(session.Bytes < 300 * rounds, $"{session.Bytes} bytes");
+    }
+
+    [Fact]
+    public void A_small_set_still_settles_in_one_round_of_one_fingerprint()
+    {
+        List<TimeKey> keys = RandomKeys(SyncLimits.InitiatorChunk);
+        SyncSession session = Reconcile(new MemorySyncSet(keys), new MemorySyncSet(keys));
         Assert.Equal(1, session.Rounds);
         Assert.True(session.Bytes < 200, $"{session.Bytes} bytes");
     }
@@ -41,7 +53,9 @@ public sealed class ReconciliationTests
         SyncSession session = Reconcile(a, b);
         AssertFoundDifferences(a, b, session);
         Assert.Single(initiatorLacksIt ? session.Need : session.Offer);
-        Assert.True(session.Rounds <= 6, $"{session.Rounds} rounds");
+        // One round per request's worth of items (§11.8.3), the difference found on the way.
+        int chunks = (keys.Count + SyncLimits.InitiatorItemsPerRequest - 1) / SyncLimits.InitiatorItemsPerRequest;
+        Assert.True(session.Rounds <= chunks + 6, $"{session.Rounds} rounds");
         Assert.True(session.Bytes < 16 * 1024, $"{session.Bytes} bytes");
     }
 

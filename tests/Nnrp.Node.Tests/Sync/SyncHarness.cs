@@ -27,7 +27,7 @@ internal static class SyncHarness
         response.Ranges.Add(answer.Ranges.Select(SyncWire.ToProto));
         byte[] responseBytes = response.ToByteArray();
         SyncResponse parsed = SyncResponse.Parser.ParseFrom(responseBytes);
-        List<SyncRange> ranges = SyncWire.FromProto(parsed.Ranges, SyncLimits.MaxResponseRanges, SyncLimits.ResponderIdListMax, SyncLimits.MaxResponseIds);
+        List<SyncRange> ranges = SyncWire.FromProto(parsed.Ranges, SyncLimits.MaxResponseRanges, SyncLimits.ResponderIdListMax, SyncLimits.MaxResponseIds, allowOpen: true);
         return ((int)parsed.Answered, ranges, requestBytes.Length + responseBytes.Length);
     };
 
