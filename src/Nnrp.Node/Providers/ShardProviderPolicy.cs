@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Nnrp.Core.Keys;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
@@ -66,11 +67,16 @@ public sealed class ShardProviderPolicy(ProviderVerifier verifier) : IProviderRe
         var heads = new ulong[count];
         var shards = new (int, uint)[count];
         int n = 0;
+        // The digest inside Shards.DhtKey, without its per-key arrays: 131 071 keys are hashed once.
+        Span<byte> name = stackalloc byte[64];
+        Span<byte> digest = stackalloc byte[32];
         for (int bits = 0; bits <= MaxShardBits; bits++)
         {
             for (uint index = 0; index < 1u << bits; index++, n++)
             {
-                heads[n] = BinaryPrimitives.ReadUInt64BigEndian(Shards.DhtKey(bits, index).AsSpan(CidPrefixLength + 2));
+                int length = System.Text.Encoding.UTF8.GetBytes(Shards.Name(bits, index), name);
+                SHA256.HashData(name[..length], digest);
+                heads[n] = BinaryPrimitives.ReadUInt64BigEndian(digest);
                 shards[n] = (bits, index);
             }
         }
