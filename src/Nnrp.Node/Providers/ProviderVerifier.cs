@@ -158,14 +158,17 @@ public sealed class ProviderVerifier : IAsyncDisposable
         }
     }
 
-    /// <summary>One status request per provider at a time: a second caller waits for the first's answer.</summary>
+    /// <summary>
+    /// One status request per provider at a time: a second caller waits for the first's answer.
+    /// The request runs until its own timeout or disposal, whichever caller stops waiting.
+    /// </summary>
     private Task<bool> ProbeAsync(KadPeer provider, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             if (!_inFlight.TryGetValue(provider.Key, out Task<bool>? probe))
             {
-                _inFlight[provider.Key] = probe = RunProbeAsync(provider, cancellationToken);
+                _inFlight[provider.Key] = probe = RunProbeAsync(provider, _stop.Token);
             }
             return probe.WaitAsync(cancellationToken);
         }
@@ -188,7 +191,7 @@ public sealed class ProviderVerifier : IAsyncDisposable
 
     private async Task<bool> RequestStatusAsync(KadPeer provider, CancellationToken cancellationToken)
     {
-        await Task.Yield();
+        await Task.Yield(); // started under _lock in ProbeAsync: leave it before doing anything
         await _slots.WaitAsync(cancellationToken);
         bool verified;
         try
