@@ -6,9 +6,11 @@ using Google.Protobuf;
 using Nnrp.Cli.Tests;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
+using Nnrp.Node;
 using Xunit.Abstractions;
 
 namespace Nnrp.Adversary.Tests;
@@ -16,7 +18,7 @@ namespace Nnrp.Adversary.Tests;
 /// <summary>
 /// Issue 12 attack 6, Sybil provider records: 100 throwaway peer ids each send ADD_PROVIDER for
 /// shard (0, 0) — the 100-provider slot of the key — and for a junk key, to a real `nnrp node`.
-/// Then an honest node that answers /nnrp/1.0 status joins and provides (0, 0). It must still be
+/// Then an honest node (a real node on loopback) that answers /nnrp/1.0 status joins and provides (0, 0). It must still be
 /// stored and handed out first, by GET_PROVIDERS and by a wallet's DHT discovery (NNRP.md §14.2).
 /// </summary>
 public sealed partial class SybilProviderScenario(ITestOutputHelper output) : IAsyncLifetime
@@ -42,18 +44,11 @@ public sealed partial class SybilProviderScenario(ITestOutputHelper output) : IA
         Directory.Delete(_root, recursive: true);
     }
 
-    private async Task<Multiaddr> StartNodeAsync(string name, string? bootstrap)
+    private async Task<Multiaddr> StartNodeAsync(string name)
     {
-        List<string> args =
-        [
+        NnrpProcess node = NnrpProcess.Start(
             "node", "--data-dir", Path.Combine(_root, name), "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "off",
-            "--private-network", "--base-threshold", Testnet.CheapThreshold, "--bootstrap-file", Path.Combine(_root, "none.txt"),
-        ];
-        if (bootstrap is not null)
-        {
-            args.AddRange(["--bootstrap", bootstrap]);
-        }
-        NnrpProcess node = NnrpProcess.Start([.. args]);
+            "--private-network", "--base-threshold", Testnet.CheapThreshold, "--bootstrap-file", Path.Combine(_root, "none.txt"));
         _nodes.Add(node);
         var address = Multiaddr.Parse((await node.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value);
         await node.WaitForLineAsync(ProvidingShard());
@@ -63,7 +58,9 @@ public sealed partial class SybilProviderScenario(ITestOutputHelper output) : IA
     [Fact]
     public async Task Honest_provider_is_stored_and_handed_out_first_after_a_sybil_flood()
     {
-        Multiaddr target = await StartNodeAsync("target", null);
+        var clock = Stopwatch.StartNew();
+        Multiaddr target = await StartNodeAsync("target");
+        TimeSpan started = clock.Elapsed;
         byte[] shard = ShardKeys.WireKey(0, 0);
         byte[] junk = JunkKey();
 
@@ -79,7 +76,10 @@ public sealed partial class SybilProviderScenario(ITestOutputHelper output) : IA
         IReadOnlyList<byte[]> afterFlood = await GetProvidersAsync(target, shard);
         Assert.Empty(await GetProvidersAsync(target, junk));
 
-        Multiaddr honest = await StartNodeAsync("honest", target.ToString());
+        TimeSpan joining = clock.Elapsed;
+        await using HonestNode honestNode = await HonestNode.StartAsync(Path.Combine(_root, "honest"), target);
+        Multiaddr honest = honestNode.Address;
+        TimeSpan joined = clock.Elapsed;
         byte[] honestId = honest.PeerIdMultihash!.Value.ToArray();
         byte[] targetId = target.PeerIdMultihash!.Value.ToArray();
 
@@ -90,6 +90,7 @@ public sealed partial class SybilProviderScenario(ITestOutputHelper output) : IA
             answer = await GetProvidersAsync(target, shard);
             return answer.Count > 0 && answer[0].AsSpan().SequenceEqual(honestId);
         }, "GET_PROVIDERS on the target lists the honest provider first", Patience);
+        TimeSpan listed = clock.Elapsed;
         Assert.True(answer[1].AsSpan().SequenceEqual(targetId), "the target itself follows, before the squatters");
 
         // A wallet finding nodes in the DHT (NNRP.md §8, as Nnrp.Client does) is handed the honest ones first.
@@ -100,7 +101,46 @@ public sealed partial class SybilProviderScenario(ITestOutputHelper output) : IA
         output.WriteLine($"attacker: {Sybils} peer ids, {Sybils} connections, {2 * Sybils} ADD_PROVIDER + {Sybils} PING requests, " +
             $"{bytes} bytes of Kad messages, {flood.Elapsed.TotalSeconds:F1} s");
         output.WriteLine($"GET_PROVIDERS (0, 0) right after the flood: {afterFlood.Count} providers, {honestBefore} honest");
-        output.WriteLine($"GET_PROVIDERS (0, 0) after the honest node joined: {answer.Count} providers, honest at positions 1 and 2");
+        output.WriteLine($"GET_PROVIDERS (0, 0) after the honest node joined: {answer.Count} providers, honest at positions 1 and 2, " +
+            $"{(listed - joined).TotalSeconds:F1} s after it provided");
+        output.WriteLine($"phases: target up {started.TotalSeconds:F1} s, honest node up {(joined - joining).TotalSeconds:F1} s, total {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// The honest newcomer, a real node on loopback in this process (a second process would
+    /// only add its start-up time): its store answers /nnrp/1.0 status, and its DHT
+    /// (server mode, bootstrapped from the target) provides shard (0, 0) as `nnrp node` does.
+    /// </summary>
+    private sealed class HonestNode : IAsyncDisposable
+    {
+        private Libp2pHost _host = null!;
+        private NnrpNode _node = null!;
+        private KadService _kad = null!;
+        private MemoryProviderStore _providers = null!;
+
+        public Multiaddr Address => _host.ListenAddresses[0].WithPeerIdMultihash(_host.PeerId.Bytes.Span);
+
+        public static async Task<HonestNode> StartAsync(string dataDirectory, Multiaddr bootstrap)
+        {
+            var honest = new HonestNode { _host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }) };
+            var identify = new IdentifyService(honest._host);
+            identify.Start();
+            honest._node = NnrpNode.Start(honest._host, new NnrpNodeOptions { DataDirectory = dataDirectory });
+            await honest._host.StartAsync(CancellationToken.None);
+            honest._providers = new MemoryProviderStore();
+            honest._kad = new KadService(honest._host, honest._providers, new KadOptions { BootstrapPeers = [bootstrap], AllowPrivateAddresses = true }, identify);
+            await honest._kad.StartAsync(CancellationToken.None).WaitAsync(Patience);
+            Assert.True(await honest._kad.ProvideAsync(ShardKeys.WireKey(0, 0), CancellationToken.None).WaitAsync(Patience) > 0);
+            return honest;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _kad.DisposeAsync();
+            await _host.DisposeAsync();
+            await _node.DisposeAsync();
+            _providers.Dispose();
+        }
     }
 
     /// <summary>
