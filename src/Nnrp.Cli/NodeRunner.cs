@@ -16,6 +16,7 @@ using Nnrp.Libp2p.Ping;
 using Nnrp.Node;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
+using Nnrp.Node.Providers;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
 
@@ -175,8 +176,11 @@ internal static class NodeRunner
             }
 
             using IProviderStore providers = RocksDbProviderStore.Open(Path.Combine(settings.DataDir, "kad"));
+            // NNRP.md §14.2: provider records for shard keys only; providers verified by a status request.
+            await using var verifier = new ProviderVerifier(host, logger: loggers.CreateLogger<ProviderVerifier>());
             var kadOptions = new KadOptions
             {
+                ProviderPolicy = new ShardProviderPolicy(verifier),
                 Mode = settings.DhtMode,
                 BootstrapPeers = bootstrapPeers.Where(b => !b.PeerIdMultihash!.Value.Span.SequenceEqual(host.PeerId.Bytes.Span)).ToArray(),
                 RoutingTablePath = Path.Combine(settings.DataDir, "kad-peers.txt"),
@@ -185,10 +189,10 @@ internal static class NodeRunner
             await using var kad = new KadService(host, providers, kadOptions, identify, loggerFactory: loggers);
 
             // NNRP.md §11.8: answer sync rounds, and sync on connect and every interval; the
-            // replication rule counts the providers of shard (0, 0), which this node stores.
+            // replication rule counts the verified providers of shard (0, 0), which this node stores.
             var syncOptions = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval };
             await using var sync = new SyncService(host, node.Ingress, syncOptions,
-                ct => SyncService.CountProvidersAsync(kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), syncOptions.SafeProviders, ct)),
+                ct => verifier.CountVerifiedAsync(kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), ProviderVerifier.ReplicaCandidates, ct), host.PeerId, ct),
                 logger: loggers.CreateLogger<SyncService>());
             SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>(), metrics: sync.Metrics));
 

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(1209, LogLevel.Warning, "DHT lookup for providers failed: {Reason}")]
     public static partial void DhtFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1210, LogLevel.Debug, "Discovery: {Answered} of {Probed} DHT providers answered status; they are tried first")]
+    public static partial void ProvidersProbed(ILogger logger, int answered, int probed);
 }

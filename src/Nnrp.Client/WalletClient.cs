@@ -46,6 +46,7 @@ public sealed partial class WalletClient : IAsyncDisposable
             options.Nodes.Select(NodeAddress.Parse).ToArray(),
             options.BootstrapPeers.Select(NodeAddress.Parse).ToArray(),
             kad,
+            transport,
             _logger);
         _dispose = dispose;
     }

@@ -9,9 +9,10 @@ namespace Nnrp.Client.Network;
 /// Finds nodes to talk to, in this order: nodes the caller named (then nothing else is
 /// asked), the relay hints of the recipient's URI, the configured bootstrap peers, and the
 /// DHT providers of the shard keys (NNRP.md §8: (0, 0) for nodes that store everything, then
-/// the tag's 8-bit shard). Candidates are distinct by peer id.
+/// the tag's 8-bit shard), those that answer a status request first (§14.2). Candidates are
+/// distinct by peer id.
 /// </summary>
-internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyList<NodeAddress> bootstrap, KadService? kad, ILogger logger)
+internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyList<NodeAddress> bootstrap, KadService? kad, INodeTransport transport, ILogger logger)
 {
     /// <summary>Candidates beyond the number wanted, so that dead nodes can be replaced.</summary>
     public const int Spare = 3;
@@ -44,18 +45,20 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
         {
             return found;
         }
+        var providers = new List<NodeAddress>();
         try
         {
             foreach (byte[] key in (byte[][])[ShardKeys.WireKey(0, 0), ShardKeys.WireKey(ShardBits, tag.ShardIndex(ShardBits))])
             {
-                await foreach (KadPeer provider in kad.FindProvidersAsync(key, wanted + Spare, cancellationToken))
+                // More than wanted: records are claims, and the status probe below sorts them.
+                await foreach (KadPeer provider in kad.FindProvidersAsync(key, Math.Max(wanted + Spare, AnsweringNodesFirst.MaxProbed), cancellationToken))
                 {
-                    if (ToNode(provider) is { } node && found.All(f => f.Key != node.Key))
+                    if (ToNode(provider) is { } node && found.All(f => f.Key != node.Key) && providers.All(p => p.Key != node.Key))
                     {
-                        found.Add(node);
+                        providers.Add(node);
                     }
                 }
-                if (found.Count >= wanted + Spare)
+                if (found.Count + providers.Count >= wanted + Spare)
                 {
                     break;
                 }
@@ -65,6 +68,7 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
         {
             Log.DhtFailed(logger, e.Message);
         }
+        found.AddRange(await new AnsweringNodesFirst(transport, logger).OrderAsync(providers, cancellationToken));
         Log.Candidates(logger, found.Count, "with DHT providers");
         return found;
     }

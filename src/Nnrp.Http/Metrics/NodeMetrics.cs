@@ -59,12 +59,14 @@ public sealed class GossipMetrics(GossipSubService gossip) : IMetricsSource
     }
 }
 
-/// <summary>Kad-DHT routing table and request counters.</summary>
+/// <summary>Kad-DHT routing table, request counters and provider records.</summary>
 public sealed class KadMetrics(KadService kad) : IMetricsSource
 {
     public void Collect(PrometheusWriter writer)
     {
         writer.Gauge("nnrp_dht_routing_table_peers", "Peers in the Kad routing table", kad.RoutingTable.Count);
         writer.Counter("nnrp_dht_requests_sent_total", "Kad requests this node sent", kad.RequestsSent);
+        writer.Gauge("nnrp_dht_provider_records", "Provider records held (NNRP.md §14.2: at most 20 000)", kad.Providers.Count);
+        writer.Gauge("nnrp_dht_provider_record_bytes", "Bytes of provider records held (NNRP.md §14.2: at most 16 MiB)", kad.Providers.Bytes);
     }
 }

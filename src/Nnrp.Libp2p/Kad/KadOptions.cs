@@ -25,8 +25,6 @@ public sealed class KadOptions
     /// <summary>Issue 3 §4: our own records are republished every 22 h, well inside the TTL.</summary>
     public static readonly TimeSpan DefaultRepublishInterval = TimeSpan.FromHours(22);
 
-    public const int DefaultMaxProvidersPerKey = 100;
-
     public string ProtocolId { get; init; } = DefaultProtocolId;
 
     public KadMode Mode { get; init; } = KadMode.Server;
@@ -42,8 +40,12 @@ public sealed class KadOptions
     /// <summary>kad-dht/README.md: "a node may prune expired advertisements only periodically, e.g. every hour".</summary>
     public TimeSpan ExpirySweepInterval { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>Providers kept per key; further ADD_PROVIDERs from new peers are refused while it is full.</summary>
-    public int MaxProvidersPerKey { get; init; } = DefaultMaxProvidersPerKey;
+    /// <summary>
+    /// Which provider keys are stored and which providers are verified (handed out first, never
+    /// evicted for a newcomer). The node supplies NNRP's (shard keys only); a bare DHT accepts
+    /// every key. Per-key, per-peer and total bounds are the store's <see cref="Providers.ProviderQuotas"/>.
+    /// </summary>
+    public Providers.IProviderRecordPolicy ProviderPolicy { get; init; } = Providers.AnyKeyProviderPolicy.Instance;
 
     /// <summary>Providers returned in one GET_PROVIDERS answer.</summary>
     public int MaxProvidersPerResponse { get; init; } = 20;

@@ -33,6 +33,8 @@ internal sealed class KadRequestHandler(
     public const int MaxRecords = 1024;
 
     private readonly PeerRateLimiter _limiter = new(options.RequestsPerPeerPerSecond, options.RequestBurstPerPeer, time);
+    private readonly RefusedProviderPeers _refused = new(time);
+    private readonly ProviderRanking _ranking = new(host.PeerId.Bytes, options.ProviderPolicy);
     private readonly ConcurrentDictionary<string, Protobuf.Record> _records = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(Libp2pStream stream, CancellationToken cancellationToken)
@@ -92,7 +94,8 @@ internal sealed class KadRequestHandler(
             case MessageType.GetProviders:
                 RequireKey(request);
                 var answer = new Message { Type = MessageType.GetProviders, Key = request.Key };
-                foreach (ProviderRecord record in providers.Get(request.Key.Span, time.GetUtcNow(), options.MaxProvidersPerResponse))
+                IReadOnlyList<ProviderRecord> held = providers.Get(request.Key.Span, time.GetUtcNow(), providers.MaxProvidersPerKey);
+                foreach (ProviderRecord record in _ranking.Order(held, options.MaxProvidersPerResponse))
                 {
                     answer.ProviderPeers.Add(KadCodec.ToWire(record.Provider));
                 }
@@ -132,8 +135,11 @@ internal sealed class KadRequestHandler(
 
     /// <summary>
     /// kad-dht/README.md "Content routing": store the provider entries "that match the RPC
-    /// sender's PeerID" — others are ignored. The key must be a multihash (a CID's hash), and
-    /// an entry whose addresses are all garbage or unroutable is refused (issue 3 §8).
+    /// sender's PeerID" — others are ignored. The key must be a multihash (a CID's hash) that the
+    /// provider policy accepts (NNRP.md §14.2: shard keys only), an entry whose addresses are all
+    /// garbage or unroutable is refused (issue 3 §8), and the store's quotas decide the rest.
+    /// A refused record is not an error of the stream (another DHT may provide other keys); it is
+    /// logged once per peer per <see cref="RefusedProviderPeers.Window"/>.
     /// </summary>
     private void AddProviders(Message request, PeerId remote, Multiaddr? remoteAddress)
     {
@@ -142,28 +148,57 @@ internal sealed class KadRequestHandler(
         {
             throw new KadProtocolException("ADD_PROVIDER key is not a multihash: " + bad);
         }
+        if (!options.ProviderPolicy.AcceptsKey(request.Key.Span))
+        {
+            Refused(remote, "the key is not one this network provides");
+            return;
+        }
         DateTimeOffset now = time.GetUtcNow();
+        var admission = new ProviderAdmission(KadAddresses.SubnetOf(remoteAddress), _ranking.IsVerified);
         foreach (Message.Types.Peer entry in request.ProviderPeers)
         {
             if (!entry.Id.Span.SequenceEqual(remote.Bytes.Span))
             {
-                Log.ProviderRefused(logger, remote.ToString(), "provider entry names another peer");
+                Refused(remote, "provider entry names another peer");
                 continue;
             }
             KadPeer provider = KadCodec.ReadPeer(entry, a => KadAddresses.IsUsable(a, options.AllowPrivateAddresses), out int dropped);
             if (provider.Addresses.Count == 0 && dropped > 0)
             {
-                Log.ProviderRefused(logger, remote.ToString(), $"all {dropped} addresses are unroutable or garbage");
+                Refused(remote, $"all {dropped} addresses are unroutable or garbage");
                 continue;
             }
             if (provider.Addresses.Count == 0 && remoteAddress is not null && KadAddresses.IsUsable(remoteAddress, options.AllowPrivateAddresses))
             {
                 provider = provider.WithAddresses([remoteAddress.WithoutPeerId()]);
             }
-            if (providers.Add(request.Key.Span, provider, now + options.ProviderTtl, now) == ProviderAddResult.KeyFull)
+            ProviderAddResult result = providers.Add(request.Key.Span, provider, now + options.ProviderTtl, now, admission);
+            switch (result)
             {
-                Log.ProviderRefused(logger, remote.ToString(), $"key already has {providers.MaxProvidersPerKey} providers");
+                case ProviderAddResult.Added or ProviderAddResult.Renewed:
+                    options.ProviderPolicy.Stored(provider);
+                    break;
+                case ProviderAddResult.KeyFull:
+                    Refused(remote, $"the key has {providers.Quotas.MaxProvidersPerKey} providers, all verified");
+                    break;
+                case ProviderAddResult.SubnetFull:
+                    Refused(remote, $"the key has {providers.Quotas.MaxProvidersPerKeyPerSubnet} verified providers from the sender's network");
+                    break;
+                case ProviderAddResult.PeerQuotaFull:
+                    Refused(remote, $"the peer already provides {providers.Quotas.MaxKeysPerProvider} keys");
+                    break;
+                default:
+                    Refused(remote, $"the provider store is full ({providers.Count} records, {providers.Bytes} bytes)");
+                    break;
             }
+        }
+    }
+
+    private void Refused(PeerId remote, string reason)
+    {
+        if (_refused.ShouldLog(remote))
+        {
+            Log.ProviderRefused(logger, remote.ToString(), reason, RefusedProviderPeers.Window);
         }
     }
 

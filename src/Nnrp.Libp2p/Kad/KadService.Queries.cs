@@ -54,7 +54,7 @@ public sealed partial class KadService
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var seen = new HashSet<KadKey>();
-        foreach (ProviderRecord record in _providers.Get(key.Span, _time.GetUtcNow(), count))
+        foreach (ProviderRecord record in _ranking.Order(_providers.Get(key.Span, _time.GetUtcNow(), _providers.MaxProvidersPerKey), count))
         {
             seen.Add(record.Provider.Key);
             yield return record.Provider;
@@ -133,7 +133,7 @@ public sealed partial class KadService
         _provided[Convert.ToBase64String(copy)] = copy;
         KadPeer self = Self();
         DateTimeOffset now = _time.GetUtcNow();
-        _providers.Add(copy, self, now + _options.ProviderTtl, now);
+        _providers.Add(copy, self, now + _options.ProviderTtl, now, new ProviderAdmission(null, _ranking.IsVerified));
         IReadOnlyList<KadPeer> closest = await GetClosestPeersAsync(copy, cancellationToken);
         var request = new Message { Type = MessageType.AddProvider, Key = ByteString.CopyFrom(copy) };
         request.ProviderPeers.Add(KadCodec.ToWire(self));

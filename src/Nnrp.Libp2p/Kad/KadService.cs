@@ -26,6 +26,7 @@ public sealed partial class KadService : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly KadRpc _rpc;
     private readonly KadRequestHandler _handler;
+    private readonly ProviderRanking _ranking;
     private readonly ConcurrentDictionary<string, byte[]> _provided = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task _maintenance = Task.CompletedTask;
@@ -51,6 +52,7 @@ public sealed partial class KadService : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger<KadService>();
         RoutingTable = new KadRoutingTable(KadKey.Hash(host.PeerId.Bytes.Span), _options.RoutingTable, _time);
+        _ranking = new ProviderRanking(host.PeerId.Bytes, _options.ProviderPolicy);
         _rpc = new KadRpc(host, RoutingTable, _options, _logger);
         _handler = new KadRequestHandler(host, RoutingTable, providers, validator ?? new NamespacedValidator(), _options, _rpc, _time, _logger);
         RoutingTable.PeerRemoved += peer => Log.PeerEvicted(_logger, peer.ToString());

@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(606, LogLevel.Debug, "Kad lookup for {Target} ended after {Queries} requests with {Found} peers")]
     public static partial void LookupFinished(ILogger logger, string target, int queries, int found);
 
-    [LoggerMessage(607, LogLevel.Debug, "Kad provider record from {Peer} refused: {Reason}")]
-    public static partial void ProviderRefused(ILogger logger, string peer, string reason);
+    [LoggerMessage(607, LogLevel.Information, "Kad provider record from {Peer} refused: {Reason} (further refusals of this peer are not logged for {Quiet})")]
+    public static partial void ProviderRefused(ILogger logger, string peer, string reason, TimeSpan quiet);
 
     [LoggerMessage(608, LogLevel.Debug, "Kad swept {Count} expired provider records")]
     public static partial void ProvidersSwept(ILogger logger, int count);

@@ -6,7 +6,10 @@ namespace Nnrp.Node.Sync;
 /// <summary>
 /// §11.8.6: a notification is safe once ≥ 3 nodes store it. The node counts the providers of
 /// its shard in the DHT (itself included) at most every few minutes; while the count is below
-/// the safe number it offers what peers lack, not only pulls.
+/// the safe number it offers what peers lack, not only pulls. Only verified providers count
+/// (§14.2: they answered a status request lately; the node passes
+/// <see cref="Providers.ProviderVerifier.CountVerifiedAsync"/>), so records of peers that hold
+/// nothing cannot make the node stop offering.
 /// </summary>
 public sealed class ReplicationMonitor(
     Func<CancellationToken, Task<int>>? countProviders, SyncOptions options, SyncMetrics metrics, TimeProvider time, ILogger? logger = null)

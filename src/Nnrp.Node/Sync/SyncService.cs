@@ -68,18 +68,6 @@ public sealed class SyncService : IAsyncDisposable
 
     public SyncMetrics Metrics { get; } = new();
 
-    /// <summary>Counts distinct providers from a DHT lookup (§11.8.6), for the <c>countProviders</c> argument.</summary>
-    public static async Task<int> CountProvidersAsync<T>(IAsyncEnumerable<T> providers)
-    {
-        ArgumentNullException.ThrowIfNull(providers);
-        int count = 0;
-        await foreach (T _ in providers)
-        {
-            count++;
-        }
-        return count;
-    }
-
     /// <summary>Starts syncing on connect and on the interval.</summary>
     public void Start()
     {

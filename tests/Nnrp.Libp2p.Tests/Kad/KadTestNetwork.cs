@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
@@ -28,7 +29,8 @@ internal sealed class KadNode : IAsyncDisposable
     public Multiaddr Address => Host.ListenAddresses[0].WithPeerIdMultihash(Host.PeerId.Bytes.Span);
 
     public static async Task<KadNode> StartAsync(
-        IReadOnlyList<Multiaddr> bootstrap, TimeProvider clock, KadMode mode = KadMode.Server, string? tablePath = null, KeyPair? key = null)
+        IReadOnlyList<Multiaddr> bootstrap, TimeProvider clock, KadMode mode = KadMode.Server, string? tablePath = null, KeyPair? key = null,
+        IProviderRecordPolicy? providerPolicy = null, ILoggerFactory? loggers = null)
     {
         var host = new Libp2pHost(key ?? KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")], Limits = new ConnectionLimits { ExemptNetworks = ConnectionLimits.LoopbackNetworks } }, NullLoggerFactory.Instance);
         var identify = new IdentifyService(host);
@@ -41,8 +43,9 @@ internal sealed class KadNode : IAsyncDisposable
             RoutingTablePath = tablePath,
             MaintenanceInterval = TimeSpan.FromSeconds(1),
             ExpirySweepInterval = TimeSpan.FromHours(1),
+            ProviderPolicy = providerPolicy ?? AnyKeyProviderPolicy.Instance,
         };
-        var kad = new KadService(host, new MemoryProviderStore(), options, identify, time: clock);
+        var kad = new KadService(host, new MemoryProviderStore(), options, identify, loggerFactory: loggers, time: clock);
         await host.StartAsync(CancellationToken.None);
         await kad.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         return new KadNode { Host = host, Kad = kad };

@@ -1,30 +1,44 @@
 namespace Nnrp.Libp2p.Kad.Providers;
 
 /// <summary>The in-memory twin of <see cref="RocksDbProviderStore"/>, same rules, nothing persisted.</summary>
-public sealed class MemoryProviderStore(int maxProvidersPerKey = KadOptions.DefaultMaxProvidersPerKey) : IProviderStore
+public sealed class MemoryProviderStore(ProviderQuotas? quotas = null) : IProviderStore
 {
     private readonly Dictionary<KadKey, Dictionary<KadKey, ProviderRecord>> _records = [];
+    private readonly ProviderLedger _ledger = new(quotas ?? new ProviderQuotas());
     private readonly Lock _lock = new();
 
-    public int MaxProvidersPerKey { get; } = maxProvidersPerKey;
+    public ProviderQuotas Quotas { get; } = quotas ?? new ProviderQuotas();
 
-    public ProviderAddResult Add(ReadOnlySpan<byte> key, KadPeer provider, DateTimeOffset expiresAt, DateTimeOffset now)
+    public int Count => _ledger.Count;
+
+    public long Bytes => _ledger.Bytes;
+
+    public ProviderAddResult Add(ReadOnlySpan<byte> key, KadPeer provider, DateTimeOffset expiresAt, DateTimeOffset now, ProviderAdmission admission)
     {
         ArgumentNullException.ThrowIfNull(provider);
         KadKey k = KadKey.Hash(key);
+        var evicted = new List<ProviderLedger.Entry>();
         lock (_lock)
         {
-            if (!_records.TryGetValue(k, out Dictionary<KadKey, ProviderRecord>? providers))
+            ProviderAddResult result = _ledger.Admit(k, provider, expiresAt, ProviderRecordCodec.StoredSize(provider), now, admission, evicted);
+            foreach (ProviderLedger.Entry gone in evicted)
             {
-                _records[k] = providers = [];
+                Dictionary<KadKey, ProviderRecord> ofKey = _records[gone.Key];
+                ofKey.Remove(gone.ProviderKey);
+                if (ofKey.Count == 0)
+                {
+                    _records.Remove(gone.Key);
+                }
             }
-            bool renewed = providers.ContainsKey(provider.Key);
-            if (!renewed && providers.Values.Count(r => r.ExpiresAt > now) >= MaxProvidersPerKey)
+            if (result is ProviderAddResult.Added or ProviderAddResult.Renewed)
             {
-                return ProviderAddResult.KeyFull;
+                if (!_records.TryGetValue(k, out Dictionary<KadKey, ProviderRecord>? providers))
+                {
+                    _records[k] = providers = [];
+                }
+                providers[provider.Key] = new ProviderRecord(provider, expiresAt);
             }
-            providers[provider.Key] = new ProviderRecord(provider, expiresAt);
-            return renewed ? ProviderAddResult.Renewed : ProviderAddResult.Added;
+            return result;
         }
     }
 
@@ -53,6 +67,7 @@ public sealed class MemoryProviderStore(int maxProvidersPerKey = KadOptions.Defa
                     if (record.ExpiresAt <= now)
                     {
                         providers.Remove(provider);
+                        _ledger.Forget(key, provider);
                         removed++;
                     }
                 }

@@ -18,22 +18,30 @@ internal static class ProviderRecordCodec
 
     public static byte[] Prefix(ReadOnlySpan<byte> wireKey) => KadKey.Hash(wireKey).ToBytes();
 
-    public static byte[] RowKey(ReadOnlySpan<byte> prefix, KadPeer provider)
+    public static byte[] RowKey(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> providerId)
     {
-        var row = new byte[PrefixLength + provider.Id.Length];
+        var row = new byte[PrefixLength + providerId.Length];
         prefix.CopyTo(row);
-        provider.Id.Span.CopyTo(row.AsSpan(PrefixLength));
+        providerId.CopyTo(row.AsSpan(PrefixLength));
         return row;
     }
 
-    public static byte[] EncodeValue(KadPeer provider, DateTimeOffset expiresAt)
+    /// <summary>Bytes a record occupies as stored (row key and value): what the disk budget counts.</summary>
+    public static int StoredSize(KadPeer provider) => PrefixLength + provider.Id.Length + ValueSize(provider);
+
+    private static int ValueSize(KadPeer provider)
     {
         int size = 8 + Varint.SizeOf((ulong)provider.Addresses.Count);
         foreach (Multiaddr address in provider.Addresses)
         {
             size += Varint.SizeOf((ulong)address.Bytes.Length) + address.Bytes.Length;
         }
-        var value = new byte[size];
+        return size;
+    }
+
+    public static byte[] EncodeValue(KadPeer provider, DateTimeOffset expiresAt)
+    {
+        var value = new byte[ValueSize(provider)];
         BinaryPrimitives.WriteInt64BigEndian(value, expiresAt.ToUnixTimeMilliseconds());
         int o = 8;
         o += Varint.Write(value.AsSpan(o), (ulong)provider.Addresses.Count);

@@ -7,6 +7,8 @@ namespace Nnrp.Libp2p.Kad.Providers;
 /// <see cref="ProviderRecordCodec"/>). Records are soft state — providers republish every 22 h
 /// and expire after 48 h — so writes go through the WAL without a per-write fsync: a crash
 /// loses at most the last moments of announcements, which the next republish restores.
+/// Admission (quotas, eviction) is decided by a <see cref="ProviderLedger"/> rebuilt from the
+/// column family when the store opens; the write lock keeps ledger and rows in step.
 /// </summary>
 public sealed class RocksDbProviderStore : IProviderStore
 {
@@ -15,49 +17,62 @@ public sealed class RocksDbProviderStore : IProviderStore
     private readonly RocksDb _db;
     private readonly ColumnFamilyHandle _cf;
     private readonly bool _ownsDb;
+    private readonly ProviderLedger _ledger;
     private readonly Lock _writeLock = new();
 
     /// <summary>Uses an already open database (the node's store) that has the <c>providers</c> column family.</summary>
-    public RocksDbProviderStore(RocksDb db, int maxProvidersPerKey = KadOptions.DefaultMaxProvidersPerKey)
-        : this(db, maxProvidersPerKey, ownsDb: false)
+    public RocksDbProviderStore(RocksDb db, ProviderQuotas? quotas = null)
+        : this(db, quotas ?? new ProviderQuotas(), ownsDb: false)
     {
     }
 
-    private RocksDbProviderStore(RocksDb db, int maxProvidersPerKey, bool ownsDb)
+    private RocksDbProviderStore(RocksDb db, ProviderQuotas quotas, bool ownsDb)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxProvidersPerKey, 1);
+        _ledger = new ProviderLedger(quotas);
         _db = db;
         _cf = db.GetColumnFamily(ColumnFamilyName);
         _ownsDb = ownsDb;
-        MaxProvidersPerKey = maxProvidersPerKey;
+        Quotas = quotas;
+        Load();
     }
 
     /// <summary>Opens (creating if needed) a database at <paramref name="path"/> of its own.</summary>
-    public static RocksDbProviderStore Open(string path, int maxProvidersPerKey = KadOptions.DefaultMaxProvidersPerKey)
+    public static RocksDbProviderStore Open(string path, ProviderQuotas? quotas = null)
     {
         var options = new DbOptions().SetCreateIfMissing(true).SetCreateMissingColumnFamilies(true);
         var families = new ColumnFamilies { { ColumnFamilyName, new ColumnFamilyOptions() } };
-        return new RocksDbProviderStore(RocksDb.Open(options, path, families), maxProvidersPerKey, ownsDb: true);
+        return new RocksDbProviderStore(RocksDb.Open(options, path, families), quotas ?? new ProviderQuotas(), ownsDb: true);
     }
 
-    public int MaxProvidersPerKey { get; }
+    public ProviderQuotas Quotas { get; }
 
-    public ProviderAddResult Add(ReadOnlySpan<byte> key, KadPeer provider, DateTimeOffset expiresAt, DateTimeOffset now)
+    public int Count => _ledger.Count;
+
+    public long Bytes => _ledger.Bytes;
+
+    public ProviderAddResult Add(ReadOnlySpan<byte> key, KadPeer provider, DateTimeOffset expiresAt, DateTimeOffset now, ProviderAdmission admission)
     {
         ArgumentNullException.ThrowIfNull(provider);
         byte[] prefix = ProviderRecordCodec.Prefix(key);
-        byte[] row = ProviderRecordCodec.RowKey(prefix, provider);
-        // Count-then-put must not interleave with another add for the same key.
+        var evicted = new List<ProviderLedger.Entry>();
         lock (_writeLock)
         {
-            bool renewed = _db.Get(row, _cf) is not null;
-            if (!renewed && CountLive(prefix, now) >= MaxProvidersPerKey)
+            ProviderAddResult result = _ledger.Admit(KadKey.FromDigest(prefix), provider, expiresAt, ProviderRecordCodec.StoredSize(provider), now, admission, evicted);
+            using var batch = new WriteBatch();
+            foreach (ProviderLedger.Entry gone in evicted)
             {
-                return ProviderAddResult.KeyFull;
+                batch.Delete(ProviderRecordCodec.RowKey(gone.Key.ToBytes(), gone.ProviderId), _cf);
             }
-            _db.Put(row, ProviderRecordCodec.EncodeValue(provider, expiresAt), _cf);
-            return renewed ? ProviderAddResult.Renewed : ProviderAddResult.Added;
+            if (result is ProviderAddResult.Added or ProviderAddResult.Renewed)
+            {
+                batch.Put(ProviderRecordCodec.RowKey(prefix, provider.Id.Span), ProviderRecordCodec.EncodeValue(provider, expiresAt), _cf);
+            }
+            if (batch.Count() > 0)
+            {
+                _db.Write(batch);
+            }
+            return result;
         }
     }
 
@@ -89,41 +104,53 @@ public sealed class RocksDbProviderStore : IProviderStore
     {
         lock (_writeLock)
         {
-            int removed = 0;
-            using var batch = new WriteBatch();
-            using (Iterator it = _db.NewIterator(_cf))
-            {
-                for (it.SeekToFirst(); it.Valid(); it.Next())
-                {
-                    byte[] value = it.Value();
-                    if (value.Length < 8 || ProviderRecordCodec.ReadExpiry(value) <= now)
-                    {
-                        batch.Delete(it.Key(), _cf);
-                        removed++;
-                    }
-                }
-            }
-            if (removed > 0)
-            {
-                _db.Write(batch);
-            }
-            return removed;
+            return Sweep(now, load: false);
         }
     }
 
-    private int CountLive(byte[] prefix, DateTimeOffset now)
+    /// <summary>
+    /// Rebuilds the ledger from the rows at open; damaged rows are deleted. Expired rows are
+    /// indexed too (the store has no clock): admission displaces them first, the sweep deletes them.
+    /// </summary>
+    private void Load()
     {
-        int count = 0;
-        using Iterator it = _db.NewIterator(_cf);
-        for (it.Seek(prefix); it.Valid() && it.Key().AsSpan().StartsWith(prefix); it.Next())
+        lock (_writeLock)
         {
-            byte[] value = it.Value();
-            if (value.Length >= 8 && ProviderRecordCodec.ReadExpiry(value) > now)
+            Sweep(DateTimeOffset.MinValue, load: true);
+        }
+    }
+
+    private int Sweep(DateTimeOffset now, bool load)
+    {
+        int removed = 0;
+        using var batch = new WriteBatch();
+        using (Iterator it = _db.NewIterator(_cf))
+        {
+            for (it.SeekToFirst(); it.Valid(); it.Next())
             {
-                count++;
+                byte[] row = it.Key();
+                byte[] value = it.Value();
+                ProviderRecord? record = ProviderRecordCodec.Decode(row, value);
+                if (record is null || record.ExpiresAt <= now)
+                {
+                    batch.Delete(row, _cf);
+                    removed++;
+                    if (!load && row.Length > ProviderRecordCodec.PrefixLength)
+                    {
+                        _ledger.Forget(KadKey.FromDigest(row.AsSpan(0, ProviderRecordCodec.PrefixLength)), KadKey.Hash(row.AsSpan(ProviderRecordCodec.PrefixLength)));
+                    }
+                }
+                else if (load)
+                {
+                    _ledger.Load(KadKey.FromDigest(row.AsSpan(0, ProviderRecordCodec.PrefixLength)), record.Provider, record.ExpiresAt, row.Length + value.Length);
+                }
             }
         }
-        return count;
+        if (removed > 0)
+        {
+            _db.Write(batch);
+        }
+        return removed;
     }
 
     public void Dispose()
