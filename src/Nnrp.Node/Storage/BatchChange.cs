@@ -37,7 +37,7 @@ public sealed partial class RocksDbNotificationStore
 
         public void Add(in StoredEntry e, byte[] encoded)
         {
-            Span<byte> key = stackalloc byte[StoreSchema.ByTagValueKeySize];
+            Span<byte> key = stackalloc byte[StoreSchema.LongestKeySize];
             Span<byte> tag = stackalloc byte[RecipientTag.Size];
             e.Tag.CopyTo(tag);
             e.Hash.CopyTo(key);
@@ -48,6 +48,8 @@ public sealed partial class RocksDbNotificationStore
             batch.Put(key[..StoreSchema.ByTagValueKeySize], [], store._cf[StoreSchema.ByTagValue]);
             StoreSchema.WriteByExpiry(key, e);
             batch.Put(key[..StoreSchema.ByExpiryKeySize], [], store._cf[StoreSchema.ByExpiry]);
+            StoreSchema.WriteByWorth(key, e);
+            batch.Put(key[..StoreSchema.ByWorthKeySize], [], store._cf[StoreSchema.ByWorth]);
             StoreSchema.WriteByShard8(key, e);
             batch.Put(key[..StoreSchema.ByShard8KeySize], tag, store._cf[StoreSchema.ByShard8]);
             StoreSchema.WriteByTime(key, e);
@@ -63,7 +65,7 @@ public sealed partial class RocksDbNotificationStore
             {
                 return;
             }
-            Span<byte> key = stackalloc byte[StoreSchema.ByTagValueKeySize];
+            Span<byte> key = stackalloc byte[StoreSchema.LongestKeySize];
             e.Hash.CopyTo(key);
             batch.Delete(key[..NotificationHash.Size], store._cf[StoreSchema.Notifications]);
             StoreSchema.WriteByTag(key, e);
@@ -72,6 +74,8 @@ public sealed partial class RocksDbNotificationStore
             batch.Delete(key[..StoreSchema.ByTagValueKeySize], store._cf[StoreSchema.ByTagValue]);
             StoreSchema.WriteByExpiry(key, e);
             batch.Delete(key[..StoreSchema.ByExpiryKeySize], store._cf[StoreSchema.ByExpiry]);
+            StoreSchema.WriteByWorth(key, e);
+            batch.Delete(key[..StoreSchema.ByWorthKeySize], store._cf[StoreSchema.ByWorth]);
             StoreSchema.WriteByShard8(key, e);
             batch.Delete(key[..StoreSchema.ByShard8KeySize], store._cf[StoreSchema.ByShard8]);
             StoreSchema.WriteByTime(key, e);
@@ -109,6 +113,7 @@ public sealed partial class RocksDbNotificationStore
         {
             Interlocked.Add(ref store._count, _countDelta);
             Interlocked.Add(ref store._bytes, BytesDelta);
+            store.RefreshLeastWorth();
         }
     }
 }

@@ -40,6 +40,8 @@ public sealed class ControlledStore(INotificationStore inner) : INotificationSto
 
     public StoreStatistics Statistics => inner.Statistics;
 
+    public StoreFloor? Floor => inner.Floor;
+
     public void Dispose()
     {
         _open.Set();
