@@ -13,18 +13,8 @@ public sealed class StoreWorthTests
 {
     private static int Size(Notification n) => NotificationProtobuf.Encode(n).Length;
 
-    /// <summary>Like <see cref="Notifications.WithWorkValue"/> but never work 0, which protobuf omits: equal payloads, equal sizes.</summary>
-    private static Notification Worth(Notification n, ulong min, ulong max = ulong.MaxValue)
-    {
-        for (ulong work = 1; ; work++)
-        {
-            Notification candidate = n.WithWork(work);
-            if (candidate.WorkValue >= min && candidate.WorkValue <= max)
-            {
-                return candidate;
-            }
-        }
-    }
+    /// <summary>Equal payloads, equal sizes: work is never 0, which protobuf would omit.</summary>
+    private static Notification Worth(Notification n, ulong min, ulong max = ulong.MaxValue) => WithWorkValue(n, min, max, firstWork: 1);
 
     [Fact]
     public void Over_the_global_cap_the_least_work_per_byte_goes_first_whatever_its_expiry()
