@@ -16,10 +16,14 @@ public sealed partial class RocksDbNotificationStore
         private readonly Dictionary<RecipientTag, int> _tagCounts = [];
         private readonly HashSet<NotificationHash> _deleted = [];
         private long _countDelta;
+        private int _added;
 
         public long BytesDelta { get; private set; }
 
         public bool IsDeleted(NotificationHash hash) => _deleted.Contains(hash);
+
+        /// <summary>False when the batch adds and deletes nothing (every item refused or a duplicate): no write, no WAL sync.</summary>
+        public bool HasChanges => _added > 0 || _deleted.Count > 0;
 
         public int TagCount(RecipientTag tag)
         {
@@ -55,6 +59,7 @@ public sealed partial class RocksDbNotificationStore
             StoreSchema.WriteByTime(key, e);
             batch.Put(key[..StoreSchema.ByTimeKeySize], tag, store._cf[StoreSchema.ByTime]);
             _tagCounts[e.Tag] = TagCount(e.Tag) + 1;
+            _added++;
             _countDelta++;
             BytesDelta += e.Size;
         }

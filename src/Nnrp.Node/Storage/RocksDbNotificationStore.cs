@@ -311,9 +311,12 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
                 outcomes[index] = StoreOutcome.Stored;
             }
         }
-        change.WriteCounters();
-        _db.Write(batch, _writeOptions);
-        change.Commit();
+        if (change.HasChanges)
+        {
+            change.WriteCounters();
+            _db.Write(batch, _writeOptions);
+            change.Commit();
+        }
         return outcomes;
     }
 
