@@ -28,20 +28,29 @@ public sealed class MailboxGriefingScenario(ITestOutputHelper output)
             Assert.Equal(StatusCode.Ok, (await node.PublishAsync(Make(victim, NotificationLimits.MaxTtl, AtMultiple(4), AtMultiple(6)))).Status);
         }
 
-        // Base work, less than the mailbox holds: every one is refused.
-        int refused = 0;
+        // Base work, less than the mailbox holds: every one is refused. Had the refusals counted
+        // toward n, the tag's price would climb past base work and the rest be insufficient_work.
+        int refused = 0, priced = 0;
+        ulong highestAsked = Base;
         for (int i = 0; i < Griefs; i++)
         {
             PublishResult r = await node.PublishAsync(Make(victim, NotificationLimits.MaxTtl, Base, AtMultiple(4) - 1));
             refused += r.Status == StatusCode.OverCapacity ? 1 : 0;
+            if (r.Status == StatusCode.InsufficientWork)
+            {
+                priced++;
+                highestAsked = Math.Max(highestAsked, r.RequiredThreshold);
+            }
         }
-        output.WriteLine($"griefer: {Griefs} at base work ({Griefs * Hashes(Base):0} hashes), {refused} refused over_capacity");
+        output.WriteLine($"griefer: {Griefs} at base work ({Griefs * Hashes(Base):0} hashes): {refused} over_capacity, " +
+            $"{priced} insufficient_work; the tag's price rose to {Multiple(highestAsked):0.##}× base");
+        Assert.Equal(0, priced);
+        Assert.Equal(Griefs, refused);
 
-        // Before issue 12 they counted: n = 404 → 2^(340/64) ≈ 40× for the honest sender.
+        // The honest sender out-pays what the mailbox holds, at the base escalation.
         Notification honest = Make(victim, NotificationLimits.MaxTtl, AtMultiple(8), AtMultiple(12));
         PublishResult result = await node.PublishAsync(honest);
         output.WriteLine($"honest sender at 8–12× base: {result.Status} (required {(result.RequiredThreshold == 0 ? 0 : Multiple(result.RequiredThreshold)):0.#}× base)");
-        Assert.Equal(Griefs, refused);
         Assert.Equal(StatusCode.Ok, result.Status);
         Assert.True(await node.HasAsync(honest));
     }
