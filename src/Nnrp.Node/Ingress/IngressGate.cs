@@ -184,6 +184,18 @@ public sealed class IngressGate : IAsyncDisposable
         return Enqueue(notification, hash, value, cancellationToken);
     }
 
+    /// <summary>NNRP.md §6.4: what gets into a full mailbox is more than the lowest value it holds.</summary>
+    private IngressResult MailboxFull(Pending p)
+    {
+        ulong lowest = Math.Max(p.Value, _store.LowestValueOf(p.Notification.RecipientTag) ?? p.Value);
+        return new IngressResult(IngressStatus.OverCapacity,
+            $"the mailbox holds {nameof(StoreOptions.PerTagCap)} notifications with at least this much work")
+        {
+            Hash = p.Hash,
+            RequiredThreshold = Math.Max(RequiredThresholdFor(p.Notification.RecipientTag), lowest == ulong.MaxValue ? ulong.MaxValue : lowest + 1),
+        };
+    }
+
     private static IngressResult StoreFull(NotificationHash hash, StoreFloor floor, int size, ulong required) =>
         new(IngressStatus.OverCapacity, "the store is full of notifications carrying more work per byte")
         {
@@ -349,12 +361,7 @@ public sealed class IngressGate : IAsyncDisposable
                     StoreOutcome.Duplicate => Stored(IngressStatus.Duplicate, p.Hash, p.Notification, "already stored"),
                     StoreOutcome.StoreFull when _store.Floor is { } floor =>
                         StoreFull(p.Hash, floor, NotificationProtobuf.ToProto(p.Notification).CalculateSize(), RequiredThresholdFor(p.Notification.RecipientTag)),
-                    _ => new IngressResult(IngressStatus.OverCapacity,
-                        $"the mailbox holds {nameof(StoreOptions.PerTagCap)} notifications with at least this much work")
-                    {
-                        Hash = p.Hash,
-                        RequiredThreshold = p.Value == ulong.MaxValue ? ulong.MaxValue : p.Value + 1,
-                    },
+                    _ => MailboxFull(p),
                 };
             stored += result.Status == IngressStatus.Accepted ? 1 : 0;
             p.Complete(Finish(result));

@@ -39,6 +39,12 @@ public interface INotificationStore : IDisposable
     StoreFloor? Floor => null;
 
     /// <summary>
+    /// The lowest work value stored for <paramref name="tag"/>, the one the per-tag cap drops
+    /// next (NNRP.md §6.4); null when the tag holds nothing or the store keeps no such index.
+    /// </summary>
+    ulong? LowestValueOf(Nnrp.Core.Keys.RecipientTag tag) => null;
+
+    /// <summary>
     /// Sync (NNRP.md §11.8) reads the <c>by_time</c> index: appends to <paramref name="destination"/> up to
     /// <paramref name="max"/> keys in ascending (timestamp, hash) order, starting at the first ≥
     /// <paramref name="from"/>, and returns how many. Expired entries the sweeper has not reached yet

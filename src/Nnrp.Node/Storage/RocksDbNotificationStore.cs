@@ -442,6 +442,17 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         }
     }
 
+    public ulong? LowestValueOf(RecipientTag tag) => Guard(() =>
+    {
+        // by_tag_value is tag ‖ value ‖ …: the first key under the tag holds its lowest value.
+        byte[] prefix = tag.ToArray();
+        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByTagValue]);
+        it.Seek(prefix);
+        return it.Valid() && it.GetKeySpan().StartsWith(prefix)
+            ? BinaryPrimitives.ReadUInt64BigEndian(it.GetKeySpan()[RecipientTag.Size..])
+            : (ulong?)null;
+    });
+
     /// <summary>Re-reads the first <c>by_worth</c> key after a write (one seek), for <see cref="Floor"/>.</summary>
     private void RefreshLeastWorth()
     {

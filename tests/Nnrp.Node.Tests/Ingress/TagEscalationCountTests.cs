@@ -35,7 +35,10 @@ public sealed class TagEscalationCountTests
         {
             Assert.Equal(price, gate.RequiredThresholdFor(victim));
             Notification grief = WithWorkValue(Make(victim, timestamp: clock.UnixNow), price, 0xefffffffffffffff);
-            Assert.Equal(IngressStatus.OverCapacity, (await gate.SubmitAsync(grief).WaitAsync(Limit)).Status);
+            IngressResult refused = await gate.SubmitAsync(grief).WaitAsync(Limit);
+            Assert.Equal(IngressStatus.OverCapacity, refused.Status);
+            // §6.4: what gets in is more than the lowest value the mailbox holds.
+            Assert.Equal(held.WorkValue + 1, refused.RequiredThreshold);
         }
         Assert.Equal(price, gate.RequiredThresholdFor(victim));
     }

@@ -42,6 +42,8 @@ public sealed class ControlledStore(INotificationStore inner) : INotificationSto
 
     public StoreFloor? Floor => inner.Floor;
 
+    public ulong? LowestValueOf(Nnrp.Core.Keys.RecipientTag tag) => inner.LowestValueOf(tag);
+
     public void Dispose()
     {
         _open.Set();
