@@ -92,6 +92,15 @@ public sealed partial class RocksDbNotificationStore
         {
             problems.Add($"meta totals disagree with {count} notifications of {bytes} bytes");
         }
+        using (Iterator it = _db.NewIterator(_cf[StoreSchema.ByWorth]))
+        {
+            it.SeekToFirst();
+            UInt128 least = it.Valid() ? StoreSchema.ReadWorthCost(it.GetKeySpan()) : 0;
+            if (Floor is { } floor && floor.LeastWorthCost != least)
+            {
+                problems.Add($"in-memory least cost {floor.LeastWorthCost} disagrees with by_worth's first {least}");
+            }
+        }
         if (Interlocked.Read(ref _count) != count || Interlocked.Read(ref _bytes) != bytes)
         {
             problems.Add("in-memory totals disagree with the store");
