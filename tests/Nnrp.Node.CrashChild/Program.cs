@@ -5,6 +5,7 @@
 //
 //   load <store dir>   run until killed
 //   fill <store dir>   stop at the first refusal, print "REFUSED <status>", exit 0
+//   evict <store dir>  run until killed against a 256 KiB global cap, so nearly every group evicts
 using System.Security.Cryptography;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
@@ -12,23 +13,25 @@ using Nnrp.Core.Work;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
 
-if (args.Length != 2 || args[0] is not ("load" or "fill"))
+if (args.Length != 2 || args[0] is not ("load" or "fill" or "evict"))
 {
-    Console.Error.WriteLine("usage: Nnrp.Node.CrashChild load|fill <store dir>");
+    Console.Error.WriteLine("usage: Nnrp.Node.CrashChild load|fill|evict <store dir>");
     return 64;
 }
 bool fill = args[0] == "fill";
+StoreOptions options = args[0] == "evict" ? new StoreOptions { MaxBytes = 256 * 1024 } : new StoreOptions();
 RocksDbNotificationStore store;
 try
 {
-    store = RocksDbNotificationStore.Open(args[1]);
+    store = RocksDbNotificationStore.Open(args[1], options);
 }
 catch (StoreUnavailableException ex)
 {
     Console.Out.WriteLine("REFUSED open " + ex.Message);
     return 0;
 }
-var gate = new IngressGate(store, new IngressOptions { Policy = new WorkPolicy { BaseThreshold = 0 } });
+// The load knee at 1: a full store must not raise the price here, only evict.
+var gate = new IngressGate(store, new IngressOptions { Policy = new WorkPolicy { BaseThreshold = 0, LoadKnee = 1.0 } });
 var output = new object();
 using var stop = new CancellationTokenSource();
 Console.Out.WriteLine("READY");

@@ -66,7 +66,8 @@ internal static class NotificationEndpoints
         {
             await Problems.WriteAsync(context, Problems.HttpStatus(result.Status), Problems.Reason(result.Status), result.Message, json =>
             {
-                if (result.Status == IngressStatus.InsufficientWork)
+                // §12: with insufficient_work, and with over_capacity when more work would get in (§6.4).
+                if (result.Status == IngressStatus.InsufficientWork || (result.Status == IngressStatus.OverCapacity && result.RequiredThreshold != 0))
                 {
                     json.WriteString("required_threshold", result.RequiredThreshold.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
                 }

@@ -21,7 +21,7 @@ public sealed class IngressMetrics(NnrpNode node) : IMetricsSource
         writer.Gauge("nnrp_store_bytes", "Encoded bytes of the stored notifications (what the size cap limits)", stats.Bytes);
         writer.Gauge("nnrp_store_disk_bytes", "Store files on disk", stats.DiskBytes);
         writer.Gauge("nnrp_work_current_multiplier", "Current required work as a multiple of the base threshold", Nnrp.Core.Work.Thresholds.ToMultiplier(node.Ingress.CurrentThreshold, node.Ingress.Policy.BaseThreshold));
-        writer.Gauge("nnrp_ingress_utilisation", "Fill of the ingress queue, 0..1", node.Ingress.Utilisation);
+        writer.Gauge("nnrp_ingress_utilisation", "u of NNRP.md §6.3: max(ingress queue fill, store fill), 0..1", node.Ingress.Utilisation);
     }
 }
 

@@ -17,7 +17,9 @@ namespace Nnrp.Node.Ingress;
 /// </code>
 /// A single writer thread drains the queue, so while one group is being synced the next one
 /// gathers (group commit). When the queue is full the lowest work value waiting is shed, and
-/// its fill raises the load factor of the required threshold that everyone sees.
+/// its fill — or the store's, whichever is higher — raises the load factor of the required
+/// threshold that everyone sees. Only notifications the store took count toward a tag's
+/// escalation (NNRP.md §6.3), so refusals cannot raise a victim's price.
 /// </summary>
 public sealed class IngressGate : IAsyncDisposable
 {
@@ -29,6 +31,9 @@ public sealed class IngressGate : IAsyncDisposable
     private readonly object _lock = new();
     private readonly SortedSet<Pending> _queue = new(Pending.ByValue);
     private readonly Dictionary<NotificationHash, Pending> _inFlight = [];
+    // Per tag, notifications queued but not yet written: they count toward n until the write
+    // decides, so a burst cannot all slip in at the price of the first (NNRP.md §6.3).
+    private readonly Dictionary<RecipientTag, int> _queuedPerTag = [];
     private readonly SemaphoreSlim _signal = new(0);
     private readonly long[] _counts = new long[Enum.GetValues<IngressStatus>().Length];
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,8 +62,8 @@ public sealed class IngressGate : IAsyncDisposable
 
     public INotificationStore Store => _store;
 
-    /// <summary>Queue fill, the u of NNRP.md §6.3 (0 idle … 1 saturated).</summary>
-    public double Utilisation
+    /// <summary>Ingress queue fill, 0 idle … 1 saturated.</summary>
+    public double QueueFill
     {
         get
         {
@@ -69,12 +74,26 @@ public sealed class IngressGate : IAsyncDisposable
         }
     }
 
+    /// <summary>Store fill against its global size cap, 0 … 1 (0 for a store without a cap).</summary>
+    public double StoreFill => _store.Floor?.Fill ?? 0.0;
+
+    /// <summary>The u of NNRP.md §6.3: max(queue fill, store fill).</summary>
+    public double Utilisation => Math.Max(QueueFill, StoreFill);
+
     /// <summary>What a fresh tag must meet right now: the advertised <c>current_threshold</c>.</summary>
     public ulong CurrentThreshold => RequiredThreshold.Current(Utilisation, Policy);
 
     /// <summary>What a notification to <paramref name="tag"/> must meet right now.</summary>
     public ulong RequiredThresholdFor(RecipientTag tag) =>
-        RequiredThreshold.Compute(_tags.Count(tag, Now()), Utilisation, Policy);
+        RequiredThreshold.Compute(_tags.Count(tag, Now()) + QueuedFor(tag), Utilisation, Policy);
+
+    private int QueuedFor(RecipientTag tag)
+    {
+        lock (_lock)
+        {
+            return _queuedPerTag.GetValueOrDefault(tag);
+        }
+    }
 
     /// <summary>How many submissions ended with <paramref name="status"/> since start.</summary>
     public long Count(IngressStatus status) => Interlocked.Read(ref _counts[(int)status]);
@@ -153,10 +172,39 @@ public sealed class IngressGate : IAsyncDisposable
                 Rule = NotificationRule.InsufficientWork,
             }));
         }
-        return Enqueue(notification, hash, value, now, cancellationToken);
+        if (_store.Floor is { } floor && floor.IsFullFor(NotificationLimits.MaxEncodedSize))
+        {
+            // NNRP.md §6.4: a full store takes a newcomer only for more work per byte than the
+            // least it holds. Refused here, a cheap flood never reaches the queue or the disk.
+            int size = NotificationProtobuf.ToProto(notification).CalculateSize();
+            if (floor.Refuses(value, size))
+            {
+                return Task.FromResult(Finish(StoreFull(hash, floor, size, required)));
+            }
+        }
+        return Enqueue(notification, hash, value, cancellationToken);
     }
 
-    private Task<IngressResult> Enqueue(Notification notification, NotificationHash hash, ulong value, long now, CancellationToken cancellationToken)
+    /// <summary>NNRP.md §6.4: what gets into a full mailbox is more than the lowest value it holds.</summary>
+    private IngressResult MailboxFull(Pending p)
+    {
+        ulong lowest = Math.Max(p.Value, _store.LowestValueOf(p.Notification.RecipientTag) ?? p.Value);
+        return new IngressResult(IngressStatus.OverCapacity,
+            $"the mailbox holds {nameof(StoreOptions.PerTagCap)} notifications with at least this much work")
+        {
+            Hash = p.Hash,
+            RequiredThreshold = Math.Max(RequiredThresholdFor(p.Notification.RecipientTag), lowest == ulong.MaxValue ? ulong.MaxValue : lowest + 1),
+        };
+    }
+
+    private static IngressResult StoreFull(NotificationHash hash, StoreFloor floor, int size, ulong required) =>
+        new(IngressStatus.OverCapacity, "the store is full of notifications carrying more work per byte")
+        {
+            Hash = hash,
+            RequiredThreshold = Math.Max(required, floor.ThresholdFor(size)),
+        };
+
+    private Task<IngressResult> Enqueue(Notification notification, NotificationHash hash, ulong value, CancellationToken cancellationToken)
     {
         var pending = new Pending(notification, hash, value, Interlocked.Increment(ref _sequence));
         Pending? shed = null;
@@ -181,11 +229,12 @@ public sealed class IngressGate : IAsyncDisposable
                 }
                 _queue.Remove(lowest);
                 _inFlight.Remove(lowest.Hash);
+                Unqueue(lowest.Notification.RecipientTag);
                 shed = lowest;
             }
             _queue.Add(pending);
             _inFlight[hash] = pending;
-            _tags.Record(notification.RecipientTag, now);
+            _queuedPerTag[notification.RecipientTag] = _queuedPerTag.GetValueOrDefault(notification.RecipientTag) + 1;
             if (_queue.Count == 1 || shed is not null)
             {
                 _signal.Release();
@@ -197,6 +246,20 @@ public sealed class IngressGate : IAsyncDisposable
             shed.Complete(Finish(Overloaded(shed.Hash)));
         }
         return pending.Result.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Under <see cref="_lock"/>: one queued notification of <paramref name="tag"/> is decided.</summary>
+    private void Unqueue(RecipientTag tag)
+    {
+        int left = _queuedPerTag.GetValueOrDefault(tag) - 1;
+        if (left > 0)
+        {
+            _queuedPerTag[tag] = left;
+        }
+        else
+        {
+            _queuedPerTag.Remove(tag);
+        }
     }
 
     private IngressResult Overloaded(NotificationHash hash) =>
@@ -265,12 +328,26 @@ public sealed class IngressGate : IAsyncDisposable
             failure = ex.Message;
             _logger.GroupFailed(group.Count, ex.Message);
         }
+        if (outcomes is not null)
+        {
+            // NNRP.md §6.3: n counts notifications the node accepted, recorded before they stop
+            // counting as queued so that n never dips in between.
+            long now = Now();
+            for (int i = 0; i < group.Count; i++)
+            {
+                if (outcomes[i] == StoreOutcome.Stored)
+                {
+                    _tags.Record(group[i].Notification.RecipientTag, now);
+                }
+            }
+        }
         lock (_lock)
         {
             // Only now is the store the source of truth for these hashes (dedupe moves there).
             foreach (Pending p in group)
             {
                 _inFlight.Remove(p.Hash);
+                Unqueue(p.Notification.RecipientTag);
             }
         }
         int stored = 0;
@@ -283,12 +360,9 @@ public sealed class IngressGate : IAsyncDisposable
                 {
                     StoreOutcome.Stored => Stored(IngressStatus.Accepted, p.Hash, p.Notification, "stored"),
                     StoreOutcome.Duplicate => Stored(IngressStatus.Duplicate, p.Hash, p.Notification, "already stored"),
-                    _ => new IngressResult(IngressStatus.OverCapacity,
-                        $"the mailbox holds {nameof(StoreOptions.PerTagCap)} notifications with at least this much work")
-                    {
-                        Hash = p.Hash,
-                        RequiredThreshold = p.Value == ulong.MaxValue ? ulong.MaxValue : p.Value + 1,
-                    },
+                    StoreOutcome.StoreFull when _store.Floor is { } floor =>
+                        StoreFull(p.Hash, floor, NotificationProtobuf.ToProto(p.Notification).CalculateSize(), RequiredThresholdFor(p.Notification.RecipientTag)),
+                    _ => MailboxFull(p),
                 };
             stored += result.Status == IngressStatus.Accepted ? 1 : 0;
             p.Complete(Finish(result));

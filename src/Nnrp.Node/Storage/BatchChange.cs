@@ -16,10 +16,14 @@ public sealed partial class RocksDbNotificationStore
         private readonly Dictionary<RecipientTag, int> _tagCounts = [];
         private readonly HashSet<NotificationHash> _deleted = [];
         private long _countDelta;
+        private int _added;
 
         public long BytesDelta { get; private set; }
 
         public bool IsDeleted(NotificationHash hash) => _deleted.Contains(hash);
+
+        /// <summary>False when the batch adds and deletes nothing (every item refused or a duplicate): no write, no WAL sync.</summary>
+        public bool HasChanges => _added > 0 || _deleted.Count > 0;
 
         public int TagCount(RecipientTag tag)
         {
@@ -37,7 +41,7 @@ public sealed partial class RocksDbNotificationStore
 
         public void Add(in StoredEntry e, byte[] encoded)
         {
-            Span<byte> key = stackalloc byte[StoreSchema.ByTagValueKeySize];
+            Span<byte> key = stackalloc byte[StoreSchema.LongestKeySize];
             Span<byte> tag = stackalloc byte[RecipientTag.Size];
             e.Tag.CopyTo(tag);
             e.Hash.CopyTo(key);
@@ -48,11 +52,14 @@ public sealed partial class RocksDbNotificationStore
             batch.Put(key[..StoreSchema.ByTagValueKeySize], [], store._cf[StoreSchema.ByTagValue]);
             StoreSchema.WriteByExpiry(key, e);
             batch.Put(key[..StoreSchema.ByExpiryKeySize], [], store._cf[StoreSchema.ByExpiry]);
+            StoreSchema.WriteByWorth(key, e);
+            batch.Put(key[..StoreSchema.ByWorthKeySize], [], store._cf[StoreSchema.ByWorth]);
             StoreSchema.WriteByShard8(key, e);
             batch.Put(key[..StoreSchema.ByShard8KeySize], tag, store._cf[StoreSchema.ByShard8]);
             StoreSchema.WriteByTime(key, e);
             batch.Put(key[..StoreSchema.ByTimeKeySize], tag, store._cf[StoreSchema.ByTime]);
             _tagCounts[e.Tag] = TagCount(e.Tag) + 1;
+            _added++;
             _countDelta++;
             BytesDelta += e.Size;
         }
@@ -63,7 +70,7 @@ public sealed partial class RocksDbNotificationStore
             {
                 return;
             }
-            Span<byte> key = stackalloc byte[StoreSchema.ByTagValueKeySize];
+            Span<byte> key = stackalloc byte[StoreSchema.LongestKeySize];
             e.Hash.CopyTo(key);
             batch.Delete(key[..NotificationHash.Size], store._cf[StoreSchema.Notifications]);
             StoreSchema.WriteByTag(key, e);
@@ -72,6 +79,8 @@ public sealed partial class RocksDbNotificationStore
             batch.Delete(key[..StoreSchema.ByTagValueKeySize], store._cf[StoreSchema.ByTagValue]);
             StoreSchema.WriteByExpiry(key, e);
             batch.Delete(key[..StoreSchema.ByExpiryKeySize], store._cf[StoreSchema.ByExpiry]);
+            StoreSchema.WriteByWorth(key, e);
+            batch.Delete(key[..StoreSchema.ByWorthKeySize], store._cf[StoreSchema.ByWorth]);
             StoreSchema.WriteByShard8(key, e);
             batch.Delete(key[..StoreSchema.ByShard8KeySize], store._cf[StoreSchema.ByShard8]);
             StoreSchema.WriteByTime(key, e);
@@ -109,6 +118,7 @@ public sealed partial class RocksDbNotificationStore
         {
             Interlocked.Add(ref store._count, _countDelta);
             Interlocked.Add(ref store._bytes, BytesDelta);
+            store.RefreshLeastWorth();
         }
     }
 }

@@ -18,11 +18,11 @@ public sealed partial class RocksDbNotificationStore
         var tagCounts = new Dictionary<RecipientTag, int>();
         long count = 0, bytes = 0;
         var expected = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (string index in new[] { StoreSchema.ByTag, StoreSchema.ByTagValue, StoreSchema.ByExpiry, StoreSchema.ByShard8, StoreSchema.ByTime })
+        foreach (string index in new[] { StoreSchema.ByTag, StoreSchema.ByTagValue, StoreSchema.ByExpiry, StoreSchema.ByWorth, StoreSchema.ByShard8, StoreSchema.ByTime })
         {
             expected[index] = [];
         }
-        Span<byte> key = stackalloc byte[StoreSchema.ByTagValueKeySize];
+        Span<byte> key = stackalloc byte[StoreSchema.LongestKeySize];
         using (Iterator it = _db.NewIterator(_cf[StoreSchema.Notifications]))
         {
             for (it.SeekToFirst(); it.Valid(); it.Next())
@@ -44,6 +44,8 @@ public sealed partial class RocksDbNotificationStore
                 expected[StoreSchema.ByTagValue].Add(Convert.ToHexString(key[..StoreSchema.ByTagValueKeySize]));
                 StoreSchema.WriteByExpiry(key, e);
                 expected[StoreSchema.ByExpiry].Add(Convert.ToHexString(key[..StoreSchema.ByExpiryKeySize]));
+                StoreSchema.WriteByWorth(key, e);
+                expected[StoreSchema.ByWorth].Add(Convert.ToHexString(key[..StoreSchema.ByWorthKeySize]));
                 StoreSchema.WriteByShard8(key, e);
                 expected[StoreSchema.ByShard8].Add(Convert.ToHexString(key[..StoreSchema.ByShard8KeySize]));
                 StoreSchema.WriteByTime(key, e);
@@ -89,6 +91,15 @@ public sealed partial class RocksDbNotificationStore
         if ((long)ReadU64(_db.Get(StoreSchema.CountKey, meta)) != count || (long)ReadU64(_db.Get(StoreSchema.BytesKey, meta)) != bytes)
         {
             problems.Add($"meta totals disagree with {count} notifications of {bytes} bytes");
+        }
+        using (Iterator it = _db.NewIterator(_cf[StoreSchema.ByWorth]))
+        {
+            it.SeekToFirst();
+            UInt128 least = it.Valid() ? StoreSchema.ReadWorthCost(it.GetKeySpan()) : 0;
+            if (Floor is { } floor && floor.LeastWorthCost != least)
+            {
+                problems.Add($"in-memory least cost {floor.LeastWorthCost} disagrees with by_worth's first {least}");
+            }
         }
         if (Interlocked.Read(ref _count) != count || Interlocked.Read(ref _bytes) != bytes)
         {

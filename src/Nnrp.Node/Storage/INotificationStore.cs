@@ -33,6 +33,18 @@ public interface INotificationStore : IDisposable
     StoreStatistics Statistics { get; }
 
     /// <summary>
+    /// The global cap's state for pricing (NNRP.md §6.3 store fill, §6.4 least work per byte),
+    /// read from memory on every submission; null for a store without a size cap.
+    /// </summary>
+    StoreFloor? Floor => null;
+
+    /// <summary>
+    /// The lowest work value stored for <paramref name="tag"/>, the one the per-tag cap drops
+    /// next (NNRP.md §6.4); null when the tag holds nothing or the store keeps no such index.
+    /// </summary>
+    ulong? LowestValueOf(Nnrp.Core.Keys.RecipientTag tag) => null;
+
+    /// <summary>
     /// Sync (NNRP.md §11.8) reads the <c>by_time</c> index: appends to <paramref name="destination"/> up to
     /// <paramref name="max"/> keys in ascending (timestamp, hash) order, starting at the first ≥
     /// <paramref name="from"/>, and returns how many. Expired entries the sweeper has not reached yet
@@ -71,6 +83,12 @@ public enum StoreOutcome
 
     /// <summary>The tag holds its cap of notifications that all carry at least as much work; refused.</summary>
     TagFull,
+
+    /// <summary>
+    /// The store is at its size cap and every notification that would have to go carries at
+    /// least as much work per byte (NNRP.md §6.4); refused.
+    /// </summary>
+    StoreFull,
 }
 
 /// <param name="Count">Notifications stored.</param>

@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Error, "Store operation failed: {Reason}")]
     public static partial void StoreFailed(this ILogger logger, string reason);
 
-    [LoggerMessage(1003, LogLevel.Information, "Global size cap {MaxBytes} reached: evicted {Count} earliest-expiring notifications")]
+    [LoggerMessage(1003, LogLevel.Information, "Global size cap {MaxBytes} reached: evicted {Count} notifications with the least work per byte")]
     public static partial void GlobalCapEvicted(this ILogger logger, int count, long maxBytes);
 
     [LoggerMessage(1004, LogLevel.Debug, "TTL sweep deleted {Count} expired notifications")]
@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(1005, LogLevel.Warning, "TTL sweep failed: {Reason}")]
     public static partial void SweepFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(1006, LogLevel.Information, "Store schema migrated: by_worth index rebuilt for {Count} notifications")]
+    public static partial void WorthIndexRebuilt(this ILogger logger, long count);
 }

@@ -28,6 +28,8 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     private readonly object _writeLock = new();
     // Readers hold it shared, Dispose exclusively: no native call runs on a closed database.
     private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.SupportsRecursion);
+    private readonly object _floorLock = new();
+    private UInt128 _leastWorthCost;
     private long _count;
     private long _bytes;
     private bool _disposed;
@@ -86,6 +88,7 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
             var store = new RocksDbNotificationStore(db, options, logger);
             store.CheckSchema();
             store.LoadCounters();
+            store.RefreshLeastWorth();
             logger.StoreOpened(path, store._count, store._bytes);
             return store;
         }
@@ -111,19 +114,79 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     {
         ColumnFamilyHandle meta = _cf[StoreSchema.Meta];
         byte[]? stored = _db.Get(StoreSchema.SchemaKey, meta);
-        if (stored is null)
-        {
-            Span<byte> v = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(v, StoreSchema.Version);
-            _db.Put(StoreSchema.SchemaKey, v, meta, _writeOptions);
-            return;
-        }
-        uint version = stored.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(stored) : uint.MaxValue;
+        uint version = stored is null ? StoreSchema.Version : stored.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(stored) : uint.MaxValue;
         if (version > StoreSchema.Version)
         {
             throw new IOException($"the store has schema version {version}; this node understands up to {StoreSchema.Version}");
         }
-        // version < StoreSchema.Version: migrations go here when schema 2 exists.
+        if (version < 2)
+        {
+            RebuildWorthIndex();
+        }
+        if (stored is null || version < StoreSchema.Version)
+        {
+            Span<byte> v = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(v, StoreSchema.Version);
+            _db.Put(StoreSchema.SchemaKey, v, meta, _writeOptions);
+        }
+    }
+
+    /// <summary>
+    /// Schema 1 → 2: builds <c>by_worth</c> from the notifications. Whatever the family held is
+    /// cleared first, and the schema version is raised only after the last batch is synced, so a
+    /// migration cut short by kill -9 simply runs again on the next open.
+    /// </summary>
+    private void RebuildWorthIndex()
+    {
+        const int BatchSize = 10_000;
+        ColumnFamilyHandle byWorth = _cf[StoreSchema.ByWorth];
+        var batch = new WriteBatch();
+        int pending = 0;
+        void Flush()
+        {
+            _db.Write(batch, _writeOptions);
+            batch.Dispose();
+            batch = new WriteBatch();
+            pending = 0;
+        }
+        try
+        {
+            using (Iterator it = _db.NewIterator(byWorth))
+            {
+                for (it.SeekToFirst(); it.Valid(); it.Next())
+                {
+                    batch.Delete(it.Key(), byWorth);
+                    if (++pending == BatchSize)
+                    {
+                        Flush();
+                    }
+                }
+            }
+            Flush();
+            long rebuilt = 0;
+            Span<byte> key = stackalloc byte[StoreSchema.ByWorthKeySize];
+            using (Iterator it = _db.NewIterator(_cf[StoreSchema.Notifications]))
+            {
+                for (it.SeekToFirst(); it.Valid(); it.Next())
+                {
+                    NotificationHash hash = NotificationHash.FromBytes(it.GetKeySpan());
+                    byte[] value = it.Value();
+                    StoreSchema.WriteByWorth(key, StoredEntry.Of(Decode(hash, value), hash, value.Length));
+                    batch.Put(key, ReadOnlySpan<byte>.Empty, byWorth);
+                    rebuilt++;
+                    if (++pending == BatchSize)
+                    {
+                        Flush();
+                    }
+                }
+            }
+            Flush();
+            _logger.WorthIndexRebuilt(rebuilt);
+        }
+        finally
+        {
+            batch.Dispose();
+        }
     }
 
     private void LoadCounters()
@@ -218,6 +281,8 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
             byte[] encoded = NotificationProtobuf.Encode(n);
             fresh.Add((i, StoredEntry.Of(n, hash, encoded.Length), encoded));
         }
+        // NNRP.md §6.4: the per-tag cap first, then the global cap over what is left.
+        var survivors = new List<(int Index, StoredEntry Entry, byte[] Encoded)>(fresh.Count);
         foreach (IGrouping<RecipientTag, (int Index, StoredEntry Entry, byte[] Encoded)> group in fresh.GroupBy(f => f.Entry.Tag))
         {
             HashSet<NotificationHash> refused = ApplyTagCap(change, group.Key, group.Select(g => g.Entry).ToList());
@@ -229,15 +294,29 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
                 }
                 else
                 {
-                    change.Add(entry, encoded);
-                    outcomes[index] = StoreOutcome.Stored;
+                    survivors.Add((index, entry, encoded));
                 }
             }
         }
-        ApplyGlobalCap(change);
-        change.WriteCounters();
-        _db.Write(batch, _writeOptions);
-        change.Commit();
+        HashSet<NotificationHash> full = ApplyGlobalCap(change, survivors.ConvertAll(s => s.Entry));
+        foreach ((int index, StoredEntry entry, byte[] encoded) in survivors)
+        {
+            if (full.Contains(entry.Hash))
+            {
+                outcomes[index] = StoreOutcome.StoreFull;
+            }
+            else
+            {
+                change.Add(entry, encoded);
+                outcomes[index] = StoreOutcome.Stored;
+            }
+        }
+        if (change.HasChanges)
+        {
+            change.WriteCounters();
+            _db.Write(batch, _writeOptions);
+            change.Commit();
+        }
         return outcomes;
     }
 
@@ -294,25 +373,96 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         return result;
     }
 
-    /// <summary>Issue 6 item 1: over <see cref="StoreOptions.MaxBytes"/>, the earliest-expiring go first.</summary>
-    private void ApplyGlobalCap(BatchChange change)
+    /// <summary>
+    /// NNRP.md §6.4: over <see cref="StoreOptions.MaxBytes"/>, the least work per byte goes first,
+    /// whether stored or arriving (an arrival loses a tie). Walks <c>by_worth</c> from its start
+    /// only as far as it must, so eviction never scans. Returns the arrivals refused.
+    /// </summary>
+    private HashSet<NotificationHash> ApplyGlobalCap(BatchChange change, List<StoredEntry> incoming)
     {
-        if (_bytes + change.BytesDelta <= _options.MaxBytes)
+        var refused = new HashSet<NotificationHash>();
+        long total = _bytes + change.BytesDelta + incoming.Sum(e => (long)e.Size);
+        if (total <= _options.MaxBytes)
         {
-            return;
+            return refused;
         }
+        // Arrivals in eviction order: largest cost first, then earliest expiry, then hash.
+        var arrivals = new Queue<StoredEntry>(incoming
+            .OrderByDescending(e => e.Cost).ThenBy(e => e.ExpiresAt).ThenBy(e => e.Hash));
         int evicted = 0;
-        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByExpiry]);
-        for (it.SeekToFirst(); it.Valid() && _bytes + change.BytesDelta > _options.MaxBytes; it.Next())
+        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByWorth]);
+        it.SeekToFirst();
+        StoredEntry? stored = NextStored(it, change);
+        while (total > _options.MaxBytes && (stored is not null || arrivals.Count > 0))
         {
-            NotificationHash hash = StoreSchema.ReadHash(it.GetKeySpan());
-            if (!change.IsDeleted(hash) && LoadEntry(hash) is { } entry)
+            if (arrivals.TryPeek(out StoredEntry arrival) && (stored is not { } s || arrival.Cost >= s.Cost))
             {
-                change.Delete(entry);
+                arrivals.Dequeue();
+                refused.Add(arrival.Hash);
+                total -= arrival.Size;
+            }
+            else
+            {
+                change.Delete(stored!.Value);
+                total -= stored.Value.Size;
                 evicted++;
+                it.Next();
+                stored = NextStored(it, change);
             }
         }
-        _logger.GlobalCapEvicted(evicted, _options.MaxBytes);
+        if (evicted > 0)
+        {
+            _logger.GlobalCapEvicted(evicted, _options.MaxBytes);
+        }
+        return refused;
+    }
+
+    /// <summary>The stored notification at or after the iterator, skipping any this batch already deletes.</summary>
+    private StoredEntry? NextStored(Iterator it, BatchChange change)
+    {
+        for (; it.Valid(); it.Next())
+        {
+            NotificationHash hash = StoreSchema.ReadHash(StoreSchema.WorthTimeHash(it.GetKeySpan()));
+            if (!change.IsDeleted(hash) && LoadEntry(hash) is { } entry)
+            {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    public StoreFloor? Floor
+    {
+        get
+        {
+            lock (_floorLock)
+            {
+                return new StoreFloor(Interlocked.Read(ref _bytes), _options.MaxBytes, _leastWorthCost);
+            }
+        }
+    }
+
+    public ulong? LowestValueOf(RecipientTag tag) => Guard(() =>
+    {
+        // by_tag_value is tag ‖ value ‖ …: the first key under the tag holds its lowest value.
+        byte[] prefix = tag.ToArray();
+        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByTagValue]);
+        it.Seek(prefix);
+        return it.Valid() && it.GetKeySpan().StartsWith(prefix)
+            ? BinaryPrimitives.ReadUInt64BigEndian(it.GetKeySpan()[RecipientTag.Size..])
+            : (ulong?)null;
+    });
+
+    /// <summary>Re-reads the first <c>by_worth</c> key after a write (one seek), for <see cref="Floor"/>.</summary>
+    private void RefreshLeastWorth()
+    {
+        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByWorth]);
+        it.SeekToFirst();
+        UInt128 cost = it.Valid() ? StoreSchema.ReadWorthCost(it.GetKeySpan()) : 0;
+        lock (_floorLock)
+        {
+            _leastWorthCost = cost;
+        }
     }
 
     private StoredEntry? LoadEntry(NotificationHash hash)

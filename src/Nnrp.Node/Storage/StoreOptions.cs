@@ -6,7 +6,7 @@ public sealed record StoreOptions
     /// <summary>Notifications one tag may hold; beyond it the lowest work multiplier goes first (oldest among equals).</summary>
     public int PerTagCap { get; init; } = 1000;
 
-    /// <summary>Sum of encoded notification sizes; beyond it the earliest-expiring go first. 10 GiB.</summary>
+    /// <summary>Sum of encoded notification sizes; beyond it the least work per byte goes first (NNRP.md §6.4). 10 GiB.</summary>
     public long MaxBytes { get; init; } = 10L * 1024 * 1024 * 1024;
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace Nnrp.Node.Storage;
 ///  notifications   hash:32                                        Notification protobuf (§3.4)
 ///  by_tag          tag:32 ‖ timestamp:8 ‖ hash:32                 —          exact-tag fetch
 ///  by_tag_value    tag:32 ‖ work value:8 ‖ timestamp:8 ‖ hash:32  —          per-tag cap: lowest first
-///  by_expiry       expires_at:8 ‖ hash:32                         —          TTL sweep, global cap
+///  by_expiry       expires_at:8 ‖ hash:32                         —          TTL sweep
+///  by_worth        ~cost:16 ‖ expires_at:8 ‖ hash:32              —          global cap: least work per byte first (§6.4)
 ///  by_shard8       tag[0]:1 ‖ timestamp:8 ‖ hash:32               tag:32     prefix fetch, bits ≥ 8
 ///  by_time         timestamp:8 ‖ hash:32                          tag:32     prefix fetch, bits &lt; 8; sync
 ///  tag_counts      tag:32                                         count:u32  notifications per tag
@@ -23,19 +24,23 @@ namespace Nnrp.Node.Storage;
 /// </summary>
 internal static class StoreSchema
 {
-    /// <summary>Recorded in meta; a store written by a newer schema is refused, an older one migrated.</summary>
-    public const uint Version = 1;
+    /// <summary>
+    /// Recorded in meta; a store written by a newer schema is refused, an older one migrated.
+    /// 2 added <see cref="ByWorth"/> (issue 12); a schema-1 store gets it rebuilt on open.
+    /// </summary>
+    public const uint Version = 2;
 
     public const string Notifications = "notifications";
     public const string ByTag = "by_tag";
     public const string ByTagValue = "by_tag_value";
     public const string ByExpiry = "by_expiry";
+    public const string ByWorth = "by_worth";
     public const string ByShard8 = "by_shard8";
     public const string ByTime = "by_time";
     public const string TagCounts = "tag_counts";
     public const string Meta = "meta";
 
-    public static readonly string[] ColumnFamilies = [Notifications, ByTag, ByTagValue, ByExpiry, ByShard8, ByTime, TagCounts, Meta];
+    public static readonly string[] ColumnFamilies = [Notifications, ByTag, ByTagValue, ByExpiry, ByWorth, ByShard8, ByTime, TagCounts, Meta];
 
     public static ReadOnlySpan<byte> SchemaKey => "schema"u8;
     public static ReadOnlySpan<byte> CountKey => "count"u8;
@@ -47,6 +52,10 @@ internal static class StoreSchema
     public const int ByTagKeySize = T + 8 + H;
     public const int ByTagValueKeySize = T + 8 + 8 + H;
     public const int ByExpiryKeySize = 8 + H;
+    public const int ByWorthKeySize = 16 + 8 + H;
+
+    /// <summary>One buffer of this size holds any index key.</summary>
+    public const int LongestKeySize = ByTagValueKeySize;
     public const int ByShard8KeySize = 1 + 8 + H;
     public const int ByTimeKeySize = 8 + H;
 
@@ -64,6 +73,23 @@ internal static class StoreSchema
     }
 
     public static void WriteByExpiry(Span<byte> key, in StoredEntry e) => WriteTimeHash(key, e.ExpiresAt, e.Hash);
+
+    /// <summary>
+    /// NNRP.md §6.4 eviction order, ascending: the largest cost (least work per byte) first, then
+    /// the earliest expiry, then the lowest hash. The cost is stored complemented so that
+    /// RocksDB's ascending byte order is that order.
+    /// </summary>
+    public static void WriteByWorth(Span<byte> key, in StoredEntry e)
+    {
+        BinaryPrimitives.WriteUInt128BigEndian(key, UInt128.MaxValue - e.Cost);
+        WriteTimeHash(key[16..], e.ExpiresAt, e.Hash);
+    }
+
+    /// <summary>The cost (§6.4) of the notification a <see cref="ByWorth"/> key names.</summary>
+    public static UInt128 ReadWorthCost(ReadOnlySpan<byte> key) => UInt128.MaxValue - BinaryPrimitives.ReadUInt128BigEndian(key);
+
+    /// <summary>The expires_at ‖ hash tail of a <see cref="ByWorth"/> key.</summary>
+    public static ReadOnlySpan<byte> WorthTimeHash(ReadOnlySpan<byte> key) => key[16..];
 
     public static void WriteByShard8(Span<byte> key, in StoredEntry e)
     {
@@ -90,6 +116,9 @@ internal static class StoreSchema
 /// <summary>Everything needed to write or delete one notification's entries.</summary>
 internal readonly record struct StoredEntry(NotificationHash Hash, RecipientTag Tag, ulong Timestamp, ulong ExpiresAt, ulong Value, int Size)
 {
+    /// <summary>Its place in the global cap's order (NNRP.md §6.4).</summary>
+    public UInt128 Cost => StoreWorth.Cost(Value, Size);
+
     public static StoredEntry Of(Notification n, NotificationHash hash, int encodedSize)
     {
         Span<byte> root = stackalloc byte[NotificationHash.Size];

@@ -36,6 +36,25 @@ public sealed class CrashTests
     }
 
     [Fact]
+    public async Task Eviction_by_work_per_byte_survives_SIGKILL_with_its_index_consistent()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "store");
+        for (int round = 0; round < 2; round++)
+        {
+            using ChildProcess child = ChildProcess.Start("evict", path);
+            // ~960 notifications of ~270 bytes fill 256 KiB: past that every stored group evicts.
+            await child.WhenAsync(lines => lines.Count(l => l.StartsWith("ACK ", StringComparison.Ordinal)) >= 1500).WaitAsync(Limit);
+            await child.KillAsync();
+        }
+        var options = new StoreOptions { MaxBytes = 256 * 1024 };
+        using RocksDbNotificationStore store = RocksDbNotificationStore.Open(path, options);
+        Assert.Empty(store.CheckConsistency());
+        Assert.InRange(store.Statistics.Bytes, options.MaxBytes - 2 * NotificationLimits.MaxEncodedSize, options.MaxBytes);
+        Assert.NotEqual(UInt128.Zero, store.Floor!.Value.LeastWorthCost);
+    }
+
+    [Fact]
     public async Task Full_disk_is_a_refusal_and_leaves_the_store_intact()
     {
         using var dir = new TempDirectory();

@@ -54,23 +54,4 @@ public sealed class StoreCapTests
         Assert.True(lowestKept > highestRefused);
         f.AssertConsistent();
     }
-
-    [Fact]
-    public void Over_the_global_size_cap_the_earliest_expiring_go_first()
-    {
-        using var f = new StoreFixture(new StoreOptions { MaxBytes = 3 * 1050 });
-        // ~ 1015-byte encodings: three fit, the fourth pushes out the one expiring first.
-        Notification soon = Make(ttl: 1000, payloadSize: 950);
-        Notification later = Make(ttl: 5000, payloadSize: 950);
-        Notification latest = Make(ttl: 9000, payloadSize: 950);
-        f.Store.Put([later, soon, latest]);
-        Assert.Equal(3, f.Store.Statistics.Count);
-        Notification extra = Make(ttl: 7000, payloadSize: 950);
-        Assert.Equal([StoreOutcome.Stored], f.Store.Put([extra]));
-        Assert.False(f.Store.Contains(soon.Hash));
-        Assert.True(f.Store.Contains(later.Hash));
-        Assert.True(f.Store.Contains(extra.Hash));
-        Assert.True(f.Store.Statistics.Bytes <= 3 * 1050);
-        f.AssertConsistent();
-    }
 }

@@ -66,7 +66,7 @@ public sealed class StoreWriteTests : IDisposable
         _f.Store.Dispose();
         using (var db = RocksDbSharp.RocksDb.Open(new RocksDbSharp.DbOptions(), _f.Path, StoreColumnFamilies()))
         {
-            Assert.Equal(new byte[] { 0, 0, 0, 1 }, db.Get("schema"u8, db.GetColumnFamily("meta")));
+            Assert.Equal(new byte[] { 0, 0, 0, 2 }, db.Get("schema"u8, db.GetColumnFamily("meta")));
         }
         _f.Reopen();
     }

@@ -40,6 +40,10 @@ public sealed class ControlledStore(INotificationStore inner) : INotificationSto
 
     public StoreStatistics Statistics => inner.Statistics;
 
+    public StoreFloor? Floor => inner.Floor;
+
+    public ulong? LowestValueOf(Nnrp.Core.Keys.RecipientTag tag) => inner.LowestValueOf(tag);
+
     public void Dispose()
     {
         _open.Set();

@@ -28,10 +28,13 @@ public static class Notifications
     public static Notification Make(RecipientTag? tag = null, long timestamp = 1_767_225_600, uint ttl = NotificationLimits.DefaultTtl, int payloadSize = 80, ulong work = 0) =>
         new(1, tag ?? RandomTag(), (ulong)timestamp, ttl, RandomNumberGenerator.GetBytes(payloadSize), work);
 
-    /// <summary>The same notification with the first work whose value is in [min, max].</summary>
-    public static Notification WithWorkValue(Notification n, ulong min, ulong max = ulong.MaxValue)
+    /// <summary>
+    /// The same notification with the first work from <paramref name="firstWork"/> whose value is in
+    /// [min, max]. Start at 1 where sizes must match: protobuf omits work 0, 9 bytes shorter.
+    /// </summary>
+    public static Notification WithWorkValue(Notification n, ulong min, ulong max = ulong.MaxValue, ulong firstWork = 0)
     {
-        for (ulong work = 0; ; work++)
+        for (ulong work = firstWork; ; work++)
         {
             Notification candidate = n.WithWork(work);
             ulong value = candidate.WorkValue;
