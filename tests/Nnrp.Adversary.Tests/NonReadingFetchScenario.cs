@@ -94,7 +94,7 @@ public sealed class NonReadingFetchScenario(ITestOutputHelper output)
             Assert.Equal(100, page.Notifications.Count);
 
             // Every attack stream ends on the node's side (an answer, a refusal or a reset) without being read.
-            await UntilAsync(() => streams.All(Settled), "the node has settled every attack stream");
+            await Testnet.UntilAsync(() => Task.FromResult(streams.All(Settled)), "the node has settled every attack stream", Limit);
             sampling.Cancel();
             long peakRss = await peak;
 
@@ -213,21 +213,5 @@ public sealed class NonReadingFetchScenario(ITestOutputHelper output)
             }
         }
         return Math.Max(peak, Rss(pid));
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Limit);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(100, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-        }
     }
 }
