@@ -107,7 +107,14 @@ internal static class NodeRunner
         {
             ListenAddresses = listen,
             AnnounceAddresses = announce,
-            Limits = new ConnectionLimits { MaxConnections = settings.MaxConnections },
+            Limits = new ConnectionLimits
+            {
+                MaxConnections = settings.MaxConnections,
+                HighWater = settings.ConnHighWater,
+                LowWater = settings.ConnLowWater,
+                // NNRP.md §14.1: on a LAN or loopback testnet many nodes share an address.
+                ExemptNetworks = settings.PrivateNetwork ? NotificationGossip.PrivateNetworks : [],
+            },
         };
         await using var host = new Libp2pHost(identity, hostOptions, loggers);
         var identify = new IdentifyService(host, loggers);
@@ -135,6 +142,7 @@ internal static class NodeRunner
         {
             await using GossipSubService gossip = GossipSubService.Attach(host, NotificationGossip.DefaultOptions(settings.PrivateNetwork), loggers);
             new NotificationGossip(gossip, node.Ingress, loggers.CreateLogger<NotificationGossip>()).Start();
+            host.PeerScore = gossip.GetScore;
 
             try
             {

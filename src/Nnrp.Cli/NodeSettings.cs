@@ -57,6 +57,12 @@ internal sealed record NodeSettings
 
     public int MaxConnections { get; init; } = 256;
 
+    /// <summary>NNRP.md §14.1: trim above this many connections; null: 3/4 of <see cref="MaxConnections"/>.</summary>
+    public int? ConnHighWater { get; init; }
+
+    /// <summary>NNRP.md §14.1: trim down to this many; null: 5/8 of <see cref="MaxConnections"/>.</summary>
+    public int? ConnLowWater { get; init; }
+
     public int PerTagCap { get; init; } = 1000;
 
     public long StoreMaxBytes { get; init; } = 10L * 1024 * 1024 * 1024;
@@ -79,11 +85,13 @@ internal sealed record NodeSettings
         new("bootstrap", "Bootstrap peer multiaddr, ideally with /p2p/<id> (without it, whoever answers is trusted); repeatable", "none", IsList: true),
         new("bootstrap-file", "File of bootstrap multiaddrs, one per line, # comments", "bootstrap-peers.txt beside the executable"),
         new("dht-mode", "Server (answers DHT queries) or Client", "Server"),
-        new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty (testnets)", "false", IsFlag: true),
+        new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty and the per-address connection caps (testnets)", "false", IsFlag: true),
         new("base-threshold", "Work threshold as 16 hex digits, e.g. f000000000000000 for cheap local work", "fffffe0000000000"),
         new("log-level", "Trace, Debug, Information, Warning or Error", "Information"),
         new("log-format", "plain or json", "plain"),
         new("max-connections", "Most libp2p connections at once", "256"),
+        new("conn-high-water", "Above this many connections the least valuable are closed (NNRP.md §14.1)", "3/4 of max-connections (192)"),
+        new("conn-low-water", "Trimming stops at this many connections", "5/8 of max-connections (160)"),
         new("per-tag-cap", "Most notifications kept per recipient tag", "1000"),
         new("store-max-bytes", "Most bytes of notifications kept", "10737418240"),
         new("sync-interval", "Seconds between sync rounds with random peers (NNRP.md §11.8.7)", "30"),
@@ -154,6 +162,8 @@ internal sealed record NodeSettings
         "log-level" => s with { LogLevel = Enum.Parse<LogLevel>(v[0], ignoreCase: true) },
         "log-format" => s with { LogFormat = v[0] is "plain" or "json" ? v[0] : throw new FormatException("plain or json expected") },
         "max-connections" => s with { MaxConnections = int.Parse(v[0], CultureInfo.InvariantCulture) },
+        "conn-high-water" => s with { ConnHighWater = int.Parse(v[0], CultureInfo.InvariantCulture) },
+        "conn-low-water" => s with { ConnLowWater = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "per-tag-cap" => s with { PerTagCap = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "store-max-bytes" => s with { StoreMaxBytes = long.Parse(v[0], CultureInfo.InvariantCulture) },
         "sync-interval" => s with { SyncInterval = TimeSpan.FromSeconds(double.Parse(v[0], CultureInfo.InvariantCulture)) },

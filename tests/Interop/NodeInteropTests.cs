@@ -5,6 +5,7 @@ using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Core.Work;
 using Nnrp.Interop.Harness;
+using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Node;
 using Nnrp.Node.Gossip;
@@ -119,6 +120,19 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.Equal((int)StatusCode.Duplicate, again["status"]!.GetValue<int>());
         Assert.True(again["receipt"]!["signature_valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Js_gives_a_notification_the_same_gossip_message_id_content_hash_then_work()
+    {
+        JsonObject built = await BuildAsync();
+        string encoded = built["encoded"]!.GetValue<string>();
+
+        JsonObject answer = await _js.CallAsync("message_id", new { encoded });
+
+        MessageId ours = NotificationGossip.MessageIdOf(new GossipMessage(NotificationGossip.Topic, Convert.FromHexString(encoded)));
+        Assert.Equal(NotificationGossip.MessageIdSize, ours.Bytes.Length);
+        Assert.Equal(ours.ToString(), answer["message_id"]!.GetValue<string>());
     }
 
     [Fact]

@@ -110,10 +110,10 @@ internal sealed class Testnet : IAsyncDisposable
             .DefaultIfEmpty(0));
     }
 
-    /// <summary>A notification stamped now with work meeting <see cref="CheapThreshold"/>.</summary>
-    public static Notification Cheap()
+    /// <summary>A notification stamped now with the first work meeting <see cref="CheapThreshold"/> (to a random tag unless given).</summary>
+    public static Notification Cheap(RecipientTag? tag = null)
     {
-        var n = new Notification(1, RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32)), (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        var n = new Notification(1, tag ?? RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32)), (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             NotificationLimits.DefaultTtl, RandomNumberGenerator.GetBytes(120), 0);
         for (ulong work = 0; ; work++)
         {

@@ -1,6 +1,7 @@
 using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 
@@ -30,6 +31,7 @@ public sealed class HostMetrics(Libp2pHost host) : IMetricsSource
     public void Collect(PrometheusWriter writer)
     {
         writer.Gauge("nnrp_p2p_connections", "Open libp2p connections", host.Connections.Count);
+        writer.Gauge("nnrp_p2p_pending_inbound", "Inbound connections still in their handshake (NNRP.md §14.1)", host.PendingInboundCount);
         writer.Gauge("nnrp_p2p_known_peers", "Peers in the peer store", host.PeerStore.Count);
     }
 }
@@ -46,7 +48,10 @@ public sealed class GossipMetrics(GossipSubService gossip) : IMetricsSource
         writer.Counter("nnrp_gossip_ignored_total", "Gossip messages ignored by validation", m.Ignored);
         writer.Counter("nnrp_gossip_validation_dropped_total", "Gossip messages dropped because validation was full", m.ValidationDropped);
         writer.Counter("nnrp_gossip_published_total", "Messages this node published", m.Published);
-        writer.Gauge("nnrp_gossip_peers", "Peers speaking GossipSub", gossip.Peers.Count);
+        IReadOnlyCollection<PeerId> peers = gossip.Peers;
+        writer.Gauge("nnrp_gossip_peers", "Peers speaking GossipSub", peers.Count);
+        // Issue 12: honest nodes never score each other below 0 (NNRP.md §14.3); this shows it.
+        writer.Gauge("nnrp_gossip_peer_score_min", "Lowest GossipSub score among connected gossip peers (0 with none)", peers.Select(gossip.GetScore).DefaultIfEmpty(0).Min());
         foreach ((string topic, int size) in m.MeshSizes)
         {
             writer.Gauge("nnrp_gossip_mesh_peers", "Mesh size per topic", size, ("topic", topic));

@@ -25,6 +25,13 @@ public sealed class GossipMessage
 
     /// <summary>The id the configured function gave it; set by the router.</summary>
     public MessageId Id { get; internal set; }
+
+    /// <summary>
+    /// What the message id function parsed from <see cref="Data"/>, if it kept it (a content id
+    /// has to parse the data anyway). The topic validator gets this same object, so a message
+    /// is parsed once on its way in. The router never reads it.
+    /// </summary>
+    public object? Parsed { get; set; }
 }
 
 /// <summary>pubsub/README.md "Message Identification": maps a message to its id.</summary>

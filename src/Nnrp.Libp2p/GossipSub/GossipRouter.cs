@@ -199,20 +199,24 @@ internal sealed partial class GossipRouter
     /// <summary>
     /// Publishes our own message (v1.1 "Flood Publishing": to every topic peer at or above the
     /// publish threshold; without flood publishing to the mesh, or the fanout when not subscribed).
+    /// <paramref name="id"/>, when given, is what the message id function would answer for
+    /// this message: a caller that already knows a content id saves computing it again.
     /// </summary>
-    public PublishOutcome Publish(string topic, ReadOnlyMemory<byte> data)
+    public PublishOutcome Publish(string topic, ReadOnlyMemory<byte> data, MessageId? id = null)
     {
         var message = new Message { Topic = topic, Data = Google.Protobuf.ByteString.CopyFrom(data.Span) };
         if (_options.SignaturePolicy == SignaturePolicy.StrictSign)
         {
+            // The id of a signed message is from ‖ seqno, known only once it is signed.
             _authenticator!.Sign(message);
+            id = null;
         }
-        MessageId id = _options.MessageIdFunction(ToGossipMessage(message));
-        if (!_seen.Add(id))
+        MessageId messageId = id ?? _options.MessageIdFunction(ToGossipMessage(message));
+        if (!_seen.Add(messageId))
         {
-            return new PublishOutcome(id, Duplicate: true, Peers: 0);
+            return new PublishOutcome(messageId, Duplicate: true, Peers: 0);
         }
-        _mcache.Put(id, message);
+        _mcache.Put(messageId, message);
         var targets = new HashSet<PeerId>();
         double publishThreshold = _options.Thresholds.PublishThreshold;
         if (_topicPeers.TryGetValue(topic, out var topicPeers))
@@ -236,7 +240,7 @@ internal sealed partial class GossipRouter
         }
         _outbox.Flush();
         _published++;
-        return new PublishOutcome(id, Duplicate: false, targets.Count);
+        return new PublishOutcome(messageId, Duplicate: false, targets.Count);
     }
 
     /// <summary>The fanout set of a topic we do not join (v1.0 "Fanout"), made on first use.</summary>

@@ -6,7 +6,7 @@ namespace Nnrp.Libp2p.GossipSub;
 /// Router parameters. Defaults are the spec's (gossipsub-v1.0.md "Parameters", v1.1
 /// "Overview of New Parameters", v1.2 "Parameters") as go-libp2p-pubsub and rust-libp2p ship them.
 /// </summary>
-public sealed class GossipSubOptions
+public sealed record GossipSubOptions
 {
     /// <summary>v1.0 "Parameters": desired outbound degree of the network.</summary>
     public int D { get; init; } = 6;

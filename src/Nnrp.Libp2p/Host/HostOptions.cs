@@ -45,29 +45,3 @@ public sealed class HostOptions
         return plus < 0 ? informational : informational[..plus];
     }
 }
-
-/// <summary>
-/// Connection manager limits (go-libp2p's resource manager and connmgr play this role). The
-/// defaults suit a relay node beside a Nano node: a few hundred peers, each on one or two
-/// connections, and no stranger allowed to hold a half-open handshake for long.
-/// </summary>
-public sealed class ConnectionLimits
-{
-    /// <summary>Established connections, both directions; further inbound ones are closed at once.</summary>
-    public int MaxConnections { get; init; } = 256;
-
-    /// <summary>Connections to one peer; simultaneous dials make two legitimate.</summary>
-    public int MaxConnectionsPerPeer { get; init; } = 4;
-
-    /// <summary>Inbound connections still in the security or muxer handshake.</summary>
-    public int MaxPendingInbound { get; init; } = 64;
-
-    /// <summary>multistream-select + Noise + multistream-select for the muxer, end to end.</summary>
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Protocol negotiation on a new stream, either side.</summary>
-    public TimeSpan StreamNegotiationTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long a graceful shutdown waits for stream handlers before aborting.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
-}

@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.ConnectionManager;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Transport;
 using Nnrp.Libp2p.Yamux;
@@ -18,8 +19,9 @@ public sealed class ConnectionEventArgs(Connection connection) : EventArgs
 
 /// <summary>
 /// A libp2p host over TCP + Noise + Yamux: listens, dials by multiaddr or peer id, serves
-/// stream handlers by protocol id, and keeps connections within <see cref="ConnectionLimits"/>.
-/// Protocols (identify, ping, Kad, GossipSub, NNRP) sit on top as stream handlers and
+/// stream handlers by protocol id, and keeps connections within <see cref="ConnectionLimits"/>
+/// (admission by <see cref="ConnectionGater"/>, watermarks by <see cref="ConnectionTrimmer"/>,
+/// per-protocol stream caps by <see cref="StreamLimiter"/>; NNRP.md §14.1). Protocols (identify, ping, Kad, GossipSub, NNRP) sit on top as stream handlers and
 /// connection-event subscribers, so the host knows none of them.
 /// </summary>
 public sealed class Libp2pHost : IAsyncDisposable
@@ -35,7 +37,11 @@ public sealed class Libp2pHost : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _background = new();
     private readonly List<ITransportListener> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
-    private int _pendingInbound;
+    private readonly ConnectionGater _gater;
+    private readonly PeerProtection _protection = new();
+    private readonly ConnectionTrimmer _trimmer;
+    private readonly StreamLimiter _streams;
+    private long _lastTrimTicks;
     private int _state; // 0 new, 1 started, 2 stopped
 
     public Libp2pHost(KeyPair identity, HostOptions? options = null, ILoggerFactory? loggerFactory = null)
@@ -47,6 +53,9 @@ public sealed class Libp2pHost : IAsyncDisposable
         _tcp = new TcpTransport(_options.Tcp, loggerFactory);
         _upgrader = new ConnectionUpgrader(identity, _options, loggerFactory);
         PeerStore = new PeerStore();
+        _gater = new ConnectionGater(_options.Limits);
+        _trimmer = new ConnectionTrimmer(_options.Limits, _protection);
+        _streams = new StreamLimiter(_options.Limits);
     }
 
     public PeerId PeerId => _identity.PeerId;
@@ -72,6 +81,30 @@ public sealed class Libp2pHost : IAsyncDisposable
     public IReadOnlyCollection<string> Protocols => (IReadOnlyCollection<string>)_handlers.Keys;
 
     public IReadOnlyCollection<Connection> Connections => (IReadOnlyCollection<Connection>)_connections.Keys;
+
+    /// <summary>Inbound connections still in their handshake.</summary>
+    public int PendingInboundCount => _gater.Pending;
+
+    /// <summary>
+    /// Score of a peer when connections are trimmed (higher is kept longer), e.g. GossipSub's
+    /// peer score; null scores every peer 0.
+    /// </summary>
+    public Func<PeerId, double>? PeerScore
+    {
+        get => _trimmer.Score;
+        set => _trimmer.Score = value;
+    }
+
+    /// <summary>
+    /// Keeps the connections to <paramref name="peer"/> from being trimmed while any tag
+    /// holds it (go-libp2p connmgr's Protect): Kad tags its routing table, GossipSub its mesh.
+    /// </summary>
+    public void Protect(PeerId peer, string tag) => _protection.Protect(peer, tag);
+
+    /// <summary>Drops one protection tag; returns whether another still protects the peer.</summary>
+    public bool Unprotect(PeerId peer, string tag) => _protection.Unprotect(peer, tag);
+
+    public bool IsProtected(PeerId peer) => _protection.IsProtected(peer);
 
     /// <summary>A connection finished its handshake and counts against the limits.</summary>
     public event EventHandler<ConnectionEventArgs>? ConnectionOpened;
@@ -130,6 +163,7 @@ public sealed class Libp2pHost : IAsyncDisposable
             _logger.Listening(listener.ListenAddress.ToString());
             Track(AcceptLoopAsync(listener));
         }
+        Track(TrimLoopAsync());
     }
 
     /// <summary>
@@ -326,9 +360,9 @@ public sealed class Libp2pHost : IAsyncDisposable
 
     private async Task<Connection> DialNewAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken)
     {
-        if (_connections.Count >= _options.Limits.MaxConnections)
+        if (!_gater.HasOutboundRoom && !MakeRoomForDial(evict: false))
         {
-            throw new ConnectionLimitException($"the host already has {_connections.Count} connections (limit {_options.Limits.MaxConnections})");
+            throw TableFull();
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         TransportConnection transport;
@@ -342,6 +376,13 @@ public sealed class Libp2pHost : IAsyncDisposable
             throw;
         }
         Connection connection = await _upgrader.UpgradeAsync(transport, ConnectionDirection.Outbound, expected, linked.Token);
+        // Evict only now that the new connection exists (and off the caller's stack: whoever
+        // dialed may hold a lock a ConnectionClosed subscriber needs).
+        if (!_gater.HasOutboundRoom && !MakeRoomForDial(evict: true))
+        {
+            await connection.CloseAsync();
+            throw TableFull();
+        }
         Register(connection);
         return connection;
     }
@@ -352,14 +393,16 @@ public sealed class Libp2pHost : IAsyncDisposable
         {
             while (await listener.AcceptAsync(_stopping.Token) is { } transport)
             {
-                if (Interlocked.Increment(ref _pendingInbound) > _options.Limits.MaxPendingInbound)
+                // NNRP.md §14.1: every limit that needs no handshake is checked here, so a
+                // refused socket costs one accept and one reset.
+                IPAddress remote = RemoteIp(transport.RemoteAddress);
+                if (!_gater.TryBeginInbound(remote, out string? refusal))
                 {
-                    Interlocked.Decrement(ref _pendingInbound);
-                    _logger.InboundRefused(transport.RemoteAddress.ToString(), "too many pending handshakes");
+                    _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
                     transport.Abort();
                     continue;
                 }
-                Track(UpgradeInboundAsync(transport));
+                Track(UpgradeInboundAsync(transport, remote));
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -371,7 +414,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
     }
 
-    private async Task UpgradeInboundAsync(TransportConnection transport)
+    private async Task UpgradeInboundAsync(TransportConnection transport, IPAddress remote)
     {
         Connection connection;
         try
@@ -385,19 +428,10 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _pendingInbound);
+            _gater.EndPending(remote);
         }
 
-        string? refusal = null;
-        if (_connections.Count >= _options.Limits.MaxConnections)
-        {
-            refusal = $"connection limit {_options.Limits.MaxConnections} reached";
-        }
-        else if (GetConnections(connection.RemotePeer).Count >= _options.Limits.MaxConnectionsPerPeer)
-        {
-            refusal = $"per-peer limit {_options.Limits.MaxConnectionsPerPeer} reached";
-        }
-        if (refusal is not null)
+        if (!_gater.TryAddInbound(remote, connection.RemotePeer, out string? refusal))
         {
             _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
             await connection.CloseAsync();
@@ -408,6 +442,10 @@ public sealed class Libp2pHost : IAsyncDisposable
 
     private void Register(Connection connection)
     {
+        if (connection.Direction == ConnectionDirection.Outbound)
+        {
+            _gater.AddOutbound(connection.RemotePeer);
+        }
         _connections[connection] = 0;
         PeerStore.Touch(connection.RemotePeer);
         if (connection.Direction == ConnectionDirection.Outbound)
@@ -417,6 +455,92 @@ public sealed class Libp2pHost : IAsyncDisposable
         _logger.ConnectionEstablished(connection.Id, connection.Direction, connection.RemotePeer.ToString(), connection.RemoteAddress.ToString());
         Track(ServeConnectionAsync(connection));
         Raise(ConnectionOpened, connection);
+        if (_gater.Established > _options.Limits.EffectiveHighWater)
+        {
+            Trim();
+        }
+    }
+
+    /// <summary>Takes an established connection out of the table and the counts, once.</summary>
+    private void Retire(Connection connection)
+    {
+        if (!_connections.TryRemove(connection, out _))
+        {
+            return;
+        }
+        IPAddress? remote = connection.RemoteAddress.TryGetIPEndPoint(out IPEndPoint? ep) ? ep!.Address : null;
+        _gater.Remove(remote, connection.RemotePeer, connection.Direction);
+        _logger.ConnectionClosed(connection.Id, connection.RemotePeer.ToString());
+        Raise(ConnectionClosed, connection);
+    }
+
+    private List<TrimCandidate<Connection>> TrimCandidates() =>
+        _connections.Keys.Where(static c => !c.IsClosed)
+            .Select(static c => new TrimCandidate<Connection>(c, c.RemotePeer, c.Direction, c.OpenedAt, c.StreamCount))
+            .ToList();
+
+    /// <summary>
+    /// The table is full and we dial: the least valuable unprotected inbound connection makes
+    /// way at once (NNRP.md §14.1: strangers never keep a node from reaching its peers).
+    /// Without <paramref name="evict"/>, only says whether there is one.
+    /// </summary>
+    private bool MakeRoomForDial(bool evict)
+    {
+        if (!_trimmer.TrySelectForOutbound(TrimCandidates(), out Connection victim))
+        {
+            return false;
+        }
+        if (!evict)
+        {
+            return true;
+        }
+        _logger.ConnectionTrimmed(victim.Id, victim.RemotePeer.ToString(), "room for an outbound dial");
+        victim.Abort();
+        Retire(victim);
+        return true;
+    }
+
+    /// <summary>Above the high watermark: closes the least valuable down to the low one, at most once per <see cref="ConnectionLimits.TrimInterval"/>.</summary>
+    private void Trim()
+    {
+        long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref _lastTrimTicks);
+        if ((last != 0 && now - last < (long)_options.Limits.TrimInterval.TotalMilliseconds)
+            || Interlocked.CompareExchange(ref _lastTrimTicks, now, last) != last)
+        {
+            return;
+        }
+        IReadOnlyList<Connection> victims = _trimmer.SelectForTrim(TrimCandidates(), DateTimeOffset.UtcNow);
+        foreach (Connection victim in victims)
+        {
+            _logger.ConnectionTrimmed(victim.Id, victim.RemotePeer.ToString(), "above the high watermark");
+            Track(CloseAndRetireAsync(victim));
+        }
+    }
+
+    private async Task CloseAndRetireAsync(Connection connection)
+    {
+        await connection.CloseAsync();
+        Retire(connection);
+    }
+
+    /// <summary>Connections leave their grace period with time, not with events: look again every trim interval.</summary>
+    private async Task TrimLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.Limits.TrimInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                if (_gater.Established > _options.Limits.EffectiveHighWater)
+                {
+                    Trim();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Accepts inbound streams until the session ends, then retires the connection.</summary>
@@ -440,9 +564,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         finally
         {
             await connection.CloseAsync();
-            _connections.TryRemove(connection, out _);
-            _logger.ConnectionClosed(connection.Id, connection.RemotePeer.ToString());
-            Raise(ConnectionClosed, connection);
+            Retire(connection);
         }
     }
 
@@ -466,6 +588,12 @@ public sealed class Libp2pHost : IAsyncDisposable
             stream.Reset();
             return;
         }
+        if (!_streams.TryAcquire(connection.RemotePeer, protocol))
+        {
+            _logger.StreamNegotiationFailed(connection.Id, connection.RemotePeer.ToString(), $"more than {_options.Limits.InboundStreamLimit(protocol)} inbound {protocol} streams");
+            stream.Reset();
+            return;
+        }
         var libp2pStream = new Libp2pStream(stream, connection, protocol);
         try
         {
@@ -479,6 +607,10 @@ public sealed class Libp2pHost : IAsyncDisposable
                 _logger.HandlerFailed(ex, protocol, connection.RemotePeer.ToString());
             }
             libp2pStream.Reset();
+        }
+        finally
+        {
+            _streams.Release(connection.RemotePeer, protocol);
         }
     }
 
@@ -512,6 +644,12 @@ public sealed class Libp2pHost : IAsyncDisposable
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
+
+    private ConnectionLimitException TableFull() =>
+        new($"the host already has {_gater.Established} connections (limit {_options.Limits.MaxConnections}), none of them an unprotected inbound one");
+
+    private static IPAddress RemoteIp(Multiaddr address) =>
+        address.TryGetIPEndPoint(out IPEndPoint? ep) && ep is not null ? ep.Address : IPAddress.IPv6None;
 
     private void ThrowIfStopped() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == 2, this);
 

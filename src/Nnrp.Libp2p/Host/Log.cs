@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(410, LogLevel.Debug, "Connection {ConnectionId} to {PeerId} ended with an error: {Reason}")]
     public static partial void ConnectionFailed(this ILogger logger, string connectionId, string peerId, string reason);
+
+    [LoggerMessage(411, LogLevel.Debug, "Connection {ConnectionId} to {PeerId} trimmed: {Reason}")]
+    public static partial void ConnectionTrimmed(this ILogger logger, string connectionId, string peerId, string reason);
 }

@@ -54,7 +54,13 @@ public sealed partial class KadService : IAsyncDisposable
         _rpc = new KadRpc(host, RoutingTable, _options, _logger);
         _handler = new KadRequestHandler(host, RoutingTable, providers, validator ?? new NamespacedValidator(), _options, _rpc, _time, _logger);
         RoutingTable.PeerRemoved += peer => Log.PeerEvicted(_logger, peer.ToString());
+        // NNRP.md §14.1: the connection trimmer never closes a routing-table peer.
+        RoutingTable.PeerAdded += peer => host.Protect(PeerId.FromBytes(peer.Id.Span), ProtectionTag);
+        RoutingTable.PeerRemoved += peer => host.Unprotect(PeerId.FromBytes(peer.Id.Span), ProtectionTag);
     }
+
+    /// <summary>The tag under which routing-table peers are protected from trimming.</summary>
+    public const string ProtectionTag = "kad";
 
     public KadOptions Options => _options;
 

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core;
@@ -14,15 +16,30 @@ namespace Nnrp.Node.Gossip;
 /// The node on the notification topic (NNRP.md §14.3, issue 6 item 4): every notification
 /// the ingress gate accepts, from any door, is published; every notification gossiped to us
 /// is validated by that same gate, so gossip is just one more way in. StrictNoSign; the
-/// message id is the notification's content hash, so a notification has one id everywhere.
+/// message id is the notification's content hash and its work (§14.3), so each paid copy of
+/// a notification is seen once. Verdicts follow what every honest node agrees on (issue 12):
+/// Reject only for what is invalid everywhere, Ignore for what local state or the local clock
+/// priced. A gossiped message is decoded and hashed once: by the message id function, whose
+/// notification the validator hands to the gate; the router forwards it on Accept, so it is
+/// not published again.
 /// </summary>
 public sealed class NotificationGossip
 {
     public const string Topic = "/nnrp/notifications/1.0";
 
+    /// <summary>§14.3: message id = content hash (32 bytes) ‖ work:u64 BE (8 bytes).</summary>
+    public const int MessageIdSize = NotificationHash.Size + sizeof(ulong);
+
+    private static readonly object CameByGossip = new();
+
     private readonly GossipSubService _gossip;
     private readonly IngressGate _ingress;
     private readonly ILogger _logger;
+
+    // The notifications the validator submitted. The router forwards them on Accept, so the
+    // accepted listener must not publish them again. Weak keys: an entry lives exactly as long
+    // as its notification, whatever the gate decides and whenever the listener runs.
+    private readonly ConditionalWeakTable<Notification, object> _fromGossip = [];
     private GossipSubscription? _subscription;
     private Task? _drain;
 
@@ -52,7 +69,7 @@ public sealed class NotificationGossip
     public static GossipSubOptions DefaultOptions(bool privateNetwork = false, TimeSpan? heartbeatInterval = null) => new()
     {
         SignaturePolicy = SignaturePolicy.StrictNoSign,
-        MessageIdFunction = ContentHashId,
+        MessageIdFunction = MessageIdOf,
         HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromSeconds(1),
         Scoring = new PeerScoreParams
         {
@@ -62,20 +79,55 @@ public sealed class NotificationGossip
     };
 
     /// <summary>
-    /// The content hash (§3.2) of the notification a message carries. Data that is not a
-    /// notification gets the SHA-256 of its bytes: it still needs an id to be seen once and
-    /// rejected once.
+    /// §14.3: the message id of the notification a message carries, content hash ‖ work (BE).
+    /// The decoded notification is kept in <see cref="GossipMessage.Parsed"/> for the validator.
+    /// Data that is not a notification gets the SHA-256 of its bytes (32 bytes, so it never
+    /// equals a notification's 40-byte id): it still needs an id to be seen once and rejected once.
     /// </summary>
-    public static MessageId ContentHashId(GossipMessage message)
+    public static MessageId MessageIdOf(GossipMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        Notification notification;
         try
         {
-            return new MessageId(NotificationProtobuf.Decode(message.Data.Span).Hash.ToArray());
+            notification = NotificationProtobuf.Decode(message.Data.Span);
         }
         catch (NnrpException)
         {
             return MessageIdFunctions.Sha256OfData(message);
         }
+        message.Parsed = notification;
+        return MessageIdOf(notification);
+    }
+
+    /// <summary>§14.3: <c>content hash ‖ work:u64 BE</c>, 40 bytes.</summary>
+    public static MessageId MessageIdOf(Notification notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var id = new byte[MessageIdSize];
+        notification.Hash.CopyTo(id);
+        BinaryPrimitives.WriteUInt64BigEndian(id.AsSpan(NotificationHash.Size), notification.Work);
+        return new MessageId(id);
+    }
+
+    /// <summary>
+    /// §14.3: the gossip verdict on what the gate decided. Reject (P4 for the sender) only for
+    /// what every honest node finds invalid: bad form (§3.1, §3.4) or work below the network
+    /// base threshold (§6.2). Everything priced by local state (per-tag escalation, load, a
+    /// full store) or by the local clock (expired, future) is Ignore, as are duplicates and
+    /// store failures: another honest node may well have accepted it.
+    /// </summary>
+    public static ValidationResult Verdict(IngressResult result, ulong baseThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Status switch
+        {
+            IngressStatus.Accepted => ValidationResult.Accept,
+            IngressStatus.BadForm => ValidationResult.Reject,
+            // A null work value (not computed) compares false: never Reject on a guess.
+            IngressStatus.InsufficientWork when result.WorkValue < baseThreshold => ValidationResult.Reject,
+            _ => ValidationResult.Ignore,
+        };
     }
 
     public void Start()
@@ -90,31 +142,39 @@ public sealed class NotificationGossip
 
     private async ValueTask<ValidationResult> ValidateAsync(GossipMessage message, PeerId source, CancellationToken cancellationToken)
     {
-        IngressResult result = await _ingress.SubmitEncodedAsync(message.Data, cancellationToken);
-        ValidationResult verdict = result.Status switch
+        IngressResult result;
+        if (message.Parsed is Notification notification)
         {
-            IngressStatus.Accepted => ValidationResult.Accept,
-            // Bad form and short work are the sender's fault: P4 and no forwarding.
-            IngressStatus.BadForm or IngressStatus.InsufficientWork => ValidationResult.Reject,
-            // Duplicates, the clock window and overload are nobody's fault; just don't forward.
-            _ => ValidationResult.Ignore,
-        };
+            _fromGossip.AddOrUpdate(notification, CameByGossip);
+            result = await _ingress.SubmitAsync(notification, cancellationToken);
+        }
+        else
+        {
+            // Not a notification: the gate answers BadForm (and counts it).
+            result = await _ingress.SubmitEncodedAsync(message.Data, cancellationToken);
+        }
+        ValidationResult verdict = Verdict(result, _ingress.Policy.BaseThreshold);
         if (verdict != ValidationResult.Accept)
         {
-            Log.GossipRefused(_logger, source.ToString(), result.Status, result.Message);
+            Log.GossipRefused(_logger, source.ToString(), result.Status, verdict, result.Message);
         }
         return verdict;
     }
 
     /// <summary>
-    /// Publishes what the gate accepted. A notification that arrived by gossip is already in
-    /// the router's seen-cache under the same id, so publishing it again is a no-op there.
+    /// Publishes what the gate accepted through another door (/nnrp/1.0, HTTP, sync), with the
+    /// id computed from the notification the gate already hashed. What came by gossip is left
+    /// to the router, which forwards it on Accept.
     /// </summary>
     private void Publish(Notification notification)
     {
+        if (_fromGossip.TryGetValue(notification, out _))
+        {
+            return;
+        }
         try
         {
-            _gossip.Publish(Topic, NotificationProtobuf.Encode(notification));
+            _gossip.Publish(Topic, NotificationProtobuf.Encode(notification), MessageIdOf(notification));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {

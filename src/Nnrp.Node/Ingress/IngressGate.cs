@@ -149,6 +149,7 @@ public sealed class IngressGate : IAsyncDisposable
             {
                 Hash = hash,
                 RequiredThreshold = required,
+                WorkValue = value,
                 Rule = NotificationRule.InsufficientWork,
             }));
         }

@@ -43,6 +43,14 @@ public sealed record IngressResult(IngressStatus Status, string Message)
     /// <summary>With <see cref="IngressStatus.InsufficientWork"/> and <see cref="IngressStatus.OverCapacity"/>: the threshold that would pass now.</summary>
     public ulong RequiredThreshold { get; init; }
 
+    /// <summary>
+    /// With <see cref="IngressStatus.InsufficientWork"/>: the notification's work value (§6.1), so
+    /// a caller can tell "below the base threshold" (invalid on every node) from "below this
+    /// node's escalated threshold" (priced by local state) without hashing again (§14.3).
+    /// Null when the gate did not compute it.
+    /// </summary>
+    public ulong? WorkValue { get; init; }
+
     /// <summary>The NNRP.md rule broken, for form, clock and work refusals.</summary>
     public NotificationRule Rule { get; init; }
 

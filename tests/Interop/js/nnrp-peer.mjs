@@ -6,7 +6,7 @@
 // It builds notifications (§3: fields, §3.2 content hash, §3.4 protobuf, §6.1 Nano work with
 // BLAKE2b), publishes and fetches them over /nnrp/1.0 (§11: uvarint-length-prefixed protobuf,
 // one request per stream), checks store receipts (§11.6, Ed25519), and joins the GossipSub
-// topic as NNRP runs it (§14.3: StrictNoSign, message id = content hash).
+// topic as NNRP runs it (§14.3: StrictNoSign, message id = content hash ‖ work).
 //
 // Start: node --import ./js/polyfill.mjs js/nnrp-peer.mjs      (env LISTEN, HEARTBEAT_MS)
 import { out, serve } from './driver.mjs'
@@ -160,6 +160,11 @@ function checkReceipt (receiptBytes, expectedHash, expectedExpiry, remotePeer) {
   }
 }
 
+// §14.3: the message id is content hash ‖ work (u64 BE); data that is no notification gets SHA-256.
+function messageId (data) {
+  try { const n = decodeNotification(data); return concat(contentHash(n), beBytes(n.work, 8)) } catch { return new Uint8Array(createHash('sha256').update(data).digest()) }
+}
+
 const node = await createLibp2p({
   addresses: { listen: [process.env.LISTEN ?? '/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
@@ -169,10 +174,7 @@ const node = await createLibp2p({
     identify: identify({ agentVersion: 'js-nnrp-peer/1.0' }),
     pubsub: gossipsub({
       globalSignaturePolicy: StrictNoSign,
-      // §14.3: the message id is the content hash; data that is no notification gets SHA-256.
-      msgIdFn: (msg) => {
-        try { return contentHash(decodeNotification(msg.data)) } catch { return new Uint8Array(createHash('sha256').update(msg.data).digest()) }
-      },
+      msgIdFn: (msg) => messageId(msg.data),
       emitSelf: false,
       heartbeatInterval: Number(process.env.HEARTBEAT_MS ?? 1000)
     })
@@ -224,6 +226,10 @@ const commands = {
       if (receipt) answer.receipt = checkReceipt(receipt, expected, n.timestamp + BigInt(n.ttl), response.remotePeer)
     }
     return answer
+  },
+  // §14.3: the GossipSub message id this peer gives the data.
+  async message_id ({ encoded }) {
+    return { message_id: hex(messageId(unhex(encoded))) }
   },
   // §14.3: the protobuf bytes are the message data; no from, seqno or signature.
   async gossip ({ encoded }) {

@@ -91,7 +91,7 @@ internal static class GossipSubHarness
         {
             for (int i = 0; i < nodes; i++)
             {
-                var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }, NullLoggerFactory.Instance);
+                var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")], Limits = new ConnectionLimits { ExemptNetworks = ConnectionLimits.LoopbackNetworks } }, NullLoggerFactory.Instance);
                 await host.StartAsync(CancellationToken.None);
                 GossipSubService service = GossipSubService.Attach(host, Options());
                 GossipSubscription subscription = service.Subscribe(Topic);

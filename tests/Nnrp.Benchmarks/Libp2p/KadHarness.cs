@@ -54,7 +54,7 @@ internal static class KadHarness
             Multiaddr? first = null;
             for (int i = 0; i < size; i++)
             {
-                var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }, NullLoggerFactory.Instance);
+                var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")], Limits = new ConnectionLimits { ExemptNetworks = ConnectionLimits.LoopbackNetworks } }, NullLoggerFactory.Instance);
                 var identify = new IdentifyService(host);
                 identify.Start();
                 new PingService(host).Start();

@@ -45,7 +45,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var random = new Random(42);
         for (int i = 0; i < NodeCount; i++)
         {
-            var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }, NullLoggerFactory.Instance);
+            var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")], Limits = new ConnectionLimits { ExemptNetworks = ConnectionLimits.LoopbackNetworks } }, NullLoggerFactory.Instance);
             await host.StartAsync(CancellationToken.None);
             GossipSubService service = GossipSubService.Attach(host, Options());
             service.SetValidator(Topic, Validate);

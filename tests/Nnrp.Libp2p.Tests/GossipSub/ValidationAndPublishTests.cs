@@ -115,6 +115,33 @@ public class ValidationAndPublishTests
     }
 
     [Fact]
+    public void A_publish_with_a_precomputed_id_skips_the_id_function_and_is_seen_under_that_id()
+    {
+        int calls = 0;
+        var options = new GossipSubOptions
+        {
+            SignaturePolicy = SignaturePolicy.StrictNoSign,
+            MessageIdFunction = m => { calls++; return MessageIdFunctions.Sha256OfData(m); },
+        };
+        var h = new RouterHarness(options);
+        h.Router.Subscribe(Topic);
+        PeerId peer = h.AddPeer(topics: Topic);
+        h.Take();
+        Message message = NewMessage();
+        MessageId id = IdOf(message);
+
+        PublishOutcome outcome = h.Router.Publish(Topic, message.Data.Memory, id);
+
+        Assert.Equal(0, calls);
+        Assert.Equal(id, outcome.Id);
+        Assert.Equal([peer], MessageRecipients(h.Take()));
+        // The same message coming back is a duplicate under that id, found by the id function.
+        Assert.Empty(h.Receive(peer, message));
+        Assert.Equal(1, calls);
+        Assert.Equal(1, h.Router.Metrics.Duplicates);
+    }
+
+    [Fact]
     public void Without_flood_publish_an_unjoined_topic_uses_a_fanout_of_D_that_expires()
     {
         var options = new GossipSubOptions { SignaturePolicy = SignaturePolicy.StrictNoSign, MessageIdFunction = MessageIdFunctions.Sha256OfData, FloodPublish = false };

@@ -78,6 +78,32 @@ public sealed class HostLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pending_handshakes_from_one_address_stop_at_its_cap_while_another_address_still_gets_in()
+    {
+        Libp2pHost host = await _hosts.StartAsync(new ConnectionLimits { MaxPendingInboundPerIp = 2, HandshakeTimeout = TimeSpan.FromSeconds(20) });
+        IPAddress attacker = IPAddress.Parse("127.0.1.2");
+        using Socket first = await ConnectRawAsync(host, attacker);
+        using Socket second = await ConnectRawAsync(host, attacker);
+        await ReadSomeAsync(first);
+        await ReadSomeAsync(second);
+
+        int seen = 0;
+        try
+        {
+            using Socket third = await ConnectRawAsync(host, attacker);
+            seen = await ReadUntilClosedAsync(third);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+        Assert.Equal(0, seen);
+
+        using Socket honest = await ConnectRawAsync(host);
+        await ReadSomeAsync(honest);
+        Assert.Equal(3, host.PendingInboundCount);
+    }
+
+    [Fact]
     public async Task Inbound_connections_beyond_the_limit_are_closed()
     {
         Libp2pHost server = await _hosts.StartAsync(new ConnectionLimits { MaxConnections = 1 });
@@ -103,10 +129,14 @@ public sealed class HostLimitTests : IAsyncLifetime
         Assert.Equal(first.PeerId, server.Connections.Single().RemotePeer);
     }
 
-    private static async Task<Socket> ConnectRawAsync(Libp2pHost host)
+    private static async Task<Socket> ConnectRawAsync(Libp2pHost host, IPAddress? source = null)
     {
         Assert.True(host.ListenAddresses[0].TryGetIPEndPoint(out IPEndPoint? ep));
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (source is not null)
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+        }
         await socket.ConnectAsync(ep!).WaitAsync(WaitLimit);
         return socket;
     }

@@ -30,7 +30,7 @@ internal sealed class KadNode : IAsyncDisposable
     public static async Task<KadNode> StartAsync(
         IReadOnlyList<Multiaddr> bootstrap, TimeProvider clock, KadMode mode = KadMode.Server, string? tablePath = null, KeyPair? key = null)
     {
-        var host = new Libp2pHost(key ?? KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }, NullLoggerFactory.Instance);
+        var host = new Libp2pHost(key ?? KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")], Limits = new ConnectionLimits { ExemptNetworks = ConnectionLimits.LoopbackNetworks } }, NullLoggerFactory.Instance);
         var identify = new IdentifyService(host);
         identify.Start();
         var options = new KadOptions

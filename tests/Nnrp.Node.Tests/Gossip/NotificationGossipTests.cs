@@ -17,20 +17,30 @@ namespace Nnrp.Node.Tests.Gossip;
 public sealed class NotificationGossipTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Node 1's per-tag escalation (§6.3) starts at once and doubles with every notification,
+    /// so a tag that is free on nodes 0 and 2 costs more on node 1: local state, as on a node
+    /// where that tag is busy. Fresh tags (every other test) still cost the base there.
+    /// </summary>
+    private static readonly WorkPolicy BusyRelayPolicy = Notifications.CheapPolicy with { FreePerTag = 0, DoublingEvery = 1 };
     private readonly List<Member> _members = [];
 
     public async Task InitializeAsync()
     {
         for (int i = 0; i < 3; i++)
         {
-            _members.Add(await Member.StartAsync());
+            _members.Add(await Member.StartAsync(i == 1 ? BusyRelayPolicy : Notifications.CheapPolicy));
         }
         // A line: 0 — 1 — 2, so 2 hears 0 only through 1's validation.
         await _members[0].Host.DialAsync(_members[1].Address, CancellationToken.None).WaitAsync(Timeout);
         await _members[1].Host.DialAsync(_members[2].Address, CancellationToken.None).WaitAsync(Timeout);
-        foreach (Member m in _members)
+        // Both links meshed on both ends (node 1 has two), so a forward never races a GRAFT.
+        for (int i = 0; i < _members.Count; i++)
         {
-            await Until(() => m.Gossip.GetMeshPeers(NotificationGossip.Topic).Count > 0, "every node has a mesh peer");
+            int links = i == 1 ? 2 : 1;
+            Member m = _members[i];
+            await Until(() => m.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == links, $"node {i} has {links} mesh peer(s)");
         }
     }
 
@@ -71,18 +81,120 @@ public sealed class NotificationGossipTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_message_id_is_the_content_hash()
+    public async Task A_copy_priced_out_by_local_escalation_is_ignored_and_a_better_paid_copy_still_gets_through()
     {
-        Notification n = Notifications.Make(work: 7);
-        MessageId id = NotificationGossip.ContentHashId(new GossipMessage(NotificationGossip.Topic, NotificationProtobuf.Encode(n)));
-        Assert.Equal(n.Hash.ToArray(), id.Bytes.ToArray());
+        RecipientTag busy = Notifications.RandomTag();
+        for (int i = 0; i < 3; i++)
+        {
+            Notification earlier = Notifications.WithWorkValue(Now(busy), _members[1].Node.Ingress.RequiredThresholdFor(busy));
+            Assert.Equal(IngressStatus.Accepted, (await _members[1].Node.Ingress.SubmitAsync(earlier)).Status);
+        }
+        ulong required = _members[1].Node.Ingress.RequiredThresholdFor(busy);
+        Assert.True(required > Notifications.CheapBase, "the tag costs more than the base on node 1");
+        Notification n = Now(busy);
+        Notification cheap = Notifications.WithWorkValue(n, Notifications.CheapBase, required - 1);
+        Notification paid = Notifications.WithWorkValue(n, required);
+        long priced = _members[1].Node.Ingress.Count(IngressStatus.InsufficientWork);
 
-        MessageId garbage = NotificationGossip.ContentHashId(new GossipMessage(NotificationGossip.Topic, new byte[] { 1, 2, 3 }));
-        Assert.Equal(SHA256.HashData(new byte[] { 1, 2, 3 }), garbage.Bytes.ToArray());
+        // Node 0 relays the cheap copy first (the tag is cheap where it stands), then the paid one.
+        _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(cheap));
+        await Until(() => _members[1].Node.Ingress.Count(IngressStatus.InsufficientWork) > priced, "node 1 prices out the cheap copy");
+        _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(paid));
+
+        // Its id was not poisoned by the cheap copy: node 1 stores it and forwards it to node 2.
+        await Until(() => _members[2].Node.Store.Contains(n.Hash), "the paid copy reaches node 2 through node 1");
+        Assert.True(_members[1].Node.Store.Contains(n.Hash));
+        // Priced by node 1's local state: Ignore, no P4 for the honest relay.
+        Assert.Equal(0, _members[1].Gossip.Metrics.Rejected);
+        Assert.True(_members[1].Gossip.Metrics.Ignored >= 1);
+        Assert.True(_members[1].Gossip.GetScore(_members[0].Host.PeerId) >= 0);
     }
 
-    private static Notification Now() =>
-        Notifications.Make(timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    [Fact]
+    public async Task A_gossiped_notification_is_decoded_and_hashed_once_per_node_and_a_published_one_not_again()
+    {
+        Notification n = Notifications.WithWorkValue(Now(), Notifications.CheapBase);
+        // Listeners run in order: once these fire, NotificationGossip's listener has run too.
+        Task[] announced = _members.Select(m => AcceptedAsync(m, n)).ToArray();
+
+        Assert.Equal(IngressStatus.Accepted, (await _members[0].Node.Ingress.SubmitAsync(n)).Status);
+        await Task.WhenAll(announced).WaitAsync(Timeout);
+
+        // Node 0 published with the id made from the gate's hash; nodes 1 and 2 made the id
+        // (decode + hash) once from the copy they received and did not publish it again.
+        Assert.Equal([0, 1, 1], _members.Select(m => m.MessageIdsComputed).ToArray());
+        Assert.All(_members, m => Assert.Equal(0, m.Gossip.Metrics.Rejected));
+    }
+
+    [Fact]
+    public void The_message_id_is_the_content_hash_then_the_work_big_endian()
+    {
+        Notification n = Notifications.Make(work: 0x0102030405060708);
+        var message = new GossipMessage(NotificationGossip.Topic, NotificationProtobuf.Encode(n));
+
+        MessageId id = NotificationGossip.MessageIdOf(message);
+
+        Assert.Equal([.. n.Hash.ToArray(), 1, 2, 3, 4, 5, 6, 7, 8], id.Bytes.ToArray());
+        Assert.Equal(NotificationGossip.MessageIdSize, id.Bytes.Length);
+        Assert.Equal(id, NotificationGossip.MessageIdOf(n));
+        Assert.NotEqual(id, NotificationGossip.MessageIdOf(n.WithWork(9)));
+        // The validator gets the notification the id function decoded.
+        Assert.Equal(n.Hash, Assert.IsType<Notification>(message.Parsed).Hash);
+
+        var garbage = new GossipMessage(NotificationGossip.Topic, new byte[] { 1, 2, 3 });
+        Assert.Equal(SHA256.HashData(new byte[] { 1, 2, 3 }), NotificationGossip.MessageIdOf(garbage).Bytes.ToArray());
+        Assert.Null(garbage.Parsed);
+    }
+
+    public static TheoryData<IngressStatus, ulong?, ValidationResult> Verdicts => new()
+    {
+        { IngressStatus.Accepted, null, ValidationResult.Accept },
+        // Invalid on every honest node: P4 for the sender.
+        { IngressStatus.BadForm, null, ValidationResult.Reject },
+        { IngressStatus.InsufficientWork, Notifications.CheapBase - 1, ValidationResult.Reject },
+        { IngressStatus.InsufficientWork, 0, ValidationResult.Reject },
+        // Priced by local state (per-tag escalation, load) or not computed: Ignore.
+        { IngressStatus.InsufficientWork, Notifications.CheapBase, ValidationResult.Ignore },
+        { IngressStatus.InsufficientWork, null, ValidationResult.Ignore },
+        { IngressStatus.OverCapacity, null, ValidationResult.Ignore },
+        // The local clock.
+        { IngressStatus.Expired, null, ValidationResult.Ignore },
+        { IngressStatus.Future, null, ValidationResult.Ignore },
+        // Nobody's fault.
+        { IngressStatus.Duplicate, null, ValidationResult.Ignore },
+        { IngressStatus.Internal, null, ValidationResult.Ignore },
+    };
+
+    [Theory]
+    [MemberData(nameof(Verdicts))]
+    public void Each_gate_status_maps_to_the_verdict_every_honest_node_agrees_on(IngressStatus status, ulong? workValue, ValidationResult verdict)
+    {
+        var result = new IngressResult(status, "test") { WorkValue = workValue };
+
+        Assert.Equal(verdict, NotificationGossip.Verdict(result, Notifications.CheapBase));
+    }
+
+    [Fact]
+    public void Every_gate_status_has_a_verdict_in_the_table()
+    {
+        Assert.Equal(Enum.GetValues<IngressStatus>().ToHashSet(), Verdicts.Select(row => (IngressStatus)row[0]).ToHashSet());
+    }
+
+    private static Task AcceptedAsync(Member member, Notification n)
+    {
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        member.Node.Ingress.AddAcceptedListener(x =>
+        {
+            if (x.Hash == n.Hash)
+            {
+                accepted.TrySetResult();
+            }
+        });
+        return accepted.Task;
+    }
+
+    private static Notification Now(RecipientTag? tag = null) =>
+        Notifications.Make(tag, timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     private static async Task Until(Func<bool> condition, string what)
     {
@@ -103,6 +215,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
     private sealed class Member : IAsyncDisposable
     {
         private readonly TempDirectory _dir;
+        private int _messageIds;
 
         private Member(TempDirectory dir, Libp2pHost host, NnrpNode node, GossipSubService gossip)
         {
@@ -118,22 +231,34 @@ public sealed class NotificationGossipTests : IAsyncLifetime
 
         public GossipSubService Gossip { get; }
 
+        /// <summary>How often the message id function ran (each run decodes and hashes).</summary>
+        public int MessageIdsComputed => Volatile.Read(ref _messageIds);
+
         public Multiaddr Address => Host.ListenAddresses[0].WithPeerIdMultihash(Host.PeerId.Bytes.Span);
 
-        public static async Task<Member> StartAsync()
+        public static async Task<Member> StartAsync(WorkPolicy policy)
         {
             var dir = new TempDirectory();
             var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
             NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
             {
                 DataDirectory = dir.Path,
-                Ingress = new IngressOptions { Policy = Notifications.CheapPolicy },
+                Ingress = new IngressOptions { Policy = policy },
             });
-            GossipSubOptions options = NotificationGossip.DefaultOptions(privateNetwork: true, heartbeatInterval: TimeSpan.FromMilliseconds(100));
+            Member? member = null;
+            GossipSubOptions options = NotificationGossip.DefaultOptions(privateNetwork: true, heartbeatInterval: TimeSpan.FromMilliseconds(100)) with
+            {
+                MessageIdFunction = message =>
+                {
+                    Interlocked.Increment(ref member!._messageIds);
+                    return NotificationGossip.MessageIdOf(message);
+                },
+            };
             GossipSubService gossip = GossipSubService.Attach(host, options);
+            member = new Member(dir, host, node, gossip);
             new NotificationGossip(gossip, node.Ingress).Start();
             await host.StartAsync(CancellationToken.None);
-            return new Member(dir, host, node, gossip);
+            return member;
         }
 
         public async ValueTask DisposeAsync()

@@ -11,7 +11,11 @@ namespace Nnrp.Libp2p.GossipSub.Service;
 /// </summary>
 public sealed partial class GossipSubService
 {
+    /// <summary>The tag under which mesh peers are protected from trimming.</summary>
+    public const string ProtectionTag = "gossipsub-mesh";
+
     private Libp2pHost? _host;
+    private HashSet<PeerId> _protected = [];
 
     /// <summary>Creates the service for <paramref name="host"/> and attaches it (handlers, connection events, existing connections).</summary>
     public static GossipSubService Attach(Libp2pHost host, GossipSubOptions options, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
@@ -79,6 +83,28 @@ public sealed partial class GossipSubService
         {
             // PX is a hint; an unreachable peer is simply not joined.
         }
+    }
+
+    /// <summary>
+    /// After a heartbeat, under the lock: the host's trimmer never closes a mesh peer
+    /// (NNRP.md §14.1), so protection follows the mesh of every topic.
+    /// </summary>
+    private void ProtectMesh()
+    {
+        if (_host is not { } host)
+        {
+            return;
+        }
+        var mesh = new HashSet<PeerId>(_router.Subscriptions.SelectMany(_router.MeshPeers));
+        foreach (PeerId peer in mesh.Where(p => !_protected.Contains(p)))
+        {
+            host.Protect(peer, ProtectionTag);
+        }
+        foreach (PeerId peer in _protected.Where(p => !mesh.Contains(p)))
+        {
+            host.Unprotect(peer, ProtectionTag);
+        }
+        _protected = mesh;
     }
 
     private static IPAddress? AddressOf(Connection connection) =>

@@ -123,13 +123,17 @@ public sealed partial class GossipSubService : IAsyncDisposable
         }
     }
 
-    /// <summary>Publishes our own message; it is not delivered to our own subscriptions.</summary>
-    public PublishOutcome Publish(string topic, ReadOnlyMemory<byte> data)
+    /// <summary>
+    /// Publishes our own message; it is not delivered to our own subscriptions. A caller that
+    /// already knows the message's id (a content id it computed) passes it as
+    /// <paramref name="id"/>, so the message id function does not run again (ignored under StrictSign).
+    /// </summary>
+    public PublishOutcome Publish(string topic, ReadOnlyMemory<byte> data, MessageId? id = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         lock (_gate)
         {
-            PublishOutcome outcome = _router.Publish(topic, data);
+            PublishOutcome outcome = _router.Publish(topic, data, id);
             Dispatch();
             return outcome;
         }
@@ -366,6 +370,7 @@ public sealed partial class GossipSubService : IAsyncDisposable
                 {
                     _router.Heartbeat();
                     Dispatch();
+                    ProtectMesh();
                 }
             }
         }
