@@ -92,7 +92,9 @@ public sealed class FetchStreamingTests
         await SendFetchAsync(held, 0x42, 500);
         await UntilAsync(() => net.Node.Service.FetchBudget.InFlight > page / 2, "the unread answer holds budget");
 
+        long held1 = net.Node.Service.FetchBudget.InFlight;
         var samePeer = await Assert.ThrowsAsync<NnrpRefusedException>(() => net.Client.FetchAsync(net.NodeAddress, Prefix(0x42, 500)));
+        Assert.True(net.Node.Service.FetchBudget.InFlight >= held1, "the unread answer still holds its budget");
         var nodeWide = await Assert.ThrowsAsync<NnrpRefusedException>(() => otherClient.FetchAsync(net.NodeAddress, Prefix(0x42, 500)));
         NotificationPage small = await otherClient.FetchAsync(net.NodeAddress, Prefix(0x42, 10)).WaitAsync(NodeNetwork.Limit);
 
@@ -111,7 +113,8 @@ public sealed class FetchStreamingTests
         for (int i = 0; i < count; i++)
         {
             Notification n = Notifications.WithWorkValue(Notifications.Make(Notifications.TagStartingWith(firstByte), now, payloadSize: NotificationLimits.MaxPayload), Notifications.CheapBase);
-            Assert.True((await net.Node.Ingress.SubmitAsync(n)).IsStored);
+            Nnrp.Node.Ingress.IngressResult result = await net.Node.Ingress.SubmitAsync(n);
+            Assert.True(result.IsStored, $"item {i}: {result.Status} {result.Message}");
         }
     }
 
