@@ -106,15 +106,19 @@ public static class LengthPrefixed
         byte[] body = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            ReadOnlySequence<byte> buffer = first.Buffer.Slice(reader.Position);
             ReadResult result = first;
+            long skip = reader.Consumed; // the prefix, in the first read only
             int filled = 0;
             while (true)
             {
-                int take = (int)Math.Min(buffer.Length, length - filled);
-                buffer.Slice(0, take).CopyTo(body.AsSpan(filled));
+                // Positions are taken from the read's own buffer (its End when all of it is
+                // consumed), never from a slice of it.
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                int take = (int)Math.Min(buffer.Length - skip, length - filled);
+                buffer.Slice(skip, take).CopyTo(body.AsSpan(filled));
                 filled += take;
-                input.AdvanceTo(buffer.GetPosition(take));
+                input.AdvanceTo(skip + take == buffer.Length ? buffer.End : buffer.GetPosition(skip + take));
+                skip = 0;
                 if (filled == length)
                 {
                     return parse(new ReadOnlySequence<byte>(body, 0, length));
@@ -124,7 +128,6 @@ public static class LengthPrefixed
                     throw new TruncatedMessageException(filled);
                 }
                 result = await input.ReadAsync(cancellationToken);
-                buffer = result.Buffer;
             }
         }
         finally
