@@ -16,8 +16,10 @@ VOLUME /data
 ENV NNRP_DATA_DIR=/data \
     NNRP_LISTEN=/ip4/0.0.0.0/tcp/4001 \
     NNRP_HTTP=http://0.0.0.0:8080 \
+    NNRP_METRICS=http://0.0.0.0:9464 \
     NNRP_LOG_FORMAT=json
-EXPOSE 4001/tcp 8080/tcp
+# 9464 is /metrics: publish it only to your Prometheus, not to the internet.
+EXPOSE 4001/tcp 8080/tcp 9464/tcp
 # The image has bash but no curl: a raw HTTP/1.0 request to /healthz.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]

@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Warning, "Bootstrap peer {Address} unreachable: {Reason}")]
     public static partial void BootstrapUnreachable(this ILogger logger, string address, string reason);
+
+    [LoggerMessage(40, LogLevel.Information, "Metrics on {Url}/metrics")]
+    public static partial void MetricsListening(this ILogger logger, string url);
+
+    [LoggerMessage(41, LogLevel.Error, "Metrics listener {Url} unavailable, running without /metrics: {Reason}")]
+    public static partial void MetricsUnavailable(this ILogger logger, string url, string reason);
 }

@@ -131,6 +131,7 @@ internal static class NodeRunner
                 DataDirectory = settings.DataDir,
                 Store = new StoreOptions { PerTagCap = settings.PerTagCap, MaxBytes = settings.StoreMaxBytes },
                 Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = settings.BaseThreshold ?? Thresholds.Base } },
+                FetchBudget = new FetchBudgetOptions { TotalBytes = settings.FetchBudget },
             }, loggerFactory: loggers);
         }
         catch (StoreUnavailableException ex)
@@ -197,15 +198,41 @@ internal static class NodeRunner
             SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>(), metrics: sync.Metrics));
 
             HttpApi? http = null;
+            MetricsListener? metrics = null;
             try
             {
+                List<IMetricsSource> sources = [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad), new SyncMetricsSource(sync.Metrics)];
                 if (!string.Equals(settings.Http, "off", StringComparison.OrdinalIgnoreCase))
                 {
-                    var context = new HttpApiContext(node, host, [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad), new SyncMetricsSource(sync.Metrics)], TimeProvider.System);
-                    http = await HttpApi.StartAsync(context, new HttpApiOptions { Urls = [settings.Http], CorsOrigins = settings.Cors }, loggers, cancellationToken);
+                    var context = new HttpApiContext(node, host, TimeProvider.System);
+                    http = await HttpApi.StartAsync(context, new HttpApiOptions
+                    {
+                        Urls = [settings.Http],
+                        CorsOrigins = settings.Cors,
+                        TrustedProxies = settings.TrustedProxy,
+                        RateLimitPerSecond = settings.HttpRateLimit,
+                        RateLimitBurst = 2 * settings.HttpRateLimit,
+                    }, loggers, cancellationToken);
+                    sources.Add(http.Latency);
                     foreach (string url in http.Urls)
                     {
                         log.HttpListening(url);
+                    }
+                }
+                if (!string.Equals(settings.Metrics, "off", StringComparison.OrdinalIgnoreCase))
+                {
+                    try
+                    {
+                        metrics = await MetricsListener.StartAsync([settings.Metrics], sources, loggers, cancellationToken);
+                        foreach (string url in metrics.Urls)
+                        {
+                            log.MetricsListening(url);
+                        }
+                    }
+                    catch (IOException ex)
+                    {
+                        // Several nodes on one machine all default to the same port; serving matters more than counters.
+                        log.MetricsUnavailable(settings.Metrics, ex.Message);
                     }
                 }
 
@@ -232,6 +259,10 @@ internal static class NodeRunner
                 if (http is not null)
                 {
                     await http.DisposeAsync();
+                }
+                if (metrics is not null)
+                {
+                    await metrics.DisposeAsync();
                 }
             }
             await kad.SaveRoutingTableAsync(CancellationToken.None);

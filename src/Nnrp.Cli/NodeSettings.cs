@@ -27,6 +27,18 @@ internal sealed record NodeSettings
 
     public IReadOnlyList<string> Cors { get; init; } = [];
 
+    /// <summary>Prometheus <c>/metrics</c> URL, apart from the API (NNRP.md §12), or <c>off</c>.</summary>
+    public string Metrics { get; init; } = Nnrp.Http.MetricsListener.DefaultUrl;
+
+    /// <summary>Proxies whose Forwarded / X-Forwarded-For headers name the HTTP client.</summary>
+    public IReadOnlyList<string> TrustedProxy { get; init; } = [];
+
+    /// <summary>HTTP requests a second per client address (bursts of twice as many).</summary>
+    public int HttpRateLimit { get; init; } = new Nnrp.Http.HttpApiOptions().RateLimitPerSecond;
+
+    /// <summary>Bytes of fetch answers in flight over both doors (NNRP.md §11.5).</summary>
+    public long FetchBudget { get; init; } = new Nnrp.Node.FetchBudgetOptions().TotalBytes;
+
     public IReadOnlyList<string> Bootstrap { get; init; } = [];
 
     public string BootstrapFile { get; init; } = Path.Combine(AppContext.BaseDirectory, "bootstrap-peers.txt");
@@ -66,6 +78,10 @@ internal sealed record NodeSettings
         new("announce", "Multiaddr to advertise instead of the listen addresses; repeatable", "the listen addresses", IsList: true),
         new("http", "HTTP API URL, or off", "http://127.0.0.1:8080"),
         new("cors", "Origin allowed to call the HTTP API from a browser (* for any); repeatable", "none", IsList: true),
+        new("metrics", "Prometheus /metrics URL, apart from the HTTP API, or off", "http://127.0.0.1:9464"),
+        new("trusted-proxy", "Proxy address or network (10.0.0.0/8) whose Forwarded / X-Forwarded-For headers name the HTTP client; repeatable", "none", IsList: true),
+        new("http-rate-limit", "HTTP requests a second per client address (bursts of twice as many); over it, 429 rate_limited", "50"),
+        new("fetch-budget", "Bytes of fetch answers in flight over /nnrp/1.0 and HTTP (4 MiB per client)", "67108864"),
         new("bootstrap", "Bootstrap peer multiaddr, ideally with /p2p/<id> (without it, whoever answers is trusted); repeatable", "none", IsList: true),
         new("bootstrap-file", "File of bootstrap multiaddrs, one per line, # comments", "bootstrap-peers.txt beside the executable"),
         new("dht-mode", "Server (answers DHT queries) or Client", "Server"),
@@ -134,6 +150,10 @@ internal sealed record NodeSettings
         "announce" => s with { Announce = v },
         "http" => s with { Http = v[0] },
         "cors" => s with { Cors = v },
+        "metrics" => s with { Metrics = v[0] },
+        "trusted-proxy" => s with { TrustedProxy = v.Select(p => Nnrp.Http.HttpApiOptions.CheckProxy(p)).ToArray() },
+        "http-rate-limit" => s with { HttpRateLimit = int.Parse(v[0], CultureInfo.InvariantCulture) is > 0 and var r ? r : throw new FormatException("a positive number expected") },
+        "fetch-budget" => s with { FetchBudget = long.Parse(v[0], CultureInfo.InvariantCulture) is >= 4 * 1024 * 1024 and var b ? b : throw new FormatException("at least 4194304 (one client's budget) expected") },
         "bootstrap" => s with { Bootstrap = v },
         "bootstrap-file" => s with { BootstrapFile = v[0] },
         "dht-mode" => s with { DhtMode = Enum.Parse<KadMode>(v[0], ignoreCase: true) },

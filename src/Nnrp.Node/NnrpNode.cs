@@ -43,7 +43,7 @@ public sealed class NnrpNode : IAsyncDisposable
         var store = RocksDbNotificationStore.Open(System.IO.Path.Combine(options.DataDirectory, "store"), options.Store,
             loggerFactory.CreateLogger<RocksDbNotificationStore>());
         var ingress = new IngressGate(store, options.Ingress, time, loggerFactory.CreateLogger<IngressGate>());
-        var service = new NnrpService(ingress, host.Identity, options.Protocol, time, loggerFactory.CreateLogger<NnrpService>());
+        var service = new NnrpService(ingress, host.Identity, options.Protocol, time, loggerFactory.CreateLogger<NnrpService>(), new FetchBudget(options.FetchBudget));
         var sweeper = new ExpirySweeper(store, options.SweepInterval, time, loggerFactory.CreateLogger<ExpirySweeper>());
         sweeper.Swept += (_, _) => ingress.PruneTagWindows();
         sweeper.Start();

@@ -16,6 +16,9 @@ public sealed record NnrpNodeOptions
 
     public NnrpServiceOptions Protocol { get; init; } = new();
 
+    /// <summary>Bytes of fetch answers in flight, per client and in total, over both doors (NNRP.md §11.5).</summary>
+    public FetchBudgetOptions FetchBudget { get; init; } = new();
+
     /// <summary>How often expired notifications are deleted.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -123,8 +123,8 @@ internal sealed class HeldConnection(NetworkStream stream, SecureChannel secure,
 
 /// <summary>
 /// A real `nnrp node` as a public node runs: WITHOUT <c>--private-network</c>, so loopback
-/// addresses get no exemption from the per-address caps, with cheap work and an HTTP port
-/// for /metrics.
+/// addresses get no exemption from the per-address caps, with cheap work and a /metrics
+/// listener of its own (NNRP.md §12: not on the API port).
 /// </summary>
 internal sealed class PublicNode : IAsyncDisposable
 {
@@ -132,12 +132,12 @@ internal sealed class PublicNode : IAsyncDisposable
     private readonly string _root;
     private readonly HttpClient _web = new() { Timeout = ConnectionAttack.WaitLimit };
 
-    private PublicNode(NnrpProcess process, string root, Multiaddr address, string http)
+    private PublicNode(NnrpProcess process, string root, Multiaddr address, string metrics)
     {
         _process = process;
         _root = root;
         Address = address;
-        Http = http;
+        Metrics = metrics;
     }
 
     /// <summary><c>/ip4/127.0.0.1/tcp/…/p2p/…</c></summary>
@@ -147,7 +147,7 @@ internal sealed class PublicNode : IAsyncDisposable
 
     public IPEndPoint Endpoint => ConnectionAttack.EndpointOf(Address);
 
-    public string Http { get; }
+    public string Metrics { get; }
 
     public string Output => _process.Output;
 
@@ -156,17 +156,17 @@ internal sealed class PublicNode : IAsyncDisposable
         string root = Directory.CreateTempSubdirectory("nnrp-connmgr-").FullName;
         NnrpProcess process = NnrpProcess.Start(
             "node", "--data-dir", Path.Combine(root, "data"), "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "http://127.0.0.1:0",
-            "--base-threshold", Testnet.CheapThreshold, "--bootstrap-file", Path.Combine(root, "none.txt"));
+            "--metrics", "http://127.0.0.1:0", "--base-threshold", Testnet.CheapThreshold, "--bootstrap-file", Path.Combine(root, "none.txt"));
         Multiaddr address = Multiaddr.Parse((await process.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value);
-        string http = (await process.WaitForLineAsync(NnrpProcess.HttpUrl())).Groups[1].Value;
+        string metrics = (await process.WaitForLineAsync(NnrpProcess.MetricsUrl())).Groups[1].Value;
         await process.WaitForLineAsync(NnrpProcess.DhtReady());
-        return new PublicNode(process, root, address, http);
+        return new PublicNode(process, root, address, metrics);
     }
 
     /// <summary>The value of gauge or counter <paramref name="name"/> (no labels) on /metrics.</summary>
     public async Task<double> MetricAsync(string name)
     {
-        string text = await _web.GetStringAsync(Http + "/metrics");
+        string text = await _web.GetStringAsync(Metrics + "/metrics");
         string line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
         return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }

@@ -33,6 +33,9 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The operating system's id of the process (e.g. to read /proc/&lt;pid&gt;/status).</summary>
+    public int Id => _process.Id;
+
     public static NnrpProcess Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -118,6 +121,9 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
 
     [GeneratedRegex(@"HTTP API on (http://127\.0\.0\.1:\d+)")]
     public static partial Regex HttpUrl();
+
+    [GeneratedRegex(@"Metrics on (http://127\.0\.0\.1:\d+)/metrics")]
+    public static partial Regex MetricsUrl();
 
     [GeneratedRegex(@"DHT ready: (\d+) peers")]
     public static partial Regex DhtReady();

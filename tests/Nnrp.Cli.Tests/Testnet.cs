@@ -21,7 +21,7 @@ internal sealed class Testnet : IAsyncDisposable
     public const string CheapThreshold = "f000000000000000";
 
     private readonly NnrpProcess?[] _nodes;
-    private readonly string[] _http;
+    private readonly string[] _metrics;
     private readonly Multiaddr[] _p2p;
     private readonly double _syncIntervalSeconds;
     private readonly HttpClient _web = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -30,7 +30,7 @@ internal sealed class Testnet : IAsyncDisposable
     public Testnet(int size, double syncIntervalSeconds)
     {
         _nodes = new NnrpProcess?[size];
-        _http = new string[size];
+        _metrics = new string[size];
         _p2p = new Multiaddr[size];
         _syncIntervalSeconds = syncIntervalSeconds;
         Root = Directory.CreateTempSubdirectory("nnrp-testnet-").FullName;
@@ -60,14 +60,14 @@ internal sealed class Testnet : IAsyncDisposable
         string[] args =
         [
             "node", "--data-dir", Path.Combine(Root, "n" + i.ToString(CultureInfo.InvariantCulture)), "--listen", "/ip4/127.0.0.1/tcp/0",
-            "--http", "http://127.0.0.1:0", "--private-network", "--base-threshold", CheapThreshold,
+            "--http", "http://127.0.0.1:0", "--metrics", "http://127.0.0.1:0", "--private-network", "--base-threshold", CheapThreshold,
             "--sync-interval", _syncIntervalSeconds.ToString(CultureInfo.InvariantCulture),
             "--bootstrap-file", Path.Combine(Root, i == 0 ? "none.txt" : "bootstrap-peers.txt"),
         ];
         NnrpProcess node = NnrpProcess.Start(args);
         _nodes[i] = node;
         _p2p[i] = Multiaddr.Parse((await node.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value);
-        _http[i] = (await node.WaitForLineAsync(NnrpProcess.HttpUrl())).Groups[1].Value;
+        _metrics[i] = (await node.WaitForLineAsync(NnrpProcess.MetricsUrl())).Groups[1].Value;
         await node.WaitForLineAsync(NnrpProcess.DhtReady());
     }
 
@@ -103,7 +103,7 @@ internal sealed class Testnet : IAsyncDisposable
 
     private async Task<double> MetricAsync(int i, string name, Func<IEnumerable<double>, double> combine)
     {
-        string text = await _web.GetStringAsync(_http[i] + "/metrics");
+        string text = await _web.GetStringAsync(_metrics[i] + "/metrics");
         return combine(text.Split('\n')
             .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture))

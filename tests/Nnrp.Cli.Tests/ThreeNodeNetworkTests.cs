@@ -27,6 +27,7 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
     private readonly string _root = Directory.CreateTempSubdirectory("nnrp-net-").FullName;
     private readonly NnrpProcess?[] _nodes = new NnrpProcess?[3];
     private readonly string[] _http = new string[3];
+    private readonly string[] _metrics = new string[3];
     private readonly Multiaddr[] _p2p = new Multiaddr[3];
     private Libp2pHost _client = null!;
 
@@ -111,20 +112,21 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
         string[] args =
         [
             "node", "--data-dir", Path.Combine(_root, "n" + i), "--listen", "/ip4/127.0.0.1/tcp/0",
-            "--http", "http://127.0.0.1:0", "--private-network", "--base-threshold", CheapThreshold,
+            "--http", "http://127.0.0.1:0", "--metrics", "http://127.0.0.1:0", "--private-network", "--base-threshold", CheapThreshold,
             "--bootstrap-file", Path.Combine(_root, i == 0 ? "none.txt" : "bootstrap-peers.txt"),
         ];
         NnrpProcess node = NnrpProcess.Start(args);
         _nodes[i] = node;
         _p2p[i] = Multiaddr.Parse((await node.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value);
         _http[i] = (await node.WaitForLineAsync(NnrpProcess.HttpUrl())).Groups[1].Value;
+        _metrics[i] = (await node.WaitForLineAsync(NnrpProcess.MetricsUrl())).Groups[1].Value;
         await node.WaitForLineAsync(NnrpProcess.DhtReady());
     }
 
     private async Task<double> Metric(int node, string name)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        string text = await http.GetStringAsync(_http[node] + "/metrics");
+        string text = await http.GetStringAsync(_metrics[node] + "/metrics");
         return text.Split('\n')
             .Where(l => l.StartsWith(name, StringComparison.Ordinal))
             .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))

@@ -19,13 +19,15 @@ public sealed class ApiFixture : IAsyncDisposable
 
     private readonly string _dir;
 
-    private ApiFixture(string dir, Libp2pHost host, NnrpNode node, HttpApi api, HttpClient client)
+    private ApiFixture(string dir, Libp2pHost host, NnrpNode node, HttpApi api, HttpClient client, MetricsListener metrics)
     {
         _dir = dir;
         Host = host;
         Node = node;
         Api = api;
         Client = client;
+        Metrics = metrics;
+        MetricsClient = new HttpClient { BaseAddress = new Uri(metrics.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Libp2pHost Host { get; }
@@ -36,20 +38,28 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiFixture> StartAsync(HttpApiOptions? options = null)
+    /// <summary>The node's /metrics listener, apart from the API (NNRP.md §12).</summary>
+    public MetricsListener Metrics { get; }
+
+    public HttpClient MetricsClient { get; }
+
+    public static async Task<ApiFixture> StartAsync(HttpApiOptions? options = null, Func<NnrpNodeOptions, NnrpNodeOptions>? node = null)
     {
         string dir = Directory.CreateTempSubdirectory("nnrp-http-").FullName;
         var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
         await host.StartAsync(CancellationToken.None);
-        NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
+        var nodeOptions = new NnrpNodeOptions
         {
             DataDirectory = dir,
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = CheapBase } },
-        });
-        var context = new HttpApiContext(node, host, [new Metrics.IngressMetrics(node), new Metrics.HostMetrics(host)], TimeProvider.System);
+        };
+        NnrpNode nnrp = NnrpNode.Start(host, node?.Invoke(nodeOptions) ?? nodeOptions);
+        var context = new HttpApiContext(nnrp, host, TimeProvider.System);
         HttpApi api = await HttpApi.StartAsync(context, (options ?? new HttpApiOptions()) with { Urls = ["http://127.0.0.1:0"] }, NullLoggerFactory.Instance, CancellationToken.None);
+        MetricsListener metrics = await MetricsListener.StartAsync(["http://127.0.0.1:0"], [new Nnrp.Http.Metrics.IngressMetrics(nnrp), new Nnrp.Http.Metrics.HostMetrics(host), api.Latency],
+            NullLoggerFactory.Instance, CancellationToken.None);
         var client = new HttpClient { BaseAddress = new Uri(api.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        return new ApiFixture(dir, host, node, api, client);
+        return new ApiFixture(dir, host, nnrp, api, client, metrics);
     }
 
     /// <summary>A notification stamped now whose work meets the cheap base threshold (or misses it).</summary>
@@ -69,6 +79,8 @@ public sealed class ApiFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        MetricsClient.Dispose();
+        await Metrics.DisposeAsync();
         await Api.DisposeAsync();
         await Node.DisposeAsync();
         await Host.DisposeAsync();

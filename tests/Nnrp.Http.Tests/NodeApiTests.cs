@@ -41,7 +41,7 @@ public sealed class NodeApiTests
 
         using HttpResponseMessage health = await api.Client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        using HttpResponseMessage metrics = await api.Client.GetAsync("/metrics");
+        using HttpResponseMessage metrics = await api.MetricsClient.GetAsync("/metrics");
         string text = await metrics.Content.ReadAsStringAsync();
 
         Assert.StartsWith("text/plain", metrics.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);

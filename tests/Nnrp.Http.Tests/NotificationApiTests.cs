@@ -161,7 +161,7 @@ public sealed class NotificationApiTests : IAsyncLifetime
         return JsonDocument.Parse(text);
     }
 
-    private static async Task<JsonDocument> ProblemOf(HttpResponseMessage response, HttpStatusCode status, string reason)
+    internal static async Task<JsonDocument> ProblemOf(HttpResponseMessage response, HttpStatusCode status, string reason)
     {
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");

@@ -18,6 +18,13 @@ public sealed record FetchQuery
     /// <summary>Cursors are opaque to clients but bounded.</summary>
     public const int MaxCursorSize = 64;
 
+    /// <summary>
+    /// NNRP.md §11.5: the widest prefix a node serves by default on both doors (/nnrp/1.0 and
+    /// HTTP GET /v1/notifications). Narrower than this, one query would page through a 256th of
+    /// the store or more (0 bits: all of it), so it is refused (OVER_CAPACITY / 400 over_capacity).
+    /// </summary>
+    public const int MinServedPrefixBits = 8;
+
     /// <summary>Prefix bits of an exact-tag fetch.</summary>
     public const int ExactBits = 256;
 

@@ -3,12 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Nnrp.Core.Protocol;
 using Nnrp.Core.Work;
-using Nnrp.Http.Metrics;
 using Nnrp.Libp2p.Addressing;
 
 namespace Nnrp.Http.Endpoints;
 
-/// <summary><c>GET /v1/work</c>, <c>GET /v1/status</c>, <c>GET /healthz</c>, <c>GET /metrics</c>.</summary>
+/// <summary><c>GET /v1/work</c>, <c>GET /v1/status</c>, <c>GET /healthz</c> (metrics: <see cref="MetricsListener"/>).</summary>
 internal static class NodeEndpoints
 {
     public static void Map(WebApplication app, HttpApiContext api)
@@ -16,7 +15,6 @@ internal static class NodeEndpoints
         app.MapGet("/v1/work", (HttpContext context) => WorkAsync(context, api));
         app.MapGet("/v1/status", (HttpContext context) => StatusAsync(context, api));
         app.MapGet("/healthz", (HttpContext context) => HealthAsync(context, api));
-        app.MapGet("/metrics", (HttpContext context) => MetricsAsync(context, api));
     }
 
     private static async Task WorkAsync(HttpContext context, HttpApiContext api)
@@ -78,21 +76,11 @@ internal static class NodeEndpoints
         }
         catch (Exception ex) when (ex is Nnrp.Node.Storage.StoreUnavailableException or ObjectDisposedException)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "internal", "the store is unavailable: " + ex.Message);
+            // The reason stays in the node's log (the store logs its failures); never in the answer.
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "internal", "the store is unavailable");
             return;
         }
         await WriteJsonAsync(context, json => json.WriteString("status", "ok"));
-    }
-
-    private static async Task MetricsAsync(HttpContext context, HttpApiContext api)
-    {
-        var writer = new PrometheusWriter();
-        foreach (IMetricsSource source in api.MetricsSources)
-        {
-            source.Collect(writer);
-        }
-        context.Response.ContentType = PrometheusWriter.ContentType;
-        await context.Response.WriteAsync(writer.ToString(), context.RequestAborted);
     }
 
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> body)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Nnrp.Core;
 using Nnrp.Core.Codecs;
 using Nnrp.Core.Notifications;
@@ -24,14 +25,17 @@ internal static class NotificationEndpoints
 {
     private const string ProtobufType = "application/x-protobuf";
 
-    public static void Map(WebApplication app, HttpApiContext api, HttpApiOptions options)
+    /// <summary>Encoded JSON a mailbox page gathers before handing it to Kestrel (whose own buffer then applies backpressure).</summary>
+    private const int PageFlushBytes = 32 * 1024;
+
+    public static void Map(WebApplication app, HttpApiContext api, HttpApiOptions options, ILogger logger)
     {
-        app.MapPost("/v1/notifications", (HttpContext context) => PostAsync(context, api, options));
-        app.MapGet("/v1/notifications", (HttpContext context) => ListAsync(context, api));
-        app.MapGet("/v1/notifications/{address}", (HttpContext context, string address) => GetOneAsync(context, api, address));
+        app.MapPost("/v1/notifications", (HttpContext context) => PostAsync(context, api, options, logger));
+        app.MapGet("/v1/notifications", (HttpContext context) => ListAsync(context, api, options, logger));
+        app.MapGet("/v1/notifications/{address}", (HttpContext context, string address) => GetOneAsync(context, api, address, logger));
     }
 
-    private static async Task PostAsync(HttpContext context, HttpApiContext api, HttpApiOptions options)
+    private static async Task PostAsync(HttpContext context, HttpApiContext api, HttpApiOptions options, ILogger logger)
     {
         byte[]? body = await ReadBodyAsync(context, options.MaxBodyBytes);
         if (body is null)
@@ -62,6 +66,12 @@ internal static class NotificationEndpoints
         }
 
         IngressResult result = await api.Node.Ingress.SubmitAsync(notification, context.RequestAborted);
+        if (result.Status == IngressStatus.Internal)
+        {
+            // The gate's message names the store's failure: log it, never answer it (§12).
+            await Problems.WriteInternalAsync(context, logger, new StoreUnavailableException(result.Message));
+            return;
+        }
         if (!result.IsStored)
         {
             await Problems.WriteAsync(context, Problems.HttpStatus(result.Status), Problems.Reason(result.Status), result.Message, json =>
@@ -89,7 +99,13 @@ internal static class NotificationEndpoints
         await json.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task ListAsync(HttpContext context, HttpApiContext api)
+    /// <summary>
+    /// A mailbox page (NNRP.md §12, §11.5): the same minimum prefix as /nnrp/1.0, the page's
+    /// worst case reserved in the node's fetch budget under the client's address before the
+    /// store is read, then the JSON written item by item with backpressure; a client that takes
+    /// nothing for the write-stall timeout is cut off and the budget given back.
+    /// </summary>
+    private static async Task ListAsync(HttpContext context, HttpApiContext api, HttpApiOptions options, ILogger logger)
     {
         FetchQuery query;
         try
@@ -101,7 +117,23 @@ internal static class NotificationEndpoints
             await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "bad_form", ex.Message);
             return;
         }
+        int minBits = api.Node.Service.Options.MinPrefixBits;
+        if (query.PrefixBits < minBits)
+        {
+            // The /nnrp/1.0 word (OVER_CAPACITY), so a wallet narrows its prefix on either door.
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "over_capacity",
+                $"this node serves tag prefixes of at least {minBits} bits", json => json.WriteNumber("min_prefix_bits", minBits));
+            return;
+        }
 
+        string client = HttpApi.ClientKey(context);
+        using FetchLease? lease = api.Node.Service.FetchBudget.TryReserve(client, FetchBudget.WorstCase(query.Limit));
+        if (lease is null)
+        {
+            logger.FetchBudgetSpent(client);
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "over_capacity", "too many mailbox pages in flight; read them or retry later");
+            return;
+        }
         NotificationPage page;
         try
         {
@@ -114,32 +146,61 @@ internal static class NotificationEndpoints
         }
         catch (StoreUnavailableException ex)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "internal", ex.Message);
+            await Problems.WriteInternalAsync(context, logger, ex);
             return;
         }
+        lease.ShrinkTo(FetchBudget.PageBytes(page));
 
         context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
-        json.WriteStartObject();
-        json.WriteStartArray("notifications");
-        foreach (Notification n in page.Notifications)
+        PipeWriter body = context.Response.BodyWriter;
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        await using var json = new Utf8JsonWriter(body);
+        try
         {
-            NotificationJson.Write(json, n);
+            json.WriteStartObject();
+            json.WriteStartArray("notifications");
+            foreach (Notification n in page.Notifications)
+            {
+                NotificationJson.Write(json, n);
+                if (json.BytesPending >= PageFlushBytes)
+                {
+                    json.Flush();
+                    await FlushAsync(body, stall, options.WriteStallTimeout);
+                }
+            }
+            json.WriteEndArray();
+            if (page.HasMore)
+            {
+                json.WriteString("next_cursor", Base64Url(page.NextCursor.Span));
+            }
+            else
+            {
+                json.WriteNull("next_cursor");
+            }
+            json.WriteEndObject();
+            json.Flush();
+            await FlushAsync(body, stall, options.WriteStallTimeout);
         }
-        json.WriteEndArray();
-        if (page.HasMore)
+        catch (OperationCanceledException) when (stall.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            json.WriteString("next_cursor", Base64Url(page.NextCursor.Span));
+            logger.WriteStalled(client);
+            context.Abort();
         }
-        else
-        {
-            json.WriteNull("next_cursor");
-        }
-        json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task GetOneAsync(HttpContext context, HttpApiContext api, string address)
+    /// <summary>Hands the written JSON to Kestrel; waits (at most <paramref name="writeStall"/>) while its buffer is full.</summary>
+    private static async Task FlushAsync(PipeWriter body, CancellationTokenSource stall, TimeSpan writeStall)
+    {
+        stall.CancelAfter(writeStall);
+        FlushResult flush = await body.FlushAsync(stall.Token);
+        if (flush.IsCanceled)
+        {
+            throw new OperationCanceledException(stall.Token);
+        }
+        stall.CancelAfter(Timeout.InfiniteTimeSpan);
+    }
+
+    private static async Task GetOneAsync(HttpContext context, HttpApiContext api, string address, ILogger logger)
     {
         if (!RelayAddress.TryDecode(address, out NotificationHash hash, out string? error))
         {
@@ -153,7 +214,7 @@ internal static class NotificationEndpoints
         }
         catch (StoreUnavailableException ex)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "internal", ex.Message);
+            await Problems.WriteInternalAsync(context, logger, ex);
             return;
         }
         ulong now = (ulong)api.Time.GetUtcNow().ToUnixTimeSeconds();

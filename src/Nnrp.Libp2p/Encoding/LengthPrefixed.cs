@@ -38,9 +38,19 @@ public static class LengthPrefixed
     }
 
     /// <summary>
+    /// Bytes of an incomplete message left in the pipe before the rest is copied out. A yamux
+    /// stream credits the sender's window only for consumed bytes (256 KiB to start), so a
+    /// message larger than the window must be consumed as it arrives or it never completes
+    /// (e.g. a 1 MB /nnrp/1.0 fetch answer).
+    /// </summary>
+    public const int CopyOutThreshold = 64 * 1024;
+
+    /// <summary>
     /// Reads one message and hands it to <paramref name="parse"/> while the bytes are still in
-    /// the pipe (no copy). Returns <c>default</c> with <paramref name="completed"/> when the
-    /// peer closed cleanly before a new message began; a close mid-message is an error.
+    /// the pipe (no copy) when it arrives within <see cref="CopyOutThreshold"/>; a larger one is
+    /// copied into a pooled buffer as it arrives. Returns <c>default</c> with
+    /// <paramref name="completed"/> when the peer closed cleanly before a new message began; a
+    /// close mid-message is an error.
     /// </summary>
     public static async ValueTask<(T? Value, bool Completed)> ReadAsync<T>(
         PipeReader input, int maxLength, Func<ReadOnlySequence<byte>, T> parse, CancellationToken cancellationToken)
@@ -50,6 +60,7 @@ public static class LengthPrefixed
             ReadResult result = await input.ReadAsync(cancellationToken);
             ReadOnlySequence<byte> buffer = result.Buffer;
             bool consumed = false;
+            bool copyOut = false;
             try
             {
                 if (TryRead(ref buffer, maxLength, out ReadOnlySequence<byte> message))
@@ -66,6 +77,7 @@ public static class LengthPrefixed
                     }
                     throw new TruncatedMessageException(buffer.Length);
                 }
+                copyOut = buffer.Length >= CopyOutThreshold;
             }
             finally
             {
@@ -73,11 +85,54 @@ public static class LengthPrefixed
                 {
                     input.AdvanceTo(buffer.Start);
                 }
-                else
+                else if (!copyOut)
                 {
                     input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
                 }
             }
+            return (await CopyOutAsync(input, result, parse, cancellationToken), false);
+        }
+    }
+
+    /// <summary>
+    /// The rest of a large message: its prefix is in <paramref name="first"/> (checked by
+    /// <see cref="TryRead"/>); the body is copied out and consumed as it arrives.
+    /// </summary>
+    private static async ValueTask<T> CopyOutAsync<T>(PipeReader input, ReadResult first, Func<ReadOnlySequence<byte>, T> parse, CancellationToken cancellationToken)
+    {
+        var reader = new SequenceReader<byte>(first.Buffer);
+        Varint.TryRead(ref reader, out ulong declared);
+        int length = (int)declared;
+        byte[] body = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            ReadResult result = first;
+            long skip = reader.Consumed; // the prefix, in the first read only
+            int filled = 0;
+            while (true)
+            {
+                // Positions are taken from the read's own buffer (its End when all of it is
+                // consumed), never from a slice of it.
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                int take = (int)Math.Min(buffer.Length - skip, length - filled);
+                buffer.Slice(skip, take).CopyTo(body.AsSpan(filled));
+                filled += take;
+                input.AdvanceTo(skip + take == buffer.Length ? buffer.End : buffer.GetPosition(skip + take));
+                skip = 0;
+                if (filled == length)
+                {
+                    return parse(new ReadOnlySequence<byte>(body, 0, length));
+                }
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    throw new TruncatedMessageException(filled);
+                }
+                result = await input.ReadAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
         }
     }
 

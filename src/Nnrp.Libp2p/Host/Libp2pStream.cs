@@ -29,6 +29,13 @@ public sealed class Libp2pStream : IDuplexPipe, IAsyncDisposable
     /// <summary>Half-close: tells the peer we will write no more; reading goes on.</summary>
     public void CloseWrite() => _inner.Output.Complete();
 
+    /// <summary>
+    /// Completes once everything written before <see cref="CloseWrite"/> has left the stream's
+    /// send buffer for the connection (or the stream was reset): a server that must not keep
+    /// an answer buffered for a reader that never reads waits on this with a deadline.
+    /// </summary>
+    public Task OutputFinished => _inner.OutputFinished;
+
     /// <summary>Abandons the stream in both directions (yamux RST).</summary>
     public void Reset() => _inner.Reset();
 

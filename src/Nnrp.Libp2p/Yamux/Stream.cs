@@ -46,6 +46,7 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
     private readonly Pipe _outbound = new(OutboundPipeOptions);
     private readonly StreamInput _input;
     private readonly StreamOutput _output;
+    private readonly TaskCompletionSource _outputFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Under _sync.
     private ReceiveWindow _receive;
@@ -92,6 +93,13 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
     public PipeWriter Output => _output;
 
     internal bool IsInbound { get; }
+
+    /// <summary>
+    /// Completes once the writer loop is done with <see cref="Output"/>: every byte and the FIN
+    /// handed to the connection, or the stream reset or failed. Until then unsent bytes sit in
+    /// this stream's send buffer.
+    /// </summary>
+    public Task OutputFinished => _outputFinished.Task;
 
     /// <summary>Sends RST and fails both directions.</summary>
     public void Reset()
@@ -426,6 +434,7 @@ public sealed class YamuxStream : IDuplexPipe, IAsyncDisposable
         {
             _outputDone = true;
             _outbound.Reader.Complete(error);
+            _outputFinished.TrySetResult();
         }
     }
 

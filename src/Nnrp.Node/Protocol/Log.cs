@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(1104, LogLevel.Error, "/nnrp/1.0: store failed while serving {PeerId}: {Reason}")]
     public static partial void StoreFailed(this ILogger logger, string peerId, string reason);
+
+    [LoggerMessage(1105, LogLevel.Debug, "/nnrp/1.0 from {PeerId}: write stalled, stream reset: {Reason}")]
+    public static partial void WriteStalled(this ILogger logger, string peerId, string reason);
+
+    [LoggerMessage(1106, LogLevel.Debug, "/nnrp/1.0 from {PeerId}: fetch budget spent, OVER_CAPACITY")]
+    public static partial void FetchBudgetSpent(this ILogger logger, string peerId);
 }

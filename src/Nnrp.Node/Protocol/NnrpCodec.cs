@@ -56,6 +56,102 @@ public static class NnrpCodec
         }
     }
 
+    /// <summary>
+    /// Writes an OK fetch answer item by item (§11.5 "Answer budget"), byte for byte what
+    /// <see cref="WriteAsync"/> would write for the same <see cref="Response"/>, without ever
+    /// holding the encoded page: the lengths are summed first, then each notification is encoded
+    /// into the stream and flushed every <see cref="FetchFlushBytes"/>, so the stream's send
+    /// buffer (not this method) bounds what waits for the reader.
+    /// <code>
+    ///   uvarint(len) ‖ 08 01                          Response.status = OK
+    ///                ‖ 5a uvarint(fetch_len)          Response.fetch (field 11)
+    ///                  ‖ { 0a uvarint(n) ‖ Notification }*   FetchResponse.notifications (field 1)
+    ///                  ‖ [ 12 uvarint(c) ‖ next_cursor ]     FetchResponse.next_cursor (field 2, omitted when empty)
+    /// </code>
+    /// </summary>
+    /// <exception cref="TimeoutException">one flush waited longer than <paramref name="writeStall"/> for the reader.</exception>
+    /// <exception cref="IOException">the reader went away.</exception>
+    public static async ValueTask WriteFetchAsync(PipeWriter output, IReadOnlyList<Nnrp.Core.Notifications.Notification> notifications, ReadOnlyMemory<byte> nextCursor,
+        TimeSpan writeStall, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(notifications);
+        var head = new Response { Status = StatusCode.Ok };
+        int[] sizes = new int[notifications.Count];
+        long body = 0;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            sizes[i] = Nnrp.Core.Notifications.NotificationProtobuf.ToProto(notifications[i]).CalculateSize();
+            body += 1 + Varint.SizeOf((ulong)sizes[i]) + sizes[i];
+        }
+        if (!nextCursor.IsEmpty)
+        {
+            body += 1 + Varint.SizeOf((ulong)nextCursor.Length) + nextCursor.Length;
+        }
+        long total = head.CalculateSize() + 1 + Varint.SizeOf((ulong)body) + body;
+        if (total > NnrpProtocol.MaxResponseSize)
+        {
+            throw new InvalidOperationException($"a {total}-byte fetch answer exceeds the {NnrpProtocol.MaxResponseSize}-byte limit of §11.1");
+        }
+
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Varint.Write(output, (ulong)total);
+        head.WriteTo(output);
+        WriteTag(output, FetchField);
+        Varint.Write(output, (ulong)body);
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            WriteTag(output, NotificationsField);
+            Varint.Write(output, (ulong)sizes[i]);
+            Nnrp.Core.Notifications.NotificationProtobuf.ToProto(notifications[i]).WriteTo(output);
+            if (output.UnflushedBytes >= FetchFlushBytes)
+            {
+                await FlushAsync(output, stall, writeStall, cancellationToken);
+            }
+        }
+        if (!nextCursor.IsEmpty)
+        {
+            WriteTag(output, NextCursorField);
+            Varint.Write(output, (ulong)nextCursor.Length);
+            output.Write(nextCursor.Span);
+        }
+        await FlushAsync(output, stall, writeStall, cancellationToken);
+    }
+
+    /// <summary>Encoded bytes a fetch answer gathers before handing them to the stream.</summary>
+    public const int FetchFlushBytes = 32 * 1024;
+
+    // Field keys, (number << 3) | wire type 2 (length-delimited), from protocols/nnrp.proto.
+    private const byte FetchField = (11 << 3) | 2;
+    private const byte NotificationsField = (1 << 3) | 2;
+    private const byte NextCursorField = (2 << 3) | 2;
+
+    private static void WriteTag(PipeWriter output, byte tag)
+    {
+        output.GetSpan(1)[0] = tag;
+        output.Advance(1);
+    }
+
+    private static async ValueTask FlushAsync(PipeWriter output, CancellationTokenSource stall, TimeSpan writeStall, CancellationToken cancellationToken)
+    {
+        // The stall timer runs only while the flush waits for the reader (backpressure).
+        stall.CancelAfter(writeStall);
+        FlushResult flush;
+        try
+        {
+            flush = await output.FlushAsync(stall.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the reader took nothing for {writeStall.TotalSeconds:0.#} s");
+        }
+        stall.CancelAfter(Timeout.InfiniteTimeSpan);
+        if (flush.IsCompleted)
+        {
+            throw new IOException("the peer stopped reading");
+        }
+    }
+
     private static async ValueTask<T> ReadAsync<T>(PipeReader input, int maxSize, Func<ReadOnlySequence<byte>, T> parse, string what, CancellationToken cancellationToken)
         where T : IMessage<T>
     {

@@ -34,7 +34,11 @@ public sealed class NnrpService
     private readonly ILogger _logger;
     private readonly PeerRateLimiter _rate;
 
-    public NnrpService(IngressGate gate, KeyPair identity, NnrpServiceOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    /// <summary>Hint sent with OVER_CAPACITY when the fetch budget is spent (§11.5): a page is written within seconds.</summary>
+    private const uint FetchBudgetRetryAfterSeconds = 1;
+
+    public NnrpService(IngressGate gate, KeyPair identity, NnrpServiceOptions? options = null, TimeProvider? time = null, ILogger? logger = null,
+        FetchBudget? fetchBudget = null)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(identity);
@@ -46,7 +50,11 @@ public sealed class NnrpService
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _rate = new PeerRateLimiter(_options.PeerRequestsPerSecond, _options.PeerBurst, _time);
+        FetchBudget = fetchBudget ?? new FetchBudget();
     }
+
+    /// <summary>Bytes of fetch answers in flight; shared with the HTTP door.</summary>
+    public FetchBudget FetchBudget { get; }
 
     public NnrpServiceOptions Options => _options;
 
@@ -92,6 +100,11 @@ public sealed class NnrpService
                 return;
             }
             deadline.CancelAfter(_options.ResponseTimeout);
+            if (request.BodyCase == Request.BodyOneofCase.Fetch)
+            {
+                await FetchAsync(stream, request.Fetch, peer, deadline.Token);
+                return;
+            }
             Response response;
             if (request.BodyCase == Request.BodyOneofCase.Sync)
             {
@@ -114,6 +127,12 @@ public sealed class NnrpService
             }
             await AnswerAsync(stream, response, deadline.Token);
         }
+        catch (TimeoutException ex)
+        {
+            // §11.5: a reader that takes nothing for the write-stall timeout is cut off.
+            _logger.WriteStalled(peer, ex.Message);
+            stream.Reset();
+        }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             _logger.TimedOut(peer);
@@ -132,8 +151,8 @@ public sealed class NnrpService
         stream.CloseWrite();
     }
 
-    /// <summary>Answers one decoded request (any transport may call this).</summary>
-    public async Task<Response> HandleAsync(Request request, string peer, CancellationToken cancellationToken)
+    /// <summary>Answers one decoded publish, status or sync request (fetches stream, see <see cref="FetchAsync"/>).</summary>
+    private async Task<Response> HandleAsync(Request request, string peer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -141,7 +160,6 @@ public sealed class NnrpService
             return request.BodyCase switch
             {
                 Request.BodyOneofCase.Publish => await PublishAsync(request.Publish, cancellationToken),
-                Request.BodyOneofCase.Fetch => Fetch(request.Fetch),
                 Request.BodyOneofCase.Status => new Response { Status = StatusCode.Ok, StatusInfo = Status() },
                 Request.BodyOneofCase.Sync => await Sync.SyncServer.For(_store).HandleAsync(request.Sync, peer, cancellationToken),
                 _ => Refusal(StatusCode.BadForm, "the request names no publish, fetch or status"),
@@ -170,7 +188,8 @@ public sealed class NnrpService
             return Refusal(StatusCode.BadForm, ex.Message);
         }
         IngressResult result = await _gate.SubmitAsync(notification, cancellationToken);
-        var response = new Response { Status = result.ToStatusCode(), Message = result.Message };
+        // An INTERNAL message names the store's failure (paths, RocksDB text): the log keeps it.
+        var response = new Response { Status = result.ToStatusCode(), Message = result.Status == IngressStatus.Internal ? "the node's store failed" : result.Message };
         if (result.Status is IngressStatus.InsufficientWork or IngressStatus.OverCapacity)
         {
             response.RequiredThreshold = result.RequiredThreshold;
@@ -192,29 +211,69 @@ public sealed class NnrpService
         return response;
     }
 
-    private Response Fetch(FetchRequest fetch)
+    /// <summary>
+    /// §11.5: reserves the page's worst case in the fetch budget (per peer and node-wide) before
+    /// the store is read, trims the reservation to the page read, and writes the answer item by
+    /// item; the bytes are given back when the answer is written or the stream is cut off.
+    /// </summary>
+    private async Task FetchAsync(Libp2pStream stream, FetchRequest fetch, string peer, CancellationToken cancellationToken)
     {
         FetchQuery query;
-        NotificationPage page;
         try
         {
             query = FetchQuery.FromProto(fetch);
-            if (query.PrefixBits < _options.MinPrefixBits)
+        }
+        catch (NnrpFormatException ex)
+        {
+            await AnswerAsync(stream, Refusal(StatusCode.BadForm, ex.Message), cancellationToken);
+            return;
+        }
+        if (query.PrefixBits < _options.MinPrefixBits)
+        {
+            await AnswerAsync(stream, Refusal(StatusCode.OverCapacity, $"this node serves tag prefixes of at least {_options.MinPrefixBits} bits"), cancellationToken);
+            return;
+        }
+        using FetchLease? lease = FetchBudget.TryReserve(stream.RemotePeer, FetchBudget.WorstCase(query.Limit));
+        if (lease is null)
+        {
+            _logger.FetchBudgetSpent(peer);
+            await AnswerAsync(stream, new Response
             {
-                return Refusal(StatusCode.OverCapacity, $"this node serves tag prefixes of at least {_options.MinPrefixBits} bits");
-            }
+                Status = StatusCode.OverCapacity,
+                Message = "too many fetch answers in flight; read them or retry later",
+                RetryAfterSeconds = FetchBudgetRetryAfterSeconds,
+            }, cancellationToken);
+            return;
+        }
+        NotificationPage page;
+        try
+        {
             page = _store.Fetch(query, (ulong)_time.GetUtcNow().ToUnixTimeSeconds());
         }
         catch (NnrpFormatException ex)
         {
-            return Refusal(StatusCode.BadForm, ex.Message);
+            await AnswerAsync(stream, Refusal(StatusCode.BadForm, ex.Message), cancellationToken);
+            return;
         }
-        var body = new FetchResponse { NextCursor = ByteString.CopyFrom(page.NextCursor.Span) };
-        foreach (Notification n in page.Notifications)
+        catch (StoreUnavailableException ex)
         {
-            body.Notifications.Add(NotificationProtobuf.ToProto(n));
+            _logger.StoreFailed(peer, ex.Message);
+            await AnswerAsync(stream, Refusal(StatusCode.Internal, "the node's store failed"), cancellationToken);
+            return;
         }
-        return new Response { Status = StatusCode.Ok, Fetch = body };
+        lease.ShrinkTo(FetchBudget.PageBytes(page));
+        await NnrpCodec.WriteFetchAsync(stream.Output, page.Notifications, page.NextCursor, _options.WriteStallTimeout, cancellationToken);
+        stream.CloseWrite();
+        // The last flush returns while up to the send buffer (256 KiB) still waits for the
+        // reader's window; the budget is held, and the reader cut off, until it has left.
+        try
+        {
+            await stream.OutputFinished.WaitAsync(_options.WriteStallTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the reader left the end of the answer unread for {_options.WriteStallTimeout.TotalSeconds:0.#} s");
+        }
     }
 
     /// <summary>§11.7: what this node is and holds right now.</summary>

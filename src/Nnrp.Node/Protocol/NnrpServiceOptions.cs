@@ -1,3 +1,4 @@
+using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 
 namespace Nnrp.Node.Protocol;
@@ -18,10 +19,17 @@ public sealed record NnrpServiceOptions
     public int PeerBurst { get; init; } = 1000;
 
     /// <summary>
-    /// Narrowest tag prefix served (issue 6 item 3: prefix_bits ≥ 8). Wider prefixes are
-    /// answered OVER_CAPACITY, as NNRP.md §11.5 allows.
+    /// Widest tag prefix served, on /nnrp/1.0 and HTTP alike (issue 6 item 3, issue 12 attack 3:
+    /// prefix_bits ≥ 8). Wider prefixes are answered OVER_CAPACITY, as NNRP.md §11.5 allows.
     /// </summary>
-    public int MinPrefixBits { get; init; } = 8;
+    public int MinPrefixBits { get; init; } = FetchQuery.MinServedPrefixBits;
+
+    /// <summary>
+    /// NNRP.md §11.5 "Answer budget": how long one write of a fetch answer may wait for the
+    /// reader to take bytes (the stream's send buffer and window being full) before the stream
+    /// is reset and its budget freed. A reader taking ~128 KiB per 5 s never meets it.
+    /// </summary>
+    public TimeSpan WriteStallTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>§11.7 agent string.</summary>
     public string Agent { get; init; } = "nnrp-dotnet/" + (typeof(NnrpServiceOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");

@@ -112,7 +112,7 @@ internal sealed class LoopbackNodes : IAsyncDisposable
 
         public async Task StartHttpAsync()
         {
-            var context = new HttpApiContext(Node!, host, [], TimeProvider.System);
+            var context = new HttpApiContext(Node!, host, TimeProvider.System);
             Http = await HttpApi.StartAsync(context, new HttpApiOptions { Urls = ["http://127.0.0.1:0"] }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         }
 

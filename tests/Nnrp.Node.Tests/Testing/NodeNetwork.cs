@@ -33,7 +33,7 @@ public sealed class NodeNetwork : IAsyncDisposable
 
     public Multiaddr NodeAddress => NodeHost.ListenAddresses[0].WithPeerIdMultihash(NodeHost.PeerId.Bytes.Span);
 
-    public static async Task<NodeNetwork> StartAsync(NnrpServiceOptions? protocol = null, TimeProvider? time = null)
+    public static async Task<NodeNetwork> StartAsync(NnrpServiceOptions? protocol = null, TimeProvider? time = null, FetchBudgetOptions? fetchBudget = null)
     {
         var dir = new TempDirectory();
         Libp2pHost nodeHost = await StartHostAsync();
@@ -42,6 +42,7 @@ public sealed class NodeNetwork : IAsyncDisposable
             DataDirectory = dir.Path,
             Ingress = new IngressOptions { Policy = Notifications.CheapPolicy },
             Protocol = protocol ?? new NnrpServiceOptions(),
+            FetchBudget = fetchBudget ?? new FetchBudgetOptions(),
         }, time);
         Libp2pHost clientHost = await StartHostAsync();
         return new NodeNetwork(dir, nodeHost, node, clientHost);
