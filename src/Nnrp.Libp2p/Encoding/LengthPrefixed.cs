@@ -90,6 +90,11 @@ public static class LengthPrefixed
                     input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
                 }
             }
+            if (!copyOut)
+            {
+                // A small message still arriving: wait for more of it in the pipe.
+                continue;
+            }
             return (await CopyOutAsync(input, result, parse, cancellationToken), false);
         }
     }

@@ -31,6 +31,27 @@ public class LengthPrefixedTests
     }
 
     [Fact]
+    public async Task A_small_message_arriving_in_pieces_waits_for_the_rest_in_the_pipe()
+    {
+        byte[] message = new byte[1000];
+        new Random(7).NextBytes(message);
+        byte[] prefix = new byte[10];
+        int n = Varint.Write(prefix, (ulong)message.Length);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+        await pipe.Writer.WriteAsync(prefix.AsMemory(0, n));
+        await pipe.Writer.WriteAsync(message.AsMemory(0, 300));
+
+        // The first read sees a third of the message; the reader must go back to the pipe
+        // for the rest (a multistream-select or Noise message split across TCP reads).
+        Task<(byte[]? Value, bool Completed)> reading = LengthPrefixed.ReadAsync(pipe.Reader, 4096, static seq => seq.ToArray(), CancellationToken.None).AsTask();
+        await pipe.Writer.WriteAsync(message.AsMemory(300));
+        (byte[]? read, bool completed) = await reading.WaitAsync(Limit);
+
+        Assert.False(completed);
+        Assert.Equal(message, read);
+    }
+
+    [Fact]
     public async Task A_large_message_cut_short_is_truncated()
     {
         byte[] message = new byte[300 * 1024];
