@@ -42,7 +42,7 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
     private readonly List<Notification> _stored = [];
     private NnrpProcess? _node;
     private Multiaddr? _address;
-    private string? _http;
+    private string? _metrics;
     private string _setup = "";
 
     public async Task InitializeAsync()
@@ -64,10 +64,10 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
             }
         }
         long filled = clock.ElapsedMilliseconds;
-        _node = NnrpProcess.Start("node", "--data-dir", _dir, "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "http://127.0.0.1:0",
+        _node = NnrpProcess.Start("node", "--data-dir", _dir, "--listen", "/ip4/127.0.0.1/tcp/0", "--metrics", "http://127.0.0.1:0",
             "--private-network", "--base-threshold", Testnet.CheapThreshold, "--bootstrap-file", Path.Combine(_dir, "none.txt"));
         _address = Multiaddr.Parse((await _node.WaitForLineAsync(NnrpProcess.LoopbackAddress())).Groups[1].Value);
-        _http = (await _node.WaitForLineAsync(NnrpProcess.HttpUrl())).Groups[1].Value;
+        _metrics = (await _node.WaitForLineAsync(NnrpProcess.MetricsUrl())).Groups[1].Value;
         _setup = string.Create(CultureInfo.InvariantCulture, $"setup: store filled in {filled} ms, node up after {clock.ElapsedMilliseconds} ms");
     }
 
@@ -238,7 +238,7 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
     private async Task<double> MetricAsync(string name)
     {
         using var web = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        string text = await web.GetStringAsync(_http + "/metrics");
+        string text = await web.GetStringAsync(_metrics + "/metrics");
         return text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
     }
