@@ -50,15 +50,26 @@ public sealed class SendTests : IDisposable
     public async Task A_node_demanding_more_work_gets_the_same_notification_with_more_work()
     {
         const ulong harder = 0xfff0000000000000UL; // 4096 hashes on average, 16× the easy one
-        FakeNode strict = _nodes.Add(harder);
-        await using WalletClient client = Client([strict, _nodes.Add(), _nodes.Add()]);
+        // Work made for the easy threshold meets the harder one by chance, 1 time in 16; then
+        // the strict node never asks for more. Send again (a new notification) until it has
+        // asked, at most 8 times (all 8 meeting it by chance: 2^-32).
+        for (int attempt = 1; ; attempt++)
+        {
+            FakeNode strict = _nodes.Add(harder);
+            await using WalletClient client = Client([strict, _nodes.Add(), _nodes.Add()]);
 
-        SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(), Easy).WaitAsync(TimeSpan.FromSeconds(30));
+            SendResult result = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(), Easy).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.True(result.MetTarget);
-        Assert.True(result.Notification.MeetsThreshold(harder));
-        Assert.Equal(result.Hash, Assert.Single(strict.Stored).Hash);
-        Assert.Equal(2, strict.Publishes);
+            Assert.True(result.MetTarget);
+            Assert.True(result.Notification.MeetsThreshold(harder));
+            Assert.Equal(result.Hash, Assert.Single(strict.Stored).Hash);
+            if (strict.Publishes == 1 && attempt < 8)
+            {
+                continue;
+            }
+            Assert.Equal(2, strict.Publishes);
+            return;
+        }
     }
 
     [Fact]
