@@ -34,7 +34,13 @@ public sealed class CSharpPeer : IAsyncDisposable
 
     public static async Task<CSharpPeer> StartAsync(ILoggerFactory loggers, HostOptions? options = null, string listen = "/ip4/127.0.0.1/tcp/0")
     {
-        options ??= new HostOptions { ListenAddresses = [Multiaddr.Parse(listen)] };
+        // Every peer of a mixed network shares 127.0.0.1, the private-network case of NNRP.md
+        // §14.1: without the exemption a js lookup's concurrent dials meet the per-address caps.
+        options ??= new HostOptions
+        {
+            ListenAddresses = [Multiaddr.Parse(listen)],
+            Limits = new ConnectionLimits { ExemptNetworks = ConnectionLimits.LoopbackNetworks },
+        };
         var host = new Libp2pHost(KeyPair.Generate(), options, loggers);
         var peer = new CSharpPeer(host, loggers);
         peer.Identify.Start();
