@@ -1,5 +1,6 @@
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
+using Nnrp.Protocol.Sync;
 
 namespace Nnrp.Node.Storage;
 
@@ -21,9 +22,6 @@ namespace Nnrp.Node.Storage;
 /// </summary>
 internal sealed class InMemoryIndexes
 {
-    /// <summary>Below every key of a (time, hash) order.</summary>
-    public static readonly TimeKey Lowest = new(0, NotificationHash.FromBytes(new byte[NotificationHash.Size]));
-
     /// <summary>At or above every key of a (time, hash) order: the upper end of an open range.</summary>
     public static readonly TimeKey Highest = new(ulong.MaxValue, NotificationHash.FromBytes(Enumerable.Repeat((byte)0xff, NotificationHash.Size).ToArray()));
 

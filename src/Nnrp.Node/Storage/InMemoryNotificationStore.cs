@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Sync;
 
 namespace Nnrp.Node.Storage;
 
@@ -113,7 +115,7 @@ public sealed partial class InMemoryNotificationStore : INotificationStore
         FetchCursor? cursor, ulong now, int maxScan)
     {
         bool afterCursor = cursor is { } c && c.Timestamp >= query.Since;
-        TimeKey start = afterCursor ? new TimeKey(cursor!.Value.Timestamp, cursor.Value.Hash) : new TimeKey(query.Since, InMemoryIndexes.Lowest.Hash);
+        TimeKey start = afterCursor ? new TimeKey(cursor!.Value.Timestamp, cursor.Value.Hash) : new TimeKey(query.Since, SyncBounds.Lowest.Hash);
         var page = new List<Notification>(Math.Min(query.Limit, 64));
         TimeKey last = default;
         bool more = false;
