@@ -36,11 +36,17 @@ public abstract partial class NotificationStoreRules
             {
                 return result;
             }
-            var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
-            proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
-            query = FetchQuery.FromProto(proto);
+            query = Next(query, page);
         }
         throw new InvalidOperationException("paging did not end");
+    }
+
+    /// <summary>The query for the page after <paramref name="page"/>, its cursor copied as a client would.</summary>
+    private static FetchQuery Next(FetchQuery query, NotificationPage page)
+    {
+        var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
+        proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
+        return FetchQuery.FromProto(proto);
     }
 
     [Fact]
@@ -81,6 +87,49 @@ public abstract partial class NotificationStoreRules
         Assert.Single(All(FetchQuery.ForTag(tag)));
     }
 
+    [Fact]
+    public void A_page_that_ends_with_the_last_entry_has_no_cursor()
+    {
+        RecipientTag tag = RandomTag();
+        Store.Put(Enumerable.Range(0, 5).Select(i => Make(tag, timestamp: (long)Now - i)).ToArray());
+        NotificationPage whole = Store.Fetch(FetchQuery.ForTag(tag, limit: 5), Now);
+        Assert.Equal(5, whole.Notifications.Count);
+        Assert.False(whole.HasMore);
+        NotificationPage first = Store.Fetch(FetchQuery.ForTag(tag, limit: 4), Now);
+        Assert.Equal(4, first.Notifications.Count);
+        Assert.True(first.HasMore);
+        NotificationPage last = Store.Fetch(Next(FetchQuery.ForTag(tag, limit: 4), first), Now);
+        Assert.Single(last.Notifications);
+        Assert.False(last.HasMore);
+        Assert.Empty(Store.Fetch(FetchQuery.ForTag(RandomTag()), Now).Notifications);
+    }
+
+    [Fact]
+    public void A_cursor_resumes_after_its_entry_even_when_that_entry_is_gone()
+    {
+        RecipientTag tag = RandomTag();
+        // The fourth lives 60 s: alive at the first page, swept before the second.
+        Notification[] items = Enumerable.Range(0, 10).Select(i => Make(tag, timestamp: (long)Now - 100 + i, ttl: i == 3 ? 60u : 3600u)).ToArray();
+        Store.Put(items);
+        FetchQuery query = FetchQuery.ForTag(tag, limit: 4);
+        NotificationPage first = Store.Fetch(query, Now - 50);
+        Assert.Equal(items.Take(4).Select(n => n.Hash), first.Notifications.Select(n => n.Hash));
+        Assert.Equal(1, Store.SweepExpired(Now, 100));
+        List<Notification> rest = All(Next(query, first));
+        Assert.Equal(items.Skip(4).Select(n => n.Hash), rest.Select(n => n.Hash));
+    }
+
+    [Fact]
+    public void A_cursor_older_than_since_starts_at_since()
+    {
+        RecipientTag tag = RandomTag();
+        Notification[] items = Enumerable.Range(0, 10).Select(i => Make(tag, timestamp: (long)Now - 100 + i)).ToArray();
+        Store.Put(items);
+        NotificationPage first = Store.Fetch(FetchQuery.ForTag(tag, limit: 2), Now);
+        FetchQuery later = FetchQuery.ForTag(tag, since: Now - 95, cursor: first.NextCursor);
+        Assert.Equal(items.Skip(5).Select(n => n.Hash), All(later).Select(n => n.Hash));
+    }
+
     [Theory]
     [InlineData(8)]
     [InlineData(12)]
@@ -116,9 +165,7 @@ public abstract partial class NotificationStoreRules
         NotificationPage page = first;
         while (page.HasMore)
         {
-            var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
-            proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
-            page = store.Fetch(FetchQuery.FromProto(proto), Now);
+            page = store.Fetch(Next(query, page), Now);
             found.AddRange(page.Notifications);
             pages++;
         }
