@@ -71,11 +71,11 @@ public sealed partial class InMemoryNotificationStore : INotificationStore
         ArgumentNullException.ThrowIfNull(destination);
         return Read((from, max, destination), static (indexes, a) =>
         {
-            int read = 0;
             if (a.max <= 0)
             {
                 return 0;
             }
+            int read = 0;
             foreach (TimeKey key in indexes.Times.GetViewBetween(a.from, InMemoryIndexes.Highest))
             {
                 a.destination.Add(key);
