@@ -23,6 +23,8 @@ public static class NodeInstruments
 
     private static readonly IngressStatus[] s_statuses = Enum.GetValues<IngressStatus>();
 
+    private static readonly KeyValuePair<string, object?>[] s_reasons = [.. s_statuses.Select(s => new KeyValuePair<string, object?>("reason", Reason(s)))];
+
     /// <summary>Ingress decisions, required work, utilisation and the store's size.</summary>
     public static void AddNode(Meter meter, NnrpNode node)
     {
@@ -73,7 +75,7 @@ public static class NodeInstruments
     public static string Reason(IngressStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 
     private static IEnumerable<Measurement<long>> IngressCounts(IngressGate gate) =>
-        s_statuses.Select(s => new Measurement<long>(gate.Count(s), new KeyValuePair<string, object?>("reason", Reason(s))));
+        s_statuses.Select((s, i) => new Measurement<long>(gate.Count(s), s_reasons[i]));
 
     private static Measurement<long>[] SyncBytes(SyncMetrics sync) =>
     [
