@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Cli.Tests;
 using Nnrp.Core.Notifications;
@@ -54,6 +56,25 @@ public sealed class MetricsListenerTests
         Assert.Equal(0, PrometheusText.Value(onB, "nnrp_ingress_total", ("reason", "accepted")));
         Assert.Equal(1, PrometheusText.Value(onA, "nnrp_http_request_seconds_count", ("route", "/v1/notifications"), ("method", "POST")));
         Assert.Null(PrometheusText.Value(onB, "nnrp_http_request_seconds_count", ("route", "/v1/notifications"), ("method", "POST")));
+    }
+
+    [Fact]
+    public async Task Meters_from_a_hosts_meter_factory_are_scraped_and_kept_apart_from_the_nodes_own()
+    {
+        await using var api = await ApiFixture.StartAsync();
+        await using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        IMeterFactory factory = services.GetRequiredService<IMeterFactory>();
+        using NnrpMeters meters = NnrpMeters.Register(api.Node, api.Host, factory: factory);
+        await using MetricsListener listener = await MetricsListener.StartAsync(["http://127.0.0.1:0"], meters, NullLoggerFactory.Instance, CancellationToken.None);
+        using var client = new HttpClient { BaseAddress = new Uri(listener.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+
+        string text = await client.GetStringAsync("/metrics");
+
+        Assert.Same(factory, meters.Create(NodeInstruments.MeterName).Scope);
+        Assert.False(meters.Owns(api.Meters.Create(NodeInstruments.MeterName)));
+        // One node registered twice, in two scopes: each listener shows its own scope's series once.
+        Assert.Single(PrometheusText.Parse(text), s => s.Name == "nnrp_build_info");
+        Assert.Equal(0, PrometheusText.Value(text, "nnrp_store_notifications"));
     }
 
     [Fact]
