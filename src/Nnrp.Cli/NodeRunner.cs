@@ -19,6 +19,7 @@ using Nnrp.Node.Ingress;
 using Nnrp.Node.Providers;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
+using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Cli;
 

@@ -4,6 +4,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node;
 
