@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using Nnrp.Core.Notifications;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node;
 

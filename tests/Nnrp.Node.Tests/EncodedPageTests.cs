@@ -1,4 +1,5 @@
 using Nnrp.Core.Notifications;
+using Nnrp.Protocol.Requests;
 using Nnrp.Node.Tests.Testing;
 using Notification = Nnrp.Core.Notifications.Notification;
 

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Nnrp.Core;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
+using Nnrp.Protocol.Requests;
 using Nnrp.Core.Protocol;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Tests.Testing;
