@@ -63,6 +63,14 @@ public sealed class FetchBudget
         return bytes;
     }
 
+    /// <summary>The same figure as <see cref="PageBytes(NotificationPage)"/>, for the page as stored bytes.</summary>
+    public static long PageBytes(EncodedPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.NextCursor.Length + ItemFraming + page.PayloadBytes
+            + (long)page.Count * (NotificationLimits.MaxEncodedSize - NotificationLimits.MaxPayload + ItemFraming);
+    }
+
     /// <summary>Tag and length of one repeated item, and room for the cursor field.</summary>
     private const int ItemFraming = 4;
 

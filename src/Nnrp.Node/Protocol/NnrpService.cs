@@ -246,10 +246,11 @@ public sealed class NnrpService
             }, cancellationToken);
             return;
         }
-        NotificationPage page;
+        EncodedPage page;
         try
         {
-            page = _store.Fetch(query, (ulong)_time.GetUtcNow().ToUnixTimeSeconds());
+            // The stored bytes are the wire bytes: no decode and re-encode per item (docs/BENCHMARKS.md "Fetch").
+            page = _store.FetchEncoded(query, (ulong)_time.GetUtcNow().ToUnixTimeSeconds());
         }
         catch (NnrpFormatException ex)
         {
@@ -262,8 +263,11 @@ public sealed class NnrpService
             await AnswerAsync(stream, Refusal(StatusCode.Internal, "the node's store failed"), cancellationToken);
             return;
         }
-        lease.ShrinkTo(FetchBudget.PageBytes(page));
-        await NnrpCodec.WriteFetchAsync(stream.Output, page.Notifications, page.NextCursor, _options.WriteStallTimeout, cancellationToken);
+        using (page)
+        {
+            lease.ShrinkTo(FetchBudget.PageBytes(page));
+            await NnrpCodec.WriteFetchAsync(stream.Output, page, page.NextCursor, _options.WriteStallTimeout, cancellationToken);
+        }
         stream.CloseWrite();
         // The last flush returns while up to the send buffer (256 KiB) still waits for the
         // reader's window; the budget is held, and the reader cut off, until it has left.

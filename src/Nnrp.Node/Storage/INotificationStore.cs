@@ -28,6 +28,15 @@ public interface INotificationStore : IDisposable
     /// <exception cref="Nnrp.Core.NnrpFormatException">the cursor is not one this store issued.</exception>
     NotificationPage Fetch(FetchQuery query, ulong now);
 
+    /// <summary>
+    /// The page <see cref="Fetch"/> returns, each notification as its §3.4 protobuf bytes, for
+    /// answers that copy them to the wire as they are (/nnrp/1.0). Dispose it once written. A
+    /// store that keeps the encoded bytes hands them over without decoding; this default
+    /// encodes the decoded page once.
+    /// </summary>
+    /// <exception cref="Nnrp.Core.NnrpFormatException">the cursor is not one this store issued.</exception>
+    EncodedPage FetchEncoded(FetchQuery query, ulong now) => EncodedPage.Encode(Fetch(query, now));
+
     /// <summary>Deletes up to <paramref name="maxItems"/> notifications with expires_at ≤ <paramref name="now"/>; returns how many.</summary>
     int SweepExpired(ulong now, int maxItems);
 

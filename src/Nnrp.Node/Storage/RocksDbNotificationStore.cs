@@ -473,28 +473,101 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     public NotificationPage Fetch(FetchQuery query, ulong now)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var page = new List<Notification>(Math.Min(query.Limit, 64));
+        ReadOnlyMemory<byte> next = Fetch(query, hash =>
+        {
+            if (Load(hash) is { } n && n.ExpiresAt > now)
+            {
+                page.Add(n);
+                return true;
+            }
+            return false;
+        });
+        return new NotificationPage(page, next);
+    }
+
+    /// <summary>
+    /// The page <see cref="Fetch"/> returns, as the stored protobuf bytes: each value is copied
+    /// from the buffer RocksDB returns into the page's pooled buffer, expiry and payload length
+    /// read from the bytes (<see cref="EncodedFields"/>); nothing is decoded, re-encoded or
+    /// allocated on the managed heap per item.
+    /// </summary>
+    public EncodedPage FetchEncoded(FetchQuery query, ulong now)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = new EncodedPage();
+        try
+        {
+            var reader = new EncodedReader(page, now);
+            ColumnFamilyHandle notifications = _cf[StoreSchema.Notifications];
+            byte[] key = new byte[NotificationHash.Size];
+            page.NextCursor = Fetch(query, hash =>
+            {
+                hash.CopyTo(key);
+                return _db.Get(key, reader, notifications);
+            });
+            return page;
+        }
+        catch
+        {
+            page.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Appends a value RocksDB hands over (pinned, no managed copy) to a page unless expired;
+    /// true when appended. A missing key yields default, false.
+    /// </summary>
+    private sealed class EncodedReader(EncodedPage page, ulong now) : ISpanDeserializer<bool>
+    {
+        public bool Deserialize(ReadOnlySpan<byte> buffer)
+        {
+            StoredFields fields;
+            try
+            {
+                fields = EncodedFields.Read(buffer);
+            }
+            catch (NnrpFormatException ex)
+            {
+                throw new StoreUnavailableException($"a stored notification does not decode: {ex.Message}", ex);
+            }
+            if (fields.ExpiresAt <= now)
+            {
+                return false;
+            }
+            page.Add(buffer, fields.PayloadLength);
+            return true;
+        }
+    }
+
+    /// <summary>Picks the index for <paramref name="query"/> and scans it; <paramref name="take"/> loads one hit, true when it went on the page.</summary>
+    private ReadOnlyMemory<byte> Fetch(FetchQuery query, Func<NotificationHash, bool> take)
+    {
+        ArgumentNullException.ThrowIfNull(query);
         FetchCursor? cursor = FetchCursor.Parse(query.Cursor.Span);
         return Guard(() =>
         {
             ReadOnlySpan<byte> prefix = query.PrefixBytes.Span;
             if (query.PrefixBits == FetchQuery.ExactBits)
             {
-                return Scan(_cf[StoreSchema.ByTag], prefix.ToArray(), null, query, cursor, now);
+                return Scan(_cf[StoreSchema.ByTag], prefix.ToArray(), null, query, cursor, take);
             }
             if (query.PrefixBits >= 8)
             {
-                return Scan(_cf[StoreSchema.ByShard8], [prefix[0]], query, query, cursor, now);
+                return Scan(_cf[StoreSchema.ByShard8], [prefix[0]], query, query, cursor, take);
             }
-            return Scan(_cf[StoreSchema.ByTime], [], query, query, cursor, now);
+            return Scan(_cf[StoreSchema.ByTime], [], query, query, cursor, take);
         });
     }
 
     /// <summary>
     /// Walks one index of layout <c>bucket ‖ timestamp ‖ hash</c> from max(since, cursor), keeping
     /// entries whose tag (the entry's value) matches <paramref name="filter"/>, until the page is
-    /// full or <see cref="StoreOptions.MaxScanPerPage"/> entries were examined.
+    /// full or <see cref="StoreOptions.MaxScanPerPage"/> entries were examined. Returns the next cursor.
     /// </summary>
-    private NotificationPage Scan(ColumnFamilyHandle index, byte[] bucket, FetchQuery? filter, FetchQuery query, FetchCursor? cursor, ulong now)
+    private ReadOnlyMemory<byte> Scan(ColumnFamilyHandle index, byte[] bucket, FetchQuery? filter, FetchQuery query, FetchCursor? cursor,
+        Func<NotificationHash, bool> take)
     {
         var start = new byte[bucket.Length + 8 + NotificationHash.Size];
         bucket.CopyTo(start, 0);
@@ -507,7 +580,7 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         {
             BinaryPrimitives.WriteUInt64BigEndian(start.AsSpan(bucket.Length), query.Since);
         }
-        var page = new List<Notification>(Math.Min(query.Limit, 64));
+        int taken = 0;
         FetchCursor? last = null;
         bool more = false;
         int scanned = 0;
@@ -528,21 +601,18 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
             NotificationHash hash = StoreSchema.ReadHash(tail);
             last = new FetchCursor(StoreSchema.ReadTime(tail), hash);
             scanned++;
-            if (filter is null || filter.Matches(RecipientTag.FromBytes(it.GetValueSpan())))
+            if ((filter is null || filter.Matches(RecipientTag.FromBytes(it.GetValueSpan()))) && take(hash))
             {
-                if (Load(hash) is { } n && n.ExpiresAt > now)
-                {
-                    page.Add(n);
-                }
+                taken++;
             }
             it.Next();
-            if (page.Count >= query.Limit || scanned >= _options.MaxScanPerPage)
+            if (taken >= query.Limit || scanned >= _options.MaxScanPerPage)
             {
                 more = it.Valid() && it.GetKeySpan().StartsWith(bucket);
                 break;
             }
         }
-        return new NotificationPage(page, more && last is { } l ? l.ToBytes() : ReadOnlyMemory<byte>.Empty);
+        return more && last is { } l ? l.ToBytes() : ReadOnlyMemory<byte>.Empty;
     }
 
     public int ReadTimeIndex(TimeKey from, int max, List<TimeKey> destination)

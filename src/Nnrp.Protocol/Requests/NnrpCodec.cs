@@ -59,9 +59,10 @@ public static class NnrpCodec
     /// <summary>
     /// Writes an OK fetch answer item by item (§11.5 "Answer budget"), byte for byte what
     /// <see cref="WriteAsync"/> would write for the same <see cref="Response"/>, without ever
-    /// holding the encoded page: the lengths are summed first, then each notification is encoded
-    /// into the stream and flushed every <see cref="FetchFlushBytes"/>, so the stream's send
-    /// buffer (not this method) bounds what waits for the reader.
+    /// encoding the page: <paramref name="notifications"/> are the items' protobuf bytes as
+    /// stored (the node's <c>EncodedPage</c>), so the lengths are summed first and each item is
+    /// copied into the stream as it is, flushed every <see cref="FetchFlushBytes"/>; the
+    /// stream's send buffer (not this method) bounds what waits for the reader.
     /// <code>
     ///   uvarint(len) ‖ 08 01                          Response.status = OK
     ///                ‖ 5a uvarint(fetch_len)          Response.fetch (field 11)
@@ -71,24 +72,23 @@ public static class NnrpCodec
     /// </summary>
     /// <exception cref="TimeoutException">one flush waited longer than <paramref name="writeStall"/> for the reader.</exception>
     /// <exception cref="IOException">the reader went away.</exception>
-    public static async ValueTask WriteFetchAsync(PipeWriter output, IReadOnlyList<Nnrp.Core.Notifications.Notification> notifications, ReadOnlyMemory<byte> nextCursor,
+    public static async ValueTask WriteFetchAsync(PipeWriter output, IReadOnlyList<ReadOnlyMemory<byte>> notifications, ReadOnlyMemory<byte> nextCursor,
         TimeSpan writeStall, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(notifications);
-        var head = new Response { Status = StatusCode.Ok };
-        int[] sizes = new int[notifications.Count];
+        int count = notifications.Count;
         long body = 0;
-        for (int i = 0; i < sizes.Length; i++)
+        for (int i = 0; i < count; i++)
         {
-            sizes[i] = Nnrp.Core.Notifications.NotificationProtobuf.ToProto(notifications[i]).CalculateSize();
-            body += 1 + Varint.SizeOf((ulong)sizes[i]) + sizes[i];
+            int size = notifications[i].Length;
+            body += 1 + Varint.SizeOf((ulong)size) + size;
         }
         if (!nextCursor.IsEmpty)
         {
             body += 1 + Varint.SizeOf((ulong)nextCursor.Length) + nextCursor.Length;
         }
-        long total = head.CalculateSize() + 1 + Varint.SizeOf((ulong)body) + body;
+        long total = OkStatus.Length + 1 + Varint.SizeOf((ulong)body) + body;
         if (total > NnrpProtocol.MaxResponseSize)
         {
             throw new InvalidOperationException($"a {total}-byte fetch answer exceeds the {NnrpProtocol.MaxResponseSize}-byte limit of §11.1");
@@ -96,14 +96,15 @@ public static class NnrpCodec
 
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Varint.Write(output, (ulong)total);
-        head.WriteTo(output);
+        output.Write(OkStatus);
         WriteTag(output, FetchField);
         Varint.Write(output, (ulong)body);
-        for (int i = 0; i < sizes.Length; i++)
+        for (int i = 0; i < count; i++)
         {
+            ReadOnlyMemory<byte> item = notifications[i];
             WriteTag(output, NotificationsField);
-            Varint.Write(output, (ulong)sizes[i]);
-            Nnrp.Core.Notifications.NotificationProtobuf.ToProto(notifications[i]).WriteTo(output);
+            Varint.Write(output, (ulong)item.Length);
+            output.Write(item.Span);
             if (output.UnflushedBytes >= FetchFlushBytes)
             {
                 await FlushAsync(output, stall, writeStall, cancellationToken);
@@ -117,6 +118,9 @@ public static class NnrpCodec
         }
         await FlushAsync(output, stall, writeStall, cancellationToken);
     }
+
+    /// <summary><c>Response.status = OK</c> (field 1, varint 1), the first field of every fetch answer.</summary>
+    private static ReadOnlySpan<byte> OkStatus => [(1 << 3) | 0, (byte)StatusCode.Ok];
 
     /// <summary>Encoded bytes a fetch answer gathers before handing them to the stream.</summary>
     public const int FetchFlushBytes = 32 * 1024;

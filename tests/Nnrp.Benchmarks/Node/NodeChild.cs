@@ -36,6 +36,9 @@ internal sealed class NodeChild : IAsyncDisposable
         return new NodeChild(Process.Start(start) ?? throw new InvalidOperationException("could not start the child node"));
     }
 
+    /// <summary>The child's process id (to attach dotnet-trace or dotnet-counters).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The next <c>name value</c> line; its value must be under <paramref name="name"/>.</summary>
     public async Task<string> ReadAsync(string name)
     {

@@ -25,7 +25,8 @@ namespace Nnrp.Benchmarks.Node;
 /// mailbox (p99 &lt; 10 ms). The work check runs for every notification; the threshold is 0
 /// so that the benchmark measures the node, not the sender's PoW.
 /// Then node RSS idle and with 1 M stored notifications (≤ 120 MB, ≤ 400 MB; <see cref="NodeMemory"/>).
-/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count] [stored count] [in flight]</code>
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- node [in-process count] [loopback count] [stored count] [in flight]
+/// dotnet run -c Release --project tests/Nnrp.Benchmarks -- node --filter fetch [rounds]    the fetch case alone</code>
 /// </summary>
 internal static class NodeHarness
 {
@@ -51,6 +52,12 @@ internal static class NodeHarness
         if (args.Length == 3 && args[0] == NodeMemory.ChildCommand)
         {
             return await NodeMemory.RunChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        }
+        if (args.Length >= 2 && args[0] == FilterOption)
+        {
+            return args[1] == FetchCase
+                ? await FetchOnlyAsync(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : DefaultFetchRounds)
+                : throw new ArgumentException($"node {FilterOption} takes '{FetchCase}' (the only case that runs alone), not '{args[1]}'");
         }
         int inProcess = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         int loopback = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30_000;
@@ -161,31 +168,124 @@ internal static class NodeHarness
         Check(accepted, count);
         double verifyMicros = ReceiptCheckMicros(last!.Receipt!);
 
+        MailboxFetch fetch = await FetchMailboxAsync(node, client, nodeId, DefaultFetchRounds);
+        return new Loopback(rate, nodeMicros, nodeBytes, clientMicros, verifyMicros, fetch.P50, fetch.P99, fetch.PageP50);
+    }
+
+    private const string FilterOption = "--filter";
+    private const string FetchCase = "fetch";
+
+    /// <summary>Mailbox fetch rounds timed by default; the first <see cref="FetchWarmUpRounds"/> are dropped.</summary>
+    private const int DefaultFetchRounds = 300;
+
+    /// <summary>Rounds that warm the JIT and the block cache before the figures count.</summary>
+    private const int FetchWarmUpRounds = 50;
+
+    private const int MailboxSize = 1000;
+
+    /// <summary>Mailbox fetch latencies (ms) and what the rounds cost the node and the client, per mailbox.</summary>
+    private sealed record MailboxFetch(double P50, double P99, double PageP50, double Max, int Samples,
+        double NodeCpuMicros, double NodeAllocatedBytes, string NodeCollections, double ClientAllocatedBytes, string ClientCollections);
+
+    /// <summary>
+    /// <c>node --filter fetch [rounds]</c>: the fetch case alone — a fresh child node, the
+    /// 1 000-item mailbox written into its store, fetched as two 500-item pages per round, so
+    /// the latency is not mixed with a publish run's flushes and compactions. Prints the child's
+    /// pid first, for attaching dotnet-trace / dotnet-counters to it.
+    /// </summary>
+    private static async Task<int> FetchOnlyAsync(int rounds)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "nnrp-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using NodeChild node = NodeChild.Start(LoopbackChildCommand, root);
+            Multiaddr address = Multiaddr.Parse(await node.ReadAsync("addr"));
+            Console.WriteLine($"Node fetch case: {Environment.ProcessorCount} logical cores, node child pid {node.ProcessId}, {rounds} rounds (first {FetchWarmUpRounds} dropped)");
+            var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
+            await using var clientHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
+            await clientHost.StartAsync(CancellationToken.None);
+            var client = new NnrpClient(clientHost);
+            PeerId nodeId = PeerId.FromBytes(address.PeerIdMultihash!.Value.Span);
+            await client.StatusAsync(address);
+            MailboxFetch f = await FetchMailboxAsync(node, client, nodeId, rounds);
+            Console.WriteLine();
+            Console.WriteLine($"| {"Measure",-50} | {"Result",14} | {"Target",-12} |");
+            Console.WriteLine($"|{new string('-', 52)}|{new string('-', 15)}:|{new string('-', 14)}|");
+            Row($"fetch {MailboxSize:N0}-item mailbox (2 pages) p50", $"{f.P50:F2} ms");
+            Row($"fetch {MailboxSize:N0}-item mailbox (2 pages) p99", $"{f.P99:F2} ms", "p99 < 10 ms");
+            Row($"fetch {MailboxSize:N0}-item mailbox (2 pages) max", $"{f.Max:F2} ms");
+            Row("fetch one 500-item page p50", $"{f.PageP50:F2} ms");
+            Row("  samples", $"{f.Samples:N0}");
+            Row("  node process CPU per mailbox", $"{f.NodeCpuMicros:F0} µs");
+            Row("  node managed allocation per mailbox", $"{f.NodeAllocatedBytes:N0} B");
+            Row("  node GCs gen0/gen1/gen2 (timed rounds)", f.NodeCollections);
+            Row("  client managed allocation per mailbox", $"{f.ClientAllocatedBytes:N0} B");
+            Row("  client GCs gen0/gen1/gen2 (timed rounds)", f.ClientCollections);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>Writes a <see cref="MailboxSize"/>-item mailbox into the child's store and times <paramref name="rounds"/> fetches of it.</summary>
+    private static async Task<MailboxFetch> FetchMailboxAsync(NodeChild node, NnrpClient client, PeerId nodeId, int rounds)
+    {
         RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
         await node.AskAsync("mailbox " + tag, "mailbox");
         var mailbox = new List<double>();
         var pages = new List<double>();
-        for (int i = 0; i < 300; i++)
+        double cpuBefore = 0;
+        long allocatedBefore = 0;
+        long clientBefore = 0;
+        string gcBefore = "";
+        int[] clientGcBefore = [];
+        for (int i = 0; i < rounds; i++)
         {
+            if (i == FetchWarmUpRounds)
+            {
+                cpuBefore = double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture);
+                allocatedBefore = long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture);
+                gcBefore = await node.AskAsync("gc", "gc");
+                clientBefore = GC.GetTotalAllocatedBytes(precise: true);
+                clientGcBefore = Collections();
+            }
             var t = Stopwatch.StartNew();
             NotificationPage first = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
             pages.Add(t.Elapsed.TotalMilliseconds);
             NotificationPage second = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
             mailbox.Add(t.Elapsed.TotalMilliseconds);
-            if (first.Notifications.Count + second.Notifications.Count != 1000)
+            if (first.Notifications.Count + second.Notifications.Count != MailboxSize)
             {
                 throw new InvalidOperationException("the mailbox did not come back whole");
             }
         }
-        // The first rounds warm the JIT and the block cache.
-        mailbox = mailbox.Skip(50).Order().ToList();
-        pages = pages.Skip(50).Order().ToList();
-        return new Loopback(rate, nodeMicros, nodeBytes, clientMicros, verifyMicros, Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50));
+        int timed = rounds - FetchWarmUpRounds;
+        double cpu = (double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture) - cpuBefore) / timed;
+        double allocated = (double)(long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture) - allocatedBefore) / timed;
+        int[] nodeGc = ParseCollections(await node.AskAsync("gc", "gc"));
+        int[] nodeGcBefore = ParseCollections(gcBefore);
+        double clientAllocated = (double)(GC.GetTotalAllocatedBytes(precise: true) - clientBefore) / timed;
+        int[] clientGc = Collections();
+        mailbox = mailbox.Skip(FetchWarmUpRounds).Order().ToList();
+        pages = pages.Skip(FetchWarmUpRounds).Order().ToList();
+        return new MailboxFetch(Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50), mailbox[^1], mailbox.Count,
+            cpu, allocated, Difference(nodeGc, nodeGcBefore), clientAllocated, Difference(clientGc, clientGcBefore));
     }
+
+    private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+
+    private static string FormatCollections(int[] counts) => string.Join('/', counts.Select(c => c.ToString(CultureInfo.InvariantCulture)));
+
+    private static int[] ParseCollections(string value) => value.Split('/').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+
+    private static string Difference(int[] after, int[] before) => FormatCollections(after.Zip(before, (a, b) => a - b).ToArray());
 
     /// <summary>
     /// The loopback node process: host + node on 127.0.0.1, prints <c>addr</c>, then answers
-    /// <c>cpu</c> (its processor time, µs), <c>allocated</c> (managed bytes so far) and <c>mailbox &lt;tag&gt;</c> (1 000 notifications for
+    /// <c>cpu</c> (its processor time, µs), <c>allocated</c> (managed bytes so far), <c>gc</c>
+    /// (collections so far, gen0/gen1/gen2) and <c>mailbox &lt;tag&gt;</c> (1 000 notifications for
     /// that tag written straight into the store: per-tag escalation would rightly price a
     /// 1 000-item burst out) until stdin closes.
     /// </summary>
@@ -216,9 +316,13 @@ internal static class NodeHarness
                 {
                     Console.WriteLine("allocated " + GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
                 }
+                else if (line == "gc")
+                {
+                    Console.WriteLine("gc " + FormatCollections(Collections()));
+                }
                 else if (line.StartsWith("mailbox ", StringComparison.Ordinal))
                 {
-                    node.Store.Put(Make(1000, RecipientTag.Parse(line.AsSpan("mailbox ".Length))));
+                    node.Store.Put(Make(MailboxSize, RecipientTag.Parse(line.AsSpan("mailbox ".Length))));
                     Console.WriteLine("mailbox ok");
                 }
             }

@@ -36,8 +36,33 @@ public sealed class FetchStreamingTests
         body.Notifications.Add(items.Select(NotificationProtobuf.ToProto));
 
         byte[] buffered = await WrittenAsync(output => NnrpCodec.WriteAsync(output, new Response { Status = StatusCode.Ok, Fetch = body }, NnrpProtocol.MaxResponseSize, CancellationToken.None));
-        byte[] streamed = await WrittenAsync(output => NnrpCodec.WriteFetchAsync(output, items, next, Stall, CancellationToken.None));
+        ReadOnlyMemory<byte>[] stored = items.Select(n => (ReadOnlyMemory<byte>)NotificationProtobuf.Encode(n)).ToArray();
+        byte[] streamed = await WrittenAsync(output => NnrpCodec.WriteFetchAsync(output, stored, next, Stall, CancellationToken.None));
 
+        Assert.Equal(buffered, streamed);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(500)]
+    public async Task The_answer_from_the_stores_bytes_is_byte_for_byte_the_one_encoded_from_the_decoded_page(int count)
+    {
+        // The old path: decode the page, re-encode every notification into one Response.
+        using var f = new StoreFixture();
+        long now = 1_767_225_600;
+        var tag = Notifications.RandomTag();
+        f.Store.Put(Enumerable.Range(0, count).Select(i => Notifications.Make(tag, now - i % 13, payloadSize: i * 11 % (NotificationLimits.MaxPayload + 1), work: (ulong)i * 7919)).ToArray());
+        FetchQuery query = FetchQuery.ForTag(tag, limit: 300);
+        NotificationPage decoded = f.Store.Fetch(query, (ulong)now);
+        var body = new FetchResponse { NextCursor = ByteString.CopyFrom(decoded.NextCursor.Span) };
+        body.Notifications.Add(decoded.Notifications.Select(NotificationProtobuf.ToProto));
+        byte[] buffered = await WrittenAsync(output => NnrpCodec.WriteAsync(output, new Response { Status = StatusCode.Ok, Fetch = body }, NnrpProtocol.MaxResponseSize, CancellationToken.None));
+
+        using EncodedPage page = f.Store.FetchEncoded(query, (ulong)now);
+        byte[] streamed = await WrittenAsync(output => NnrpCodec.WriteFetchAsync(output, page, page.NextCursor, Stall, CancellationToken.None));
+
+        Assert.Equal(Math.Min(count, 300), page.Count);
         Assert.Equal(buffered, streamed);
     }
 
@@ -47,7 +72,8 @@ public sealed class FetchStreamingTests
         Notification[] items = Enumerable.Range(0, 400).Select(_ => Notifications.Make(payloadSize: NotificationLimits.MaxPayload)).ToArray();
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
 
-        Task writing = NnrpCodec.WriteFetchAsync(pipe.Writer, items, ReadOnlyMemory<byte>.Empty, NodeNetwork.Limit, CancellationToken.None).AsTask();
+        ReadOnlyMemory<byte>[] stored = items.Select(n => (ReadOnlyMemory<byte>)NotificationProtobuf.Encode(n)).ToArray();
+        Task writing = NnrpCodec.WriteFetchAsync(pipe.Writer, stored, ReadOnlyMemory<byte>.Empty, NodeNetwork.Limit, CancellationToken.None).AsTask();
         ReadResult first = await pipe.Reader.ReadAsync().AsTask().WaitAsync(NodeNetwork.Limit);
 
         // The first items are readable while the writer waits on the pipe: ~900 KB are never held at once.

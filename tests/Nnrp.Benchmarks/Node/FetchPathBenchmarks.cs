@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
+using Nnrp.Core.Keys;
+using Nnrp.Core.Notifications;
+using Nnrp.Node;
+using Nnrp.Node.Storage;
+using Nnrp.Protocol.Requests;
+
+namespace Nnrp.Benchmarks.Node;
+
+/// <summary>
+/// The node's side of a 1 000-item mailbox fetch, in-process, without sockets or scheduling:
+/// both 500-item pages read from a RocksDB store and written as /nnrp/1.0 answers into a
+/// buffer. Baseline: the path before docs/BENCHMARKS.md "Fetch" — decoded page, each item
+/// converted to its protobuf message twice (size, then write). Then the stored bytes copied
+/// as they are (<see cref="RocksDbNotificationStore.FetchEncoded"/> + <see cref="NnrpCodec.WriteFetchAsync"/>),
+/// and the store reads alone.
+/// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- micro --filter '*FetchPath*'</code>
+/// </summary>
+[MemoryDiagnoser]
+public class FetchPathBenchmarks
+{
+    private const int MailboxSize = 1000;
+    private const int PayloadSize = 256;
+
+    private string _path = "";
+    private RocksDbNotificationStore _store = null!;
+    private RecipientTag _tag;
+    private ulong _now;
+    private readonly ArrayBufferWriter<byte> _wire = new(1 << 20);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _path = Path.Combine(Path.GetTempPath(), "nnrp-fetch-bench-" + Guid.NewGuid().ToString("N"));
+        _store = RocksDbNotificationStore.Open(_path);
+        _tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(RecipientTag.Size));
+        _now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var mailbox = new Notification[MailboxSize];
+        for (int i = 0; i < MailboxSize; i++)
+        {
+            mailbox[i] = new Notification(1, _tag, _now, NotificationLimits.MaxTtl, RandomNumberGenerator.GetBytes(PayloadSize), (ulong)i);
+        }
+        _store.Put(mailbox);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _store.Dispose();
+        Directory.Delete(_path, recursive: true);
+    }
+
+    [Benchmark(Baseline = true, Description = "decode + re-encode per item (before)")]
+    public int DecodeAndReencode()
+    {
+        _wire.ResetWrittenCount();
+        NotificationPage first = _store.Fetch(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit), _now);
+        NotificationPage second = _store.Fetch(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor.ToArray()), _now);
+        foreach (NotificationPage page in (NotificationPage[])[first, second])
+        {
+            // What the old NnrpCodec.WriteFetchAsync did per item: ToProto for the size, ToProto again to write.
+            foreach (Notification n in page.Notifications)
+            {
+                _ = NotificationProtobuf.ToProto(n).CalculateSize();
+            }
+            foreach (Notification n in page.Notifications)
+            {
+                Google.Protobuf.MessageExtensions.WriteTo(NotificationProtobuf.ToProto(n), _wire);
+            }
+        }
+        return _wire.WrittenCount;
+    }
+
+    [Benchmark(Description = "stored bytes copied (after)")]
+    public async Task<int> StoredBytes()
+    {
+        _wire.ResetWrittenCount();
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+        byte[] cursor = [];
+        for (int p = 0; p < 2; p++)
+        {
+            using EncodedPage page = _store.FetchEncoded(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit, cursor: cursor), _now);
+            await NnrpCodec.WriteFetchAsync(pipe.Writer, page, page.NextCursor, TimeSpan.FromSeconds(5), CancellationToken.None);
+            cursor = page.NextCursor.ToArray();
+        }
+        await pipe.Writer.CompleteAsync();
+        System.IO.Pipelines.ReadResult read = await pipe.Reader.ReadAsync();
+        long written = read.Buffer.Length;
+        pipe.Reader.AdvanceTo(read.Buffer.End);
+        return (int)written;
+    }
+
+    [Benchmark(Description = "store reads only, decoded (Fetch)")]
+    public int StoreDecoded()
+    {
+        NotificationPage first = _store.Fetch(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit), _now);
+        NotificationPage second = _store.Fetch(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor.ToArray()), _now);
+        return first.Notifications.Count + second.Notifications.Count;
+    }
+
+    [Benchmark(Description = "store reads only, stored bytes (FetchEncoded)")]
+    public int StoreEncoded()
+    {
+        using EncodedPage first = _store.FetchEncoded(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit), _now);
+        using EncodedPage second = _store.FetchEncoded(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor.ToArray()), _now);
+        return first.Count + second.Count;
+    }
+}
