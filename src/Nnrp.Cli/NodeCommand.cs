@@ -13,7 +13,6 @@ internal static class NodeCommand
     {
         var config = new Option<string?>("--config") { Description = "JSON config file with snake_case keys (env NNRP_CONFIG)" };
         var command = new Command("node", "Run an NNRP node") { config };
-        var readers = new Dictionary<string, Func<ParseResult, string[]?>>(StringComparer.Ordinal);
         foreach (SettingInfo setting in NodeSettings.All)
         {
             string description = $"{setting.Description} (env {setting.EnvironmentName}; default {setting.Default})";
@@ -22,19 +21,16 @@ internal static class NodeCommand
             {
                 var option = new Option<string[]>(name) { Description = description, Arity = ArgumentArity.OneOrMore };
                 command.Options.Add(option);
-                readers[setting.Name] = parse => parse.GetResult(option) is null ? null : parse.GetValue(option);
             }
             else if (setting.IsFlag)
             {
                 var option = new Option<bool>(name) { Description = description };
                 command.Options.Add(option);
-                readers[setting.Name] = parse => parse.GetResult(option) is null ? null : [parse.GetValue(option) ? "true" : "false"];
             }
             else
             {
                 var option = new Option<string>(name) { Description = description };
                 command.Options.Add(option);
-                readers[setting.Name] = parse => parse.GetResult(option) is null ? null : [parse.GetValue(option)!];
             }
         }
         command.SetAction(async (parse, ct) =>
@@ -42,10 +38,7 @@ internal static class NodeCommand
             NodeSettings settings;
             try
             {
-                settings = NodeSettings.Resolve(
-                    name => readers[name](parse),
-                    Environment.GetEnvironmentVariable,
-                    parse.GetValue(config) ?? Environment.GetEnvironmentVariable("NNRP_CONFIG"));
+                settings = ReadSettings(parse, Environment.GetEnvironmentVariable);
             }
             catch (FormatException ex)
             {
@@ -55,5 +48,19 @@ internal static class NodeCommand
             return await NodeRunner.RunAsync(settings, ct);
         });
         return command;
+    }
+
+    /// <summary>The settings of a parsed <c>nnrp node</c> command line, the environment read through <paramref name="environment"/>.</summary>
+    public static NodeSettings ReadSettings(ParseResult parse, Func<string, string?> environment)
+    {
+        IList<Option> options = parse.CommandResult.Command.Options;
+        string[]? Read(string name) => options.First(o => o.Name == "--" + name) switch
+        {
+            Option<string[]> list => parse.GetResult(list) is null or { Implicit: true } ? null : parse.GetValue(list),
+            Option<bool> flag => parse.GetResult(flag) is null or { Implicit: true } ? null : [parse.GetValue(flag) ? "true" : "false"],
+            Option<string> one => parse.GetResult(one) is null or { Implicit: true } ? null : [parse.GetValue(one)!],
+            _ => throw new InvalidOperationException("unexpected option type for " + name),
+        };
+        return NodeSettings.Resolve(Read, environment, Read("config")?[0] ?? environment("NNRP_CONFIG"));
     }
 }
