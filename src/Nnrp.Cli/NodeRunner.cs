@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Nnrp.Core.Work;
 using Nnrp.Http;
+using Nnrp.Http.Health;
 using Nnrp.Http.Metrics;
 using Nnrp.Libp2p;
 using Nnrp.Libp2p.Addressing;
@@ -200,6 +201,7 @@ internal static class NodeRunner
 
             HttpApi? http = null;
             MetricsListener? metrics = null;
+            var dhtBootstrapped = new TaskCompletionSource();
             try
             {
                 List<IMetricsSource> sources = [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad), new SyncMetricsSource(sync.Metrics)];
@@ -213,6 +215,7 @@ internal static class NodeRunner
                         TrustedProxies = settings.TrustedProxy,
                         RateLimitPerSecond = settings.HttpRateLimit,
                         RateLimitBurst = 2 * settings.HttpRateLimit,
+                        HealthChecks = [DhtReadinessCheck.Registration(() => new DhtReadiness(dhtBootstrapped.Task.IsCompleted, kad.RoutingTable.Count, kadOptions.BootstrapPeers.Count))],
                     }, loggers, cancellationToken);
                     sources.Add(http.Latency);
                     foreach (string url in http.Urls)
@@ -238,6 +241,7 @@ internal static class NodeRunner
                 }
 
                 await kad.StartAsync(cancellationToken);
+                dhtBootstrapped.SetResult();
                 log.DhtReady(kad.RoutingTable.Count, kadOptions.BootstrapPeers.Count);
                 // DESIGN.md "Shards": a node that stores everything provides shard (0, 0).
                 int provided = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
