@@ -228,7 +228,7 @@ public sealed class NodeSettingsTests : IDisposable
     public void The_readme_table_names_every_setting_with_its_sources_and_default(string name)
     {
         SettingInfo setting = NodeSettings.All.Single(s => s.Name == name);
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(RepositoryFiles.Find("README.md"));
         string[] row = readme.Split('\n').Single(l => l.StartsWith($"| `--{name}`", StringComparison.Ordinal)).Split(" | ");
 
         Assert.Equal(setting.IsList, row[0].EndsWith("(repeatable)", StringComparison.Ordinal));
@@ -240,7 +240,7 @@ public sealed class NodeSettingsTests : IDisposable
     [Fact]
     public void The_readme_table_has_no_setting_the_node_lacks()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(RepositoryFiles.Find("README.md"));
         string[] documented = [.. readme.Split('\n').Where(l => l.StartsWith("| `--", StringComparison.Ordinal)).Select(l => l[3..l.IndexOf('`', 3)])];
         Assert.Equal(NodeSettings.All.Select(s => "--" + s.Name).Order(), documented.Order());
     }
@@ -264,18 +264,6 @@ public sealed class NodeSettingsTests : IDisposable
         SettingInfo setting = NodeSettings.All.Single(s => s.Name == name);
         Func<NodeSettings, object?> bound = Samples[name].Bound;
         Assert.Equal(bound(new NodeSettings()), bound(Read(["--" + name, setting.Default])));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Nnrp.Libp2p.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("no Nnrp.Libp2p.sln above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Binds <paramref name="args"/> over an environment of <paramref name="environment"/> alone.</summary>
