@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 
 namespace Nnrp.Cli;
 
@@ -9,51 +10,74 @@ namespace Nnrp.Cli;
 /// </summary>
 internal static class NodeCommand
 {
+    /// <summary>Bad settings: one line on stderr and this exit code, before anything starts (README "Exit codes").</summary>
+    public const int UsageExitCode = 2;
+
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = "JSON config file with snake_case keys (env NNRP_CONFIG)" };
         var command = new Command("node", "Run an NNRP node") { config };
-        var readers = new Dictionary<string, Func<ParseResult, string[]?>>(StringComparer.Ordinal);
         foreach (SettingInfo setting in NodeSettings.All)
         {
             string description = $"{setting.Description} (env {setting.EnvironmentName}; default {setting.Default})";
             string name = "--" + setting.Name;
-            if (setting.IsList)
+            command.Options.Add(setting switch
             {
-                var option = new Option<string[]>(name) { Description = description, Arity = ArgumentArity.OneOrMore };
-                command.Options.Add(option);
-                readers[setting.Name] = parse => parse.GetResult(option) is null ? null : parse.GetValue(option);
-            }
-            else if (setting.IsFlag)
-            {
-                var option = new Option<bool>(name) { Description = description };
-                command.Options.Add(option);
-                readers[setting.Name] = parse => parse.GetResult(option) is null ? null : [parse.GetValue(option) ? "true" : "false"];
-            }
-            else
-            {
-                var option = new Option<string>(name) { Description = description };
-                command.Options.Add(option);
-                readers[setting.Name] = parse => parse.GetResult(option) is null ? null : [parse.GetValue(option)!];
-            }
+                { IsList: true } => new Option<string[]>(name) { Description = description, Arity = ArgumentArity.OneOrMore },
+                { IsFlag: true } => new Option<bool>(name) { Description = description },
+                _ => new Option<string>(name) { Description = description },
+            });
         }
         command.SetAction(async (parse, ct) =>
         {
             NodeSettings settings;
             try
             {
-                settings = NodeSettings.Resolve(
-                    name => readers[name](parse),
-                    Environment.GetEnvironmentVariable,
-                    parse.GetValue(config) ?? Environment.GetEnvironmentVariable("NNRP_CONFIG"));
+                settings = ReadSettings(parse, NodeConfiguration.ProcessEnvironment());
             }
             catch (FormatException ex)
             {
                 await Console.Error.WriteLineAsync("nnrp node: " + ex.Message);
-                return 2;
+                return UsageExitCode;
             }
             return await NodeRunner.RunAsync(settings, ct);
         });
         return command;
+    }
+
+    /// <summary>The settings of a parsed <c>nnrp node</c> command line over <paramref name="environment"/> and the config file.</summary>
+    /// <exception cref="FormatException">A setting is malformed, or the config file missing or holding an unknown key.</exception>
+    public static NodeSettings ReadSettings(ParseResult parse, IConfigurationSource environment)
+    {
+        var given = new List<KeyValuePair<string, string?>>();
+        string? configPath = null;
+        foreach (Option option in parse.CommandResult.Command.Options)
+        {
+            // An absent option has no result, or (a bool option) an implicit one holding its
+            // default: only what the operator typed may hide the environment and the file.
+            if (parse.GetResult(option) is not { Implicit: false })
+            {
+                continue;
+            }
+            string key = option.Name.TrimStart('-').Replace('-', '_');
+            switch (option)
+            {
+                case Option<string[]> list:
+                    string[] values = parse.GetValue(list) ?? [];
+                    given.AddRange(values.Select((v, i) => KeyValuePair.Create(ConfigurationPath.Combine(key, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), (string?)v)));
+                    break;
+                case Option<bool> flag:
+                    given.Add(KeyValuePair.Create(key, (string?)(parse.GetValue(flag) ? "true" : "false")));
+                    break;
+                case Option<string> one when key == NodeConfiguration.ConfigKey:
+                    configPath = parse.GetValue(one);
+                    break;
+                case Option<string> one:
+                    given.Add(KeyValuePair.Create(key, parse.GetValue(one)));
+                    break;
+            }
+        }
+        configPath ??= NodeConfiguration.ConfigPathIn(environment);
+        return NodeSettings.Bind(NodeConfiguration.Build(given, environment, configPath));
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Nnrp.Core.Work;
 using Nnrp.Http;
+using Nnrp.Http.Health;
 using Nnrp.Libp2p;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.GossipSub.Service;
@@ -201,6 +202,7 @@ internal static class NodeRunner
             using NnrpMeters meters = NnrpMeters.Register(node, host, gossip, kad, sync.Metrics);
             HttpApi? http = null;
             MetricsListener? metrics = null;
+            var dhtBootstrapped = new TaskCompletionSource();
             try
             {
                 if (!string.Equals(settings.Http, "off", StringComparison.OrdinalIgnoreCase))
@@ -213,6 +215,7 @@ internal static class NodeRunner
                         TrustedProxies = settings.TrustedProxy,
                         RateLimitPerSecond = settings.HttpRateLimit,
                         RateLimitBurst = 2 * settings.HttpRateLimit,
+                        HealthChecks = [DhtReadinessCheck.Registration(() => new DhtReadiness(dhtBootstrapped.Task.IsCompleted, kad.RoutingTable.Count, kadOptions.BootstrapPeers.Count))],
                     }, loggers, cancellationToken);
                     foreach (string url in http.Urls)
                     {
@@ -237,6 +240,7 @@ internal static class NodeRunner
                 }
 
                 await kad.StartAsync(cancellationToken);
+                dhtBootstrapped.SetResult();
                 log.DhtReady(kad.RoutingTable.Count, kadOptions.BootstrapPeers.Count);
                 // DESIGN.md "Shards": a node that stores everything provides shard (0, 0).
                 int provided = await kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);

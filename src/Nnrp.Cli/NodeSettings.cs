@@ -1,14 +1,16 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Transport;
 
 namespace Nnrp.Cli;
 
 /// <summary>
-/// Every setting of <c>nnrp node</c>, resolved from (first wins) the command line, the
+/// Every setting of <c>nnrp node</c>, bound from (first wins) the command line, the
 /// environment (<c>NNRP_&lt;NAME&gt;</c>), the config file (<c>--config</c>, JSON with
-/// snake_case keys) and the embedded defaults. The defaults give a working node that only
+/// snake_case keys) and the embedded defaults (<see cref="NodeConfiguration"/>). The defaults give a working node that only
 /// this machine can reach (issue 6 item 7).
 /// </summary>
 internal sealed record NodeSettings
@@ -85,62 +87,79 @@ internal sealed record NodeSettings
         new("bootstrap", "Bootstrap peer multiaddr, ideally with /p2p/<id> (without it, whoever answers is trusted); repeatable", "none", IsList: true),
         new("bootstrap-file", "File of bootstrap multiaddrs, one per line, # comments", "bootstrap-peers.txt beside the executable"),
         new("dht-mode", "Server (answers DHT queries) or Client", "Server"),
-        new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty and the per-address connection caps (testnets)", "false", IsFlag: true),
+        new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty and the per-address connection caps (testnets)", "off", IsFlag: true),
         new("base-threshold", "Work threshold as 16 hex digits, e.g. f000000000000000 for cheap local work", "fffffe0000000000"),
         new("log-level", "Trace, Debug, Information, Warning or Error", "Information"),
         new("log-format", "plain or json", "plain"),
         new("max-connections", "Most libp2p connections at once", "256"),
-        new("conn-high-water", "Above this many connections the least valuable are closed (NNRP.md §14.1)", "3/4 of max-connections (192)"),
-        new("conn-low-water", "Trimming stops at this many connections", "5/8 of max-connections (160)"),
+        new("conn-high-water", "Above this many connections the least valuable are closed (NNRP.md §14.1)", "3/4 of --max-connections (192)"),
+        new("conn-low-water", "Trimming stops at this many connections", "5/8 of --max-connections (160)"),
         new("per-tag-cap", "Most notifications kept per recipient tag", "1000"),
         new("store-max-bytes", "Most bytes of notifications kept", "10737418240"),
         new("sync-interval", "Seconds between sync rounds with random peers (NNRP.md §11.8.7)", "30"),
     ];
 
-    /// <summary>Resolves every setting; a value that does not parse is a <see cref="FormatException"/> naming its source.</summary>
-    public static NodeSettings Resolve(Func<string, string[]?> commandLine, Func<string, string?> environment, string? configPath)
+    /// <summary>
+    /// Every setting from the highest source of <paramref name="configuration"/> that has it, over
+    /// the embedded defaults, then checked as a whole (<see cref="Validate"/>).
+    /// </summary>
+    /// <exception cref="FormatException">One line naming the setting, its source and what is expected.</exception>
+    public static NodeSettings Bind(NodeConfiguration configuration)
     {
-        Dictionary<string, JsonElement> config = LoadConfig(configPath);
-        string[]? Raw(SettingInfo s)
-        {
-            if (commandLine(s.Name) is { Length: > 0 } cli)
-            {
-                return cli;
-            }
-            if (environment(s.EnvironmentName) is { Length: > 0 } env)
-            {
-                return s.IsList ? env.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [env];
-            }
-            if (config.TryGetValue(s.ConfigName, out JsonElement value))
-            {
-                return value.ValueKind switch
-                {
-                    JsonValueKind.Array when s.IsList => value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()).ToArray(),
-                    JsonValueKind.String => [value.GetString()!],
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => [value.GetRawText()],
-                    _ => throw new FormatException($"{configPath}: '{s.ConfigName}' must be {(s.IsList ? "a list of strings" : "a string or number")}"),
-                };
-            }
-            return null;
-        }
-
         var result = new NodeSettings();
         foreach (SettingInfo s in All)
         {
-            if (Raw(s) is not { } v)
+            if (configuration.Find(s) is not var (values, source))
             {
                 continue;
             }
             try
             {
-                result = Apply(result, s.Name, v);
+                result = Apply(result, s.Name, values);
             }
             catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
             {
-                throw new FormatException($"setting {s.Name}: '{string.Join(",", v)}' is not valid ({ex.Message})", ex);
+                throw new FormatException($"{source}: '{string.Join(",", values)}' is not valid ({ex.Message})", ex);
             }
         }
+        result.Validate();
         return result;
+    }
+
+    /// <summary>
+    /// What no single value shows: every listen address is one the node has a transport for
+    /// (TCP only; WebSocket, QUIC and UDP addresses parse but nothing could bind them), and every
+    /// announce address is one a peer can dial over TCP.
+    /// </summary>
+    private void Validate()
+    {
+        var tcp = new TcpTransport(new TcpTransportOptions(), NullLoggerFactory.Instance);
+        foreach (string listen in Listen)
+        {
+            if (Problem(listen, tcp.CanListen) is { } problem)
+            {
+                throw new FormatException($"Bad --listen address {listen}: {problem}; a node listens on /ip4|ip6/<address>/tcp/<port> (TCP is its only transport)");
+            }
+        }
+        foreach (string announce in Announce)
+        {
+            if (Problem(announce, tcp.CanDial) is { } problem)
+            {
+                throw new FormatException($"Bad --announce address {announce}: {problem}; peers dial /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>, optionally ending in /p2p/<peer id>");
+            }
+        }
+    }
+
+    private static string? Problem(string text, Func<Multiaddr, bool> supported)
+    {
+        try
+        {
+            return supported(Multiaddr.Parse(text)) ? null : "no transport of this node takes it";
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private static NodeSettings Apply(NodeSettings s, string name, string[] v) => name switch
@@ -157,7 +176,7 @@ internal sealed record NodeSettings
         "bootstrap" => s with { Bootstrap = v },
         "bootstrap-file" => s with { BootstrapFile = v[0] },
         "dht-mode" => s with { DhtMode = Enum.Parse<KadMode>(v[0], ignoreCase: true) },
-        "private-network" => s with { PrivateNetwork = v[0] is "1" || bool.Parse(v[0]) },
+        "private-network" => s with { PrivateNetwork = v[0] switch { "1" => true, "0" => false, _ => bool.Parse(v[0]) } },
         "base-threshold" => s with { BaseThreshold = v[0].Length == 16 ? ulong.Parse(v[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : throw new FormatException("16 hex digits expected") },
         "log-level" => s with { LogLevel = Enum.Parse<LogLevel>(v[0], ignoreCase: true) },
         "log-format" => s with { LogFormat = v[0] is "plain" or "json" ? v[0] : throw new FormatException("plain or json expected") },
@@ -169,40 +188,6 @@ internal sealed record NodeSettings
         "sync-interval" => s with { SyncInterval = TimeSpan.FromSeconds(double.Parse(v[0], CultureInfo.InvariantCulture)) },
         _ => throw new ArgumentException("unknown setting " + name),
     };
-
-    private static Dictionary<string, JsonElement> LoadConfig(string? path)
-    {
-        if (path is null)
-        {
-            return [];
-        }
-        JsonElement root;
-        try
-        {
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            root = doc.RootElement.Clone();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new FormatException($"config file {path}: {ex.Message}", ex);
-        }
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new FormatException($"config file {path}: a JSON object is expected");
-        }
-        var known = All.Select(static s => s.ConfigName).ToHashSet(StringComparer.Ordinal);
-        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (JsonProperty p in root.EnumerateObject())
-        {
-            // A misspelt key would silently fall back to a default; refuse it instead.
-            if (!known.Contains(p.Name))
-            {
-                throw new FormatException($"config file {path}: unknown setting '{p.Name}' (known: {string.Join(", ", known)})");
-            }
-            values[p.Name] = p.Value;
-        }
-        return values;
-    }
 }
 
 /// <param name="Name">The command-line form, without <c>--</c>.</param>

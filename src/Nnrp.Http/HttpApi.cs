@@ -7,8 +7,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Nnrp.Http.Endpoints;
+using Nnrp.Http.Health;
 using Nnrp.Http.Metrics;
 
 namespace Nnrp.Http;
@@ -45,6 +47,11 @@ public sealed class HttpApi : IAsyncDisposable
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
+        IHealthChecksBuilder health = builder.Services.AddHealthChecks().Add(StoreHealthCheck.Registration(api.Node.Store));
+        foreach (HealthCheckRegistration check in options.HealthChecks)
+        {
+            health.Add(check);
+        }
         builder.Services.AddRateLimiter(limiter => ConfigureRateLimits(limiter, options, logger));
         if (options.CorsOrigins.Count > 0)
         {
@@ -78,6 +85,7 @@ public sealed class HttpApi : IAsyncDisposable
         }
         NotificationEndpoints.Map(app, api, options, logger);
         NodeEndpoints.Map(app, api);
+        HealthEndpoints.Map(app);
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", $"no endpoint {context.Request.Method} {context.Request.Path}"));
         await app.StartAsync(cancellationToken);
         return new HttpApi(app);

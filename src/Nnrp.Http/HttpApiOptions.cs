@@ -32,6 +32,13 @@ public sealed record HttpApiOptions
     /// </summary>
     public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
+    /// <summary>
+    /// Health checks beyond the store's, which the API always runs (e.g.
+    /// <see cref="Health.DhtReadinessCheck.Registration"/>); tagged <see cref="Health.HealthTags"/>
+    /// live and/or ready, served on <c>/health/live</c> and <c>/health/ready</c>.
+    /// </summary>
+    public IReadOnlyList<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration> HealthChecks { get; init; } = [];
+
     /// <summary>Returns <paramref name="proxy"/> when it is an address or network.</summary>
     /// <exception cref="FormatException">it is neither.</exception>
     public static string CheckProxy(string proxy)

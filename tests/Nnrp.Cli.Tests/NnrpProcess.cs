@@ -36,7 +36,10 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
     /// <summary>The operating system's id of the process (e.g. to read /proc/&lt;pid&gt;/status).</summary>
     public int Id => _process.Id;
 
-    public static NnrpProcess Start(params string[] args)
+    public static NnrpProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>nnrp</c> with <paramref name="environment"/> added to this process's environment.</summary>
+    public static NnrpProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,6 +48,10 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nnrp.dll"));
         foreach (string arg in args)
         {

@@ -51,6 +51,54 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Contains("Bad --listen address", node.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--listen", "/ip4/127.0.0.1/tcp/4842/ws", "Bad --listen address /ip4/127.0.0.1/tcp/4842/ws:")]
+    [InlineData("--listen", "/ip4/127.0.0.1/udp/4842/quic-v1", "Bad --listen address /ip4/127.0.0.1/udp/4842/quic-v1:")]
+    [InlineData("--listen", "/ip4/127.0.0.1/udp/4842", "Bad --listen address /ip4/127.0.0.1/udp/4842:")]
+    [InlineData("--announce", "/ip4/127.0.0.1/tcp/4842/ws", "Bad --announce address /ip4/127.0.0.1/tcp/4842/ws:")]
+    [InlineData("--max-connections", "many", "--max-connections: 'many' is not valid")]
+    public async Task A_setting_the_node_cannot_use_exits_with_code_2_and_one_line(string option, string value, string expected)
+    {
+        await using var node = NnrpProcess.Start("node", "--http", "off", "--metrics", "off", "--data-dir", Dir("a"), "--bootstrap-file", Dir("none.txt"), option, value);
+
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.StartsWith("nnrp node: " + expected, node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', node.Output.Trim());
+        Assert.False(Directory.Exists(Dir("a")), "nothing is created before the settings are checked");
+    }
+
+    [Fact]
+    public async Task A_malformed_environment_value_exits_with_code_2_naming_the_variable()
+    {
+        await using var node = NnrpProcess.Start(new Dictionary<string, string> { ["NNRP_SYNC_INTERVAL"] = "soon" }, "node", "--http", "off", "--data-dir", Dir("a"));
+
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.StartsWith("nnrp node: NNRP_SYNC_INTERVAL: 'soon' is not valid", node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', node.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Settings_from_the_environment_reach_the_running_node()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["NNRP_LISTEN"] = "/ip4/127.0.0.1/tcp/0",
+            ["NNRP_HTTP"] = "http://127.0.0.1:0",
+            ["NNRP_METRICS"] = "off",
+            ["NNRP_DATA_DIR"] = Dir("env"),
+            ["NNRP_BOOTSTRAP_FILE"] = Dir("none.txt"),
+            ["NNRP_BASE_THRESHOLD"] = "f000000000000000",
+        };
+        await using var node = NnrpProcess.Start(environment, "node");
+
+        string url = (await node.WaitForLineAsync(NnrpProcess.HttpUrl())).Groups[1].Value;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Contains("\"base_threshold\":\"f000000000000000\"", await http.GetStringAsync(url + "/v1/work"), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Dir("env"), "node.key")));
+        int code = await node.StopAsync();
+        Assert.True(code == 0, $"exit {code}:\n{node.Output}");
+    }
+
     [Fact]
     public async Task A_bootstrap_entry_without_a_peer_id_is_dialed_and_its_peer_id_learned()
     {

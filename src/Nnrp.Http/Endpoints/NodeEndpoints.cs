@@ -7,14 +7,13 @@ using Nnrp.Libp2p.Addressing;
 
 namespace Nnrp.Http.Endpoints;
 
-/// <summary><c>GET /v1/work</c>, <c>GET /v1/status</c>, <c>GET /healthz</c> (metrics: <see cref="MetricsListener"/>).</summary>
+/// <summary><c>GET /v1/work</c>, <c>GET /v1/status</c> (health: <see cref="Health.HealthEndpoints"/>; metrics: <see cref="MetricsListener"/>).</summary>
 internal static class NodeEndpoints
 {
     public static void Map(WebApplication app, HttpApiContext api)
     {
         app.MapGet("/v1/work", (HttpContext context) => WorkAsync(context, api));
         app.MapGet("/v1/status", (HttpContext context) => StatusAsync(context, api));
-        app.MapGet("/healthz", (HttpContext context) => HealthAsync(context, api));
     }
 
     private static async Task WorkAsync(HttpContext context, HttpApiContext api)
@@ -65,22 +64,6 @@ internal static class NodeEndpoints
             }
             json.WriteEndArray();
         });
-    }
-
-    /// <summary>Healthy when the store answers; a container orchestrator restarts the node otherwise.</summary>
-    private static async Task HealthAsync(HttpContext context, HttpApiContext api)
-    {
-        try
-        {
-            _ = api.Node.Store.Statistics;
-        }
-        catch (Exception ex) when (ex is Nnrp.Node.Storage.StoreUnavailableException or ObjectDisposedException)
-        {
-            // The reason stays in the node's log (the store logs its failures); never in the answer.
-            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "internal", "the store is unavailable");
-            return;
-        }
-        await WriteJsonAsync(context, json => json.WriteString("status", "ok"));
     }
 
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> body)
