@@ -1,4 +1,5 @@
 using Nnrp.Core.Notifications;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node;
 

@@ -16,6 +16,8 @@ using Nnrp.Node.Protocol;
 using Nnrp.Node.Providers;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Node;
 

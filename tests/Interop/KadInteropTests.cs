@@ -8,6 +8,7 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
 using Xunit.Abstractions;
+using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Interop;
 

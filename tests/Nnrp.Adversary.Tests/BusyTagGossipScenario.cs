@@ -6,6 +6,7 @@ using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Node.Protocol;
 using Xunit.Abstractions;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Adversary.Tests;
 

@@ -3,6 +3,7 @@ using Nnrp.Core.Notifications;
 using Nnrp.Node.Protocol;
 using StatusCode = Nnrp.Core.Protocol.StatusCode;
 using Xunit.Abstractions;
+using Nnrp.Protocol.Requests;
 using static Nnrp.Adversary.Tests.StoreScenarioNode;
 
 namespace Nnrp.Adversary.Tests;

@@ -13,6 +13,7 @@ using Nnrp.Libp2p.Noise;
 using Nnrp.Libp2p.Yamux;
 using Nnrp.Node;
 using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 using Mss = Nnrp.Libp2p.MultistreamSelect.MultistreamSelect;
 
 namespace Nnrp.Adversary.Tests;

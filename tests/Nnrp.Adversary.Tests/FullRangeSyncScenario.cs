@@ -13,6 +13,8 @@ using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
 using Xunit.Abstractions;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Sync;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Adversary.Tests;

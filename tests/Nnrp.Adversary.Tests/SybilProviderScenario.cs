@@ -12,6 +12,7 @@ using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Node;
 using Xunit.Abstractions;
+using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Adversary.Tests;
 

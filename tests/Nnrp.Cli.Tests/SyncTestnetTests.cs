@@ -1,6 +1,7 @@
 using Nnrp.Core.Notifications;
 using Nnrp.Node.Protocol;
 using Xunit.Abstractions;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Cli.Tests;
 

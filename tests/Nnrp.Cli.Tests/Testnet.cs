@@ -7,6 +7,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
 using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Cli.Tests;
 

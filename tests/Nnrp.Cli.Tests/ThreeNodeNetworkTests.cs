@@ -12,6 +12,7 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
 using Nnrp.Node.Protocol;
 using Xunit.Abstractions;
+using Nnrp.Protocol.Requests;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Cli.Tests;

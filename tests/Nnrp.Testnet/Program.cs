@@ -3,6 +3,7 @@ using System.Globalization;
 using Nnrp.Cli.Tests;
 using Nnrp.Core.Notifications;
 using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 
 // make testnet [N=20] [PUBLISH=600] (issue 8 item 4): N nodes on loopback from one bootstrap
 // peer, publish load through random nodes in three phases — all up; half of the network

@@ -6,6 +6,7 @@ using Nnrp.Client.Sending;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Sealing;
 using Nnrp.Core.Work;
+using Nnrp.Protocol.Receipts;
 
 namespace Nnrp.Cli.Commands;
 

@@ -2,8 +2,7 @@ using System.Net.Sockets;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Host;
-using Nnrp.Node;
-using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Client.Network;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Nnrp.Core.Keys;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Kad;
+using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Client.Network;
 

@@ -4,6 +4,7 @@ using Nnrp.Client.Work;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Core.Work;
+using Nnrp.Protocol.Receipts;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Client.Sending;

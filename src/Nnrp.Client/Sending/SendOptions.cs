@@ -1,6 +1,7 @@
 using Nnrp.Client.Network;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Work;
+using Nnrp.Protocol.Receipts;
 
 namespace Nnrp.Client.Sending;
 

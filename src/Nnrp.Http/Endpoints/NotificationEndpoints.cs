@@ -13,6 +13,7 @@ using Notification = Nnrp.Core.Notifications.Notification;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Http.Endpoints;
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Unicode;
 using Nnrp.Libp2p.Encoding;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.Addressing;
 

@@ -1,4 +1,5 @@
 using Nnrp.Libp2p.Encoding;
+using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.Addressing;
 

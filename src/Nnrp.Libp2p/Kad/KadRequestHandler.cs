@@ -144,7 +144,7 @@ internal sealed class KadRequestHandler(
     private void AddProviders(Message request, PeerId remote, Multiaddr? remoteAddress)
     {
         RequireKey(request);
-        if (Addressing.Multihash.Validate(request.Key.Span) is { } bad)
+        if (Identity.Multihash.Validate(request.Key.Span) is { } bad)
         {
             throw new KadProtocolException("ADD_PROVIDER key is not a multihash: " + bad);
         }

@@ -12,6 +12,7 @@ using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
 using Notification = Nnrp.Core.Notifications.Notification;
 using Nnrp.Libp2p.Limits;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Protocol;
 

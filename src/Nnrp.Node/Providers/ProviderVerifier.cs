@@ -5,6 +5,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Providers;
 

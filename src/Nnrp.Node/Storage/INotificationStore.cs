@@ -1,4 +1,6 @@
 using Nnrp.Core.Notifications;
+using Nnrp.Protocol.Sync;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Storage;
 
@@ -52,24 +54,6 @@ public interface INotificationStore : IDisposable
     /// </summary>
     int ReadTimeIndex(TimeKey from, int max, List<TimeKey> destination) =>
         throw new NotSupportedException("this store keeps no time index, so it cannot take part in sync");
-}
-
-/// <summary>A notification's place in the <c>by_time</c> order: (timestamp, content hash).</summary>
-public readonly record struct TimeKey(ulong Timestamp, NotificationHash Hash) : IComparable<TimeKey>
-{
-    public int CompareTo(TimeKey other)
-    {
-        int c = Timestamp.CompareTo(other.Timestamp);
-        return c != 0 ? c : Hash.CompareTo(other.Hash);
-    }
-
-    public static bool operator <(TimeKey left, TimeKey right) => left.CompareTo(right) < 0;
-
-    public static bool operator >(TimeKey left, TimeKey right) => left.CompareTo(right) > 0;
-
-    public static bool operator <=(TimeKey left, TimeKey right) => left.CompareTo(right) <= 0;
-
-    public static bool operator >=(TimeKey left, TimeKey right) => left.CompareTo(right) >= 0;
 }
 
 /// <summary>What <see cref="INotificationStore.Put"/> did with one notification.</summary>

@@ -6,6 +6,8 @@ using Nnrp.Core;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using RocksDbSharp;
+using Nnrp.Protocol.Sync;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Storage;
 

@@ -1,4 +1,5 @@
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Sync;
 
 namespace Nnrp.Node.Sync;
 

@@ -1,5 +1,6 @@
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Sync;
 
 namespace Nnrp.Node.Sync;
 

@@ -1,3 +1,5 @@
+using Nnrp.Protocol.Sync;
+
 namespace Nnrp.Node.Sync;
 
 /// <summary>When and how hard a node syncs (NNRP.md §11.8.7 defaults).</summary>

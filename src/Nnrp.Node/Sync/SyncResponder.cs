@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Sync;
 
 namespace Nnrp.Node.Sync;
 

@@ -8,6 +8,9 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
 using Nnrp.Libp2p.Limits;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Sync;
+using SyncRange = Nnrp.Protocol.Sync.SyncRange;
 
 namespace Nnrp.Node.Sync;
 

@@ -12,6 +12,9 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Sync;
+using SyncRange = Nnrp.Protocol.Sync.SyncRange;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Node.Sync;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Nnrp.Core.Notifications;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Sync;
 
 namespace Nnrp.Node.Sync;
 

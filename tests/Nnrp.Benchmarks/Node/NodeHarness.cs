@@ -13,6 +13,7 @@ using Nnrp.Node;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Requests;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Benchmarks.Node;

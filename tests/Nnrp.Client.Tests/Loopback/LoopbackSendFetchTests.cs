@@ -10,6 +10,7 @@ using Nnrp.Core.Sealing;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Client.Tests.Loopback;
 

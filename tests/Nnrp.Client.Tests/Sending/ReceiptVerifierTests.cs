@@ -4,6 +4,7 @@ using Nnrp.Client.Tests.Testing;
 using Nnrp.Core.Notifications;
 using Nnrp.Libp2p.Identity;
 using NSec.Cryptography;
+using Nnrp.Protocol.Receipts;
 using StoreReceipt = Nnrp.Core.Protocol.StoreReceipt;
 
 namespace Nnrp.Client.Tests.Sending;

@@ -8,6 +8,7 @@ using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Http;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
+using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Client.Tests.Testing;
 

@@ -41,7 +41,7 @@ public class KadFuzzTests
     [Fact]
     public void Every_truncation_and_bit_flip_of_a_valid_message_is_handled()
     {
-        var m = new Message { Type = Message.Types.MessageType.GetProviders, Key = ByteString.CopyFrom(ShardKeys.WireKey(3, 5)) };
+        var m = new Message { Type = Message.Types.MessageType.GetProviders, Key = ByteString.CopyFrom(KadTestKeys.Key(3, 5)) };
         m.CloserPeers.Add(KadCodec.ToWire(KadTestPeers.Random("/ip4/203.0.113.5/tcp/4001")));
         m.ProviderPeers.Add(KadCodec.ToWire(KadTestPeers.Random("/dns4/a.example/tcp/1")));
         byte[] valid = m.ToByteArray();

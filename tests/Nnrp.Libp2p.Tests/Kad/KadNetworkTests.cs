@@ -32,7 +32,7 @@ public sealed class KadNetworkTests(KadTestNetwork network) : IClassFixture<KadT
     [Fact]
     public async Task Provider_record_added_on_one_node_is_found_from_every_other_node()
     {
-        byte[] key = ShardKeys.WireKey(4, 9);
+        byte[] key = KadTestKeys.Key(4, 9);
         KadNode provider = network.Nodes[7];
         int took = await provider.Kad.ProvideAsync(key, CancellationToken.None).WaitAsync(Patience);
         Assert.True(took > 0);
@@ -60,7 +60,7 @@ public sealed class KadNetworkTests(KadTestNetwork network) : IClassFixture<KadT
     [Fact]
     public async Task After_the_provider_stops_its_record_expires_on_schedule()
     {
-        byte[] key = ShardKeys.WireKey(8, 77);
+        byte[] key = KadTestKeys.Key(8, 77);
         KadNode provider = await KadNode.StartAsync([network.Nodes[0].Address], network.Clock);
         await provider.Kad.ProvideAsync(key, CancellationToken.None).WaitAsync(Patience);
         await provider.DisposeAsync();

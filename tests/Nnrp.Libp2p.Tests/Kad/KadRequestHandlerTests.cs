@@ -68,7 +68,7 @@ public sealed class KadRequestHandlerTests : IAsyncLifetime
     public async Task Provider_entry_naming_another_peer_is_not_stored()
     {
         Libp2pStream stream = await OpenAsync();
-        byte[] key = ShardKeys.WireKey(2, 1);
+        byte[] key = KadTestKeys.Key(2, 1);
         var add = new Message { Type = MessageType.AddProvider, Key = ByteString.CopyFrom(key) };
         add.ProviderPeers.Add(KadCodec.ToWire(KadTestPeers.Random("/ip4/127.0.0.1/tcp/9")));
         await KadCodec.WriteAsync(stream.Output, add, CancellationToken.None);

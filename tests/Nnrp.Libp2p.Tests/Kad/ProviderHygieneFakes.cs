@@ -17,7 +17,7 @@ internal sealed class ShardOnlyPolicy : IProviderRecordPolicy
         {
             for (uint i = 0; i < 1u << bits; i++)
             {
-                _keys.Add(KadKey.Hash(ShardKeys.WireKey(bits, i)));
+                _keys.Add(KadKey.Hash(KadTestKeys.Key(bits, i)));
             }
         }
     }

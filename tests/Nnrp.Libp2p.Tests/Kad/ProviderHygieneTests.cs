@@ -68,7 +68,7 @@ public sealed class ProviderHygieneTests : IAsyncLifetime
     public async Task Provider_record_for_a_key_the_network_does_not_use_is_refused()
     {
         byte[] junk = JunkKey();
-        byte[] shard = ShardKeys.WireKey(8, 17);
+        byte[] shard = KadTestKeys.Key(8, 17);
         await SendAndSettleAsync(await OpenAsync(_client), [AddProvider(junk, _client), AddProvider(shard, _client)]);
         Assert.Empty(_server.Kad.Providers.Get(junk, _clock.GetUtcNow(), 20));
         Assert.Equal(_client.Host.PeerId.Bytes.ToArray(), Assert.Single(_server.Kad.Providers.Get(shard, _clock.GetUtcNow(), 20)).Provider.Id.ToArray());
@@ -94,7 +94,7 @@ public sealed class ProviderHygieneTests : IAsyncLifetime
     [Fact]
     public async Task Get_providers_answers_verified_providers_first()
     {
-        byte[] key = ShardKeys.WireKey(0, 0);
+        byte[] key = KadTestKeys.Key(0, 0);
         DateTimeOffset now = _clock.GetUtcNow();
         KadPeer[] providers = Enumerable.Range(0, 30).Select(_ => KadTestPeers.Random("/ip4/127.0.0.1/tcp/4001")).ToArray();
         for (int i = 0; i < providers.Length; i++)

@@ -9,6 +9,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Tests.Testing;
+using Nnrp.Protocol.Requests;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Node.Tests.Protocol;

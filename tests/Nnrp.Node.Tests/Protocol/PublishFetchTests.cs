@@ -4,6 +4,7 @@ using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Tests.Testing;
+using Nnrp.Protocol.Requests;
 using static Nnrp.Node.Tests.Testing.Notifications;
 using Notification = Nnrp.Core.Notifications.Notification;
 

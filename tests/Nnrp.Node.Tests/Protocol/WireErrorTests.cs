@@ -4,6 +4,7 @@ using Nnrp.Libp2p.Encoding;
 using Nnrp.Libp2p.Host;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Tests.Testing;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Tests.Protocol;
 

@@ -3,6 +3,7 @@ using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Node.Tests.Testing;
+using Nnrp.Protocol.Requests;
 using static Nnrp.Node.Tests.Testing.Notifications;
 using Notification = Nnrp.Core.Notifications.Notification;
 
@@ -36,7 +37,7 @@ public sealed class StoreFetchTests : IDisposable
             {
                 return result;
             }
-            var proto = Nnrp.Node.Protocol.NnrpClient.ToProto(query);
+            var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
             proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
             query = FetchQuery.FromProto(proto);
         }
@@ -116,7 +117,7 @@ public sealed class StoreFetchTests : IDisposable
         NotificationPage page = first;
         while (page.HasMore)
         {
-            var proto = Nnrp.Node.Protocol.NnrpClient.ToProto(query);
+            var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
             proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
             page = f.Store.Fetch(FetchQuery.FromProto(proto), Now);
             found.AddRange(page.Notifications);

@@ -3,8 +3,9 @@ using Google.Protobuf;
 using Nnrp.Core.Protocol;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
+using Nnrp.Protocol.Sync;
 using static Nnrp.Node.Tests.Sync.SyncHarness;
-using SyncRange = Nnrp.Node.Sync.SyncRange;
+using SyncRange = Nnrp.Protocol.Sync.SyncRange;
 
 namespace Nnrp.Node.Tests.Sync;
 

@@ -1,5 +1,6 @@
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
+using Nnrp.Protocol.Sync;
 
 namespace Nnrp.Node.Tests.Sync;
 

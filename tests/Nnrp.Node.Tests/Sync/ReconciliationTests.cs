@@ -1,5 +1,6 @@
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
+using Nnrp.Protocol.Sync;
 using static Nnrp.Node.Tests.Sync.SyncHarness;
 
 namespace Nnrp.Node.Tests.Sync;
@@ -121,7 +122,7 @@ public sealed class ReconciliationTests
         var respond = Honest(b);
         for (int i = 0; i < 2 && first.NextRequest() is { } request; i++)
         {
-            (int answered, IReadOnlyList<Nnrp.Node.Sync.SyncRange> ranges, _) = respond(request);
+            (int answered, IReadOnlyList<Nnrp.Protocol.Sync.SyncRange> ranges, _) = respond(request);
             first.Apply(answered, ranges);
         }
         Assert.False(first.IsComplete);

@@ -2,6 +2,7 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
 using Nnrp.Node.Tests.Testing;
+using Nnrp.Protocol.Sync;
 using static Nnrp.Node.Tests.Sync.SyncHarness;
 
 namespace Nnrp.Node.Tests.Sync;

@@ -6,9 +6,11 @@ using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
 using Nnrp.Node.Tests.Testing;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Sync;
 using static Nnrp.Node.Tests.Sync.SyncHarness;
 using Notification = Nnrp.Core.Notifications.Notification;
-using SyncRange = Nnrp.Node.Sync.SyncRange;
+using SyncRange = Nnrp.Protocol.Sync.SyncRange;
 
 namespace Nnrp.Node.Tests.Sync;
 

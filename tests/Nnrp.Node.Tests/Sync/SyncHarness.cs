@@ -4,7 +4,8 @@ using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
-using SyncRange = Nnrp.Node.Sync.SyncRange;
+using Nnrp.Protocol.Sync;
+using SyncRange = Nnrp.Protocol.Sync.SyncRange;
 
 namespace Nnrp.Node.Tests.Sync;
 

@@ -7,6 +7,8 @@ using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
 using Nnrp.Node.Tests.Testing;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Sync;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Node.Tests.Sync;
@@ -102,8 +104,8 @@ public sealed class SyncServiceTests
     {
         await using NodeNetwork net = await NodeNetwork.StartAsync();
         SyncServer.Attach(new SyncServer(net.Node.Store, new SyncOptions { PeerBurst = 2, PeerRequestsPerSecond = 0.001 }));
-        var request = new Request { Sync = new SyncRequest { Reconcile = new SyncReconcile { Ranges = { Nnrp.Node.Sync.SyncWire.ToProto(
-            Nnrp.Node.Sync.SyncRange.WithIds(SyncBounds.Lowest, SyncBounds.Infinity, [])) } } } };
+        var request = new Request { Sync = new SyncRequest { Reconcile = new SyncReconcile { Ranges = { Nnrp.Protocol.Sync.SyncWire.ToProto(
+            Nnrp.Protocol.Sync.SyncRange.WithIds(SyncBounds.Lowest, SyncBounds.Infinity, [])) } } } };
         var statuses = new List<StatusCode>();
         for (int i = 0; i < 3; i++)
         {

@@ -1,5 +1,6 @@
 using Nnrp.Core.Notifications;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Tests.Testing;
 

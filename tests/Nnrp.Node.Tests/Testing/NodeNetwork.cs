@@ -4,6 +4,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Tests.Testing;
 

@@ -14,7 +14,7 @@ namespace Nnrp.Libp2p.Kad.Providers;
 /// record younger, and an honest newcomer is verified within seconds of arriving, after which
 /// it is safe. Verified squatters are bounded by the per-network slots instead.
 /// </remarks>
-internal sealed class ProviderLedger
+public sealed class ProviderLedger
 {
     private readonly ProviderQuotas _quotas;
     private readonly Dictionary<KadKey, Dictionary<KadKey, Entry>> _byKey = [];
@@ -30,7 +30,7 @@ internal sealed class ProviderLedger
     }
 
     /// <summary>One held record: its key (SHA-256 of the wire key, the store's row prefix) and provider.</summary>
-    internal sealed class Entry(KadKey key, KadKey providerKey, byte[] providerId, long seq)
+    public sealed class Entry(KadKey key, KadKey providerKey, byte[] providerId, long seq)
     {
         public KadKey Key { get; } = key;
 

@@ -12,7 +12,7 @@ namespace Nnrp.Libp2p.Kad.Providers;
 /// </code>
 /// The fixed 32-byte prefix makes "all providers of a key" one prefix scan.
 /// </summary>
-internal static class ProviderRecordCodec
+public static class ProviderRecordCodec
 {
     public const int PrefixLength = KadKey.Length;
 

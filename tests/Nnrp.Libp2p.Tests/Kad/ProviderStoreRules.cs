@@ -30,20 +30,20 @@ public abstract class ProviderStoreRules : IDisposable
     [Fact]
     public void Added_provider_is_returned_with_its_addresses()
     {
-        byte[] key = ShardKeys.WireKey(0, 0);
+        byte[] key = KadTestKeys.Key(0, 0);
         KadPeer provider = KadTestPeers.Random("/ip4/203.0.113.7/tcp/4001", "/dns4/node.example.org/tcp/4001");
         Assert.Equal(ProviderAddResult.Added, Store.Add(key, provider, Now + Ttl, Now));
         ProviderRecord record = Assert.Single(Store.Get(key, Now, 20));
         Assert.Equal(provider, record.Provider);
         Assert.Equal(provider.Addresses, record.Provider.Addresses);
         Assert.Equal(Now + Ttl, record.ExpiresAt);
-        Assert.Empty(Store.Get(ShardKeys.WireKey(1, 0), Now, 20));
+        Assert.Empty(Store.Get(KadTestKeys.Key(1, 0), Now, 20));
     }
 
     [Fact]
     public void Repeated_add_renews_the_one_record_of_that_provider()
     {
-        byte[] key = ShardKeys.WireKey(1, 1);
+        byte[] key = KadTestKeys.Key(1, 1);
         KadPeer provider = KadTestPeers.Random("/ip4/203.0.113.7/tcp/4001");
         Store.Add(key, provider, Now + Ttl, Now);
         KadPeer moved = provider.WithAddresses([Multiaddr.Parse("/ip4/203.0.113.8/tcp/4002")]);
@@ -56,7 +56,7 @@ public abstract class ProviderStoreRules : IDisposable
     [Fact]
     public void Key_full_of_verified_providers_refuses_newcomers_but_renews_old_ones()
     {
-        byte[] key = ShardKeys.WireKey(2, 3);
+        byte[] key = KadTestKeys.Key(2, 3);
         KadPeer[] providers = Enumerable.Range(0, Store.MaxProvidersPerKey).Select(_ => KadTestPeers.Random()).ToArray();
         HashSet<KadKey> keys = providers.Select(p => p.Key).ToHashSet();
         var verified = new ProviderAdmission(null, id => keys.Contains(KadKey.Hash(id)));
@@ -74,7 +74,7 @@ public abstract class ProviderStoreRules : IDisposable
     {
         // Issue 12 attack 6: squatters used to lock a full key for 48 h; now a newcomer displaces
         // the oldest unverified record, and renewing does not make a squatter younger.
-        byte[] key = ShardKeys.WireKey(2, 3);
+        byte[] key = KadTestKeys.Key(2, 3);
         KadPeer[] squatters = Enumerable.Range(0, Store.MaxProvidersPerKey).Select(_ => KadTestPeers.Random()).ToArray();
         foreach (KadPeer p in squatters)
         {
@@ -92,7 +92,7 @@ public abstract class ProviderStoreRules : IDisposable
     [Fact]
     public void Verified_provider_outlives_a_flood_of_fresh_ids_on_its_key()
     {
-        byte[] key = ShardKeys.WireKey(0, 0);
+        byte[] key = KadTestKeys.Key(0, 0);
         KadPeer honest = KadTestPeers.Random();
         var admission = new ProviderAdmission(null, id => id.SequenceEqual(honest.Id.Span));
         Assert.Equal(ProviderAddResult.Added, Store.Add(key, honest, Now + Ttl, Now, admission));
@@ -107,7 +107,7 @@ public abstract class ProviderStoreRules : IDisposable
     [Fact]
     public void One_network_gets_a_limited_share_of_a_key()
     {
-        byte[] key = ShardKeys.WireKey(1, 0);
+        byte[] key = KadTestKeys.Key(1, 0);
         int share = Store.Quotas.MaxProvidersPerKeyPerSubnet;
         var fromSquatNet = new ProviderAdmission(0x04_00_0000_00CB_0071UL, id => true);
         for (int i = 0; i < share; i++)
@@ -127,14 +127,14 @@ public abstract class ProviderStoreRules : IDisposable
         int quota = Store.Quotas.MaxKeysPerProvider;
         for (uint i = 0; i < quota; i++)
         {
-            Assert.Equal(ProviderAddResult.Added, Store.Add(ShardKeys.WireKey(8, i), greedy, Now + TimeSpan.FromHours(1), Now));
+            Assert.Equal(ProviderAddResult.Added, Store.Add(KadTestKeys.Key(8, i), greedy, Now + TimeSpan.FromHours(1), Now));
         }
-        Assert.Equal(ProviderAddResult.PeerQuotaFull, Store.Add(ShardKeys.WireKey(8, 200), greedy, Now + Ttl, Now));
-        Assert.Equal(ProviderAddResult.Renewed, Store.Add(ShardKeys.WireKey(8, 0), greedy, Now + Ttl, Now));
-        Assert.Equal(ProviderAddResult.Added, Store.Add(ShardKeys.WireKey(8, 200), KadTestPeers.Random(), Now + Ttl, Now));
+        Assert.Equal(ProviderAddResult.PeerQuotaFull, Store.Add(KadTestKeys.Key(8, 200), greedy, Now + Ttl, Now));
+        Assert.Equal(ProviderAddResult.Renewed, Store.Add(KadTestKeys.Key(8, 0), greedy, Now + Ttl, Now));
+        Assert.Equal(ProviderAddResult.Added, Store.Add(KadTestKeys.Key(8, 200), KadTestPeers.Random(), Now + Ttl, Now));
         // Expired records free the peer's quota.
         DateTimeOffset later = Now + TimeSpan.FromHours(2);
-        Assert.Equal(ProviderAddResult.Added, Store.Add(ShardKeys.WireKey(8, 200), greedy, later + Ttl, later));
+        Assert.Equal(ProviderAddResult.Added, Store.Add(KadTestKeys.Key(8, 200), greedy, later + Ttl, later));
     }
 
     [Fact]
@@ -142,17 +142,17 @@ public abstract class ProviderStoreRules : IDisposable
     {
         int total = Store.Quotas.MaxRecords;
         KadPeer first = KadTestPeers.Random();
-        Assert.Equal(ProviderAddResult.Added, Store.Add(ShardKeys.WireKey(16, 0), first, Now + Ttl, Now));
+        Assert.Equal(ProviderAddResult.Added, Store.Add(KadTestKeys.Key(16, 0), first, Now + Ttl, Now));
         for (uint i = 1; i < total; i++)
         {
-            Assert.Equal(ProviderAddResult.Added, Store.Add(ShardKeys.WireKey(16, i), KadTestPeers.Random(), Now + Ttl, Now));
+            Assert.Equal(ProviderAddResult.Added, Store.Add(KadTestKeys.Key(16, i), KadTestPeers.Random(), Now + Ttl, Now));
         }
         Assert.Equal(total, Store.Count);
         KadPeer newcomer = KadTestPeers.Random();
-        Assert.Equal(ProviderAddResult.Added, Store.Add(ShardKeys.WireKey(0, 0), newcomer, Now + Ttl, Now));
+        Assert.Equal(ProviderAddResult.Added, Store.Add(KadTestKeys.Key(0, 0), newcomer, Now + Ttl, Now));
         Assert.Equal(total, Store.Count);
-        Assert.Empty(Store.Get(ShardKeys.WireKey(16, 0), Now, 20));
-        Assert.Equal(newcomer, Assert.Single(Store.Get(ShardKeys.WireKey(0, 0), Now, 20)).Provider);
+        Assert.Empty(Store.Get(KadTestKeys.Key(16, 0), Now, 20));
+        Assert.Equal(newcomer, Assert.Single(Store.Get(KadTestKeys.Key(0, 0), Now, 20)).Provider);
     }
 
     [Fact]
@@ -162,9 +162,9 @@ public abstract class ProviderStoreRules : IDisposable
         var everyoneVerified = new ProviderAdmission(null, id => true);
         for (uint i = 0; i < total; i++)
         {
-            Store.Add(ShardKeys.WireKey(16, i), KadTestPeers.Random(), Now + Ttl, Now, everyoneVerified);
+            Store.Add(KadTestKeys.Key(16, i), KadTestPeers.Random(), Now + Ttl, Now, everyoneVerified);
         }
-        Assert.Equal(ProviderAddResult.StoreFull, Store.Add(ShardKeys.WireKey(0, 0), KadTestPeers.Random(), Now + Ttl, Now, everyoneVerified));
+        Assert.Equal(ProviderAddResult.StoreFull, Store.Add(KadTestKeys.Key(0, 0), KadTestPeers.Random(), Now + Ttl, Now, everyoneVerified));
         Assert.Equal(total, Store.Count);
     }
 
@@ -174,16 +174,16 @@ public abstract class ProviderStoreRules : IDisposable
         using IProviderStore small = Create(Quotas with { MaxBytes = 1024 });
         var everyoneVerified = new ProviderAdmission(null, id => true);
         KadPeer wordy = KadTestPeers.Random(Enumerable.Range(0, 30).Select(i => $"/dns4/provider-{i}.example.org/tcp/4001").ToArray());
-        Assert.Equal(ProviderAddResult.Added, small.Add(ShardKeys.WireKey(0, 0), wordy, Now + Ttl, Now, everyoneVerified));
+        Assert.Equal(ProviderAddResult.Added, small.Add(KadTestKeys.Key(0, 0), wordy, Now + Ttl, Now, everyoneVerified));
         Assert.InRange(small.Bytes, 700, 1024);
-        Assert.Equal(ProviderAddResult.StoreFull, small.Add(ShardKeys.WireKey(1, 0), KadTestPeers.Random(wordy.Addresses.Select(a => a.ToString()).ToArray()), Now + Ttl, Now, everyoneVerified));
-        Assert.Equal(ProviderAddResult.Added, small.Add(ShardKeys.WireKey(1, 0), KadTestPeers.Random("/ip4/203.0.113.9/tcp/4001"), Now + Ttl, Now, everyoneVerified));
+        Assert.Equal(ProviderAddResult.StoreFull, small.Add(KadTestKeys.Key(1, 0), KadTestPeers.Random(wordy.Addresses.Select(a => a.ToString()).ToArray()), Now + Ttl, Now, everyoneVerified));
+        Assert.Equal(ProviderAddResult.Added, small.Add(KadTestKeys.Key(1, 0), KadTestPeers.Random("/ip4/203.0.113.9/tcp/4001"), Now + Ttl, Now, everyoneVerified));
     }
 
     [Fact]
     public void Expired_records_are_not_returned_and_free_their_place()
     {
-        byte[] key = ShardKeys.WireKey(2, 2);
+        byte[] key = KadTestKeys.Key(2, 2);
         KadPeer[] providers = Enumerable.Range(0, Store.MaxProvidersPerKey).Select(_ => KadTestPeers.Random()).ToArray();
         foreach (KadPeer p in providers)
         {
@@ -197,7 +197,7 @@ public abstract class ProviderStoreRules : IDisposable
     [Fact]
     public void Sweep_deletes_exactly_the_expired_records()
     {
-        byte[] a = ShardKeys.WireKey(3, 0), b = ShardKeys.WireKey(3, 1);
+        byte[] a = KadTestKeys.Key(3, 0), b = KadTestKeys.Key(3, 1);
         Store.Add(a, KadTestPeers.Random(), Now + TimeSpan.FromHours(1), Now);
         Store.Add(b, KadTestPeers.Random(), Now + TimeSpan.FromHours(1), Now);
         KadPeer keeper = KadTestPeers.Random();
@@ -211,7 +211,7 @@ public abstract class ProviderStoreRules : IDisposable
     [Fact]
     public void Get_returns_at_most_max_latest_expiring_first()
     {
-        byte[] key = ShardKeys.WireKey(4, 4);
+        byte[] key = KadTestKeys.Key(4, 4);
         for (int i = 0; i < Store.MaxProvidersPerKey; i++)
         {
             Store.Add(key, KadTestPeers.Random(), Now + TimeSpan.FromMinutes(10 + i), Now);
@@ -219,72 +219,5 @@ public abstract class ProviderStoreRules : IDisposable
         int last = 10 + Store.MaxProvidersPerKey - 1;
         IReadOnlyList<ProviderRecord> records = Store.Get(key, Now, 3);
         Assert.Equal([Now + TimeSpan.FromMinutes(last), Now + TimeSpan.FromMinutes(last - 1), Now + TimeSpan.FromMinutes(last - 2)], records.Select(r => r.ExpiresAt));
-    }
-}
-
-public sealed class MemoryProviderStoreTests : ProviderStoreRules
-{
-    protected override IProviderStore Store { get; } = new MemoryProviderStore(Quotas);
-
-    protected override IProviderStore Create(ProviderQuotas quotas) => new MemoryProviderStore(quotas);
-}
-
-public sealed class RocksDbProviderStoreTests : ProviderStoreRules
-{
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "nnrp-kad-" + Guid.NewGuid().ToString("N"));
-    private IProviderStore _store;
-
-    public RocksDbProviderStoreTests()
-    {
-        _store = RocksDbProviderStore.Open(_path, Quotas);
-    }
-
-    protected override IProviderStore Store => _store;
-
-    private readonly List<string> _others = [];
-
-    protected override IProviderStore Create(ProviderQuotas quotas)
-    {
-        string path = _path + "-" + _others.Count;
-        _others.Add(path);
-        return RocksDbProviderStore.Open(path, quotas);
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        foreach (string path in _others.Append(_path))
-        {
-            Directory.Delete(path, recursive: true);
-        }
-    }
-
-    [Fact]
-    public void Records_survive_closing_and_reopening_the_database()
-    {
-        byte[] key = ShardKeys.WireKey(5, 17);
-        KadPeer provider = KadTestPeers.Random("/ip4/198.51.100.1/tcp/4001");
-        _store.Add(key, provider, Now + Ttl, Now);
-        _store.Dispose();
-        _store = RocksDbProviderStore.Open(_path, Quotas);
-        ProviderRecord record = Assert.Single(_store.Get(key, Now, 20));
-        Assert.Equal(provider, record.Provider);
-        Assert.Equal(provider.Addresses, record.Provider.Addresses);
-    }
-
-    [Fact]
-    public void Quotas_still_hold_after_reopening_the_database()
-    {
-        KadPeer greedy = KadTestPeers.Random();
-        for (uint i = 0; i < Quotas.MaxKeysPerProvider; i++)
-        {
-            _store.Add(ShardKeys.WireKey(8, i), greedy, Now + Ttl, Now);
-        }
-        long bytes = _store.Bytes;
-        _store.Dispose();
-        _store = RocksDbProviderStore.Open(_path, Quotas);
-        Assert.Equal(Quotas.MaxKeysPerProvider, _store.Count);
-        Assert.Equal(bytes, _store.Bytes);
-        Assert.Equal(ProviderAddResult.PeerQuotaFull, _store.Add(ShardKeys.WireKey(8, 100), greedy, Now + Ttl, Now));
     }
 }

@@ -3,7 +3,7 @@ using StoreReceipt = Nnrp.Core.Protocol.StoreReceipt;
 using Nnrp.Libp2p;
 using Nnrp.Libp2p.Identity;
 
-namespace Nnrp.Client.Sending;
+namespace Nnrp.Protocol.Receipts;
 
 /// <summary>
 /// Checks a store receipt before a sender counts the node as holding its notification

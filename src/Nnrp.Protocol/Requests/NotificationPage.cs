@@ -1,6 +1,6 @@
 using Nnrp.Core.Notifications;
 
-namespace Nnrp.Node;
+namespace Nnrp.Protocol.Requests;
 
 /// <summary>
 /// One page of a fetch (NNRP.md §11.5): notifications ordered by (timestamp, hash) and the

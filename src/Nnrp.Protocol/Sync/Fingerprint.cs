@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Nnrp.Core.Notifications;
 
-namespace Nnrp.Node.Sync;
+namespace Nnrp.Protocol.Sync;
 
 /// <summary>
 /// §11.8.2: the fingerprint of the ids in a range,

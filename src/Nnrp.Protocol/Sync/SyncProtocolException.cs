@@ -1,6 +1,6 @@
 using Nnrp.Libp2p;
 
-namespace Nnrp.Node.Sync;
+namespace Nnrp.Protocol.Sync;
 
 /// <summary>A sync peer broke a rule of NNRP.md §11.8 (malformed range, out-of-bounds answer, no progress).</summary>
 public sealed class SyncProtocolException : ProtocolViolationException

@@ -1,7 +1,7 @@
 using Nnrp.Core.Notifications;
 using Nnrp.Libp2p.Identity;
 
-namespace Nnrp.Client.Sending;
+namespace Nnrp.Protocol.Receipts;
 
 /// <summary>A store receipt whose signature, hash, expiry and signer have been checked (NNRP.md §11.6).</summary>
 /// <param name="Node">The node that signed: the PeerId of <see cref="NodePublicKey"/>.</param>

@@ -8,7 +8,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Notification = Nnrp.Core.Notifications.Notification;
 
-namespace Nnrp.Node.Protocol;
+namespace Nnrp.Protocol.Requests;
 
 /// <summary>
 /// The client side of /nnrp/1.0 (NNRP.md §11), for the SDK, the CLI and tests: one stream per

@@ -1,4 +1,4 @@
-namespace Nnrp.Node.Protocol;
+namespace Nnrp.Protocol.Requests;
 
 /// <summary>The /nnrp/1.0 request-response protocol (NNRP.md §11).</summary>
 public static class NnrpProtocol

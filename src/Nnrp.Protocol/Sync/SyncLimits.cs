@@ -1,6 +1,6 @@
-using Nnrp.Node.Protocol;
+using Nnrp.Protocol.Requests;
 
-namespace Nnrp.Node.Sync;
+namespace Nnrp.Protocol.Sync;
 
 /// <summary>
 /// The numbers of NNRP.md §11.8, each next to the rule it enforces. A peer that breaks a

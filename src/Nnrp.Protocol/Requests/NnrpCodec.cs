@@ -5,7 +5,7 @@ using Nnrp.Core.Protocol;
 using Nnrp.Libp2p;
 using Nnrp.Libp2p.Encoding;
 
-namespace Nnrp.Node.Protocol;
+namespace Nnrp.Protocol.Requests;
 
 /// <summary>
 /// §11.1 framing: one uvarint-length-prefixed protobuf message each way.

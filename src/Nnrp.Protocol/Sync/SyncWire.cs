@@ -1,9 +1,8 @@
 using Google.Protobuf;
 using Nnrp.Core.Notifications;
-using Nnrp.Node.Storage;
 using Proto = Nnrp.Core.Protocol;
 
-namespace Nnrp.Node.Sync;
+namespace Nnrp.Protocol.Sync;
 
 /// <summary>§11.8.2–3: ranges to and from their protobuf form, every wire rule checked on the way in.</summary>
 public static class SyncWire

@@ -1,6 +1,8 @@
+using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Kad.Providers;
 using RocksDbSharp;
 
-namespace Nnrp.Libp2p.Kad.Providers;
+namespace Nnrp.Node.Providers;
 
 /// <summary>
 /// Provider records in RocksDB, column family <c>providers</c> (layout in

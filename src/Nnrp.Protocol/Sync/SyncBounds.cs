@@ -1,7 +1,6 @@
 using Nnrp.Core.Notifications;
-using Nnrp.Node.Storage;
 
-namespace Nnrp.Node.Sync;
+namespace Nnrp.Protocol.Sync;
 
 /// <summary>
 /// §11.8.1 bounds. A bound is a <see cref="TimeKey"/>; on the wire its hash is cut to the

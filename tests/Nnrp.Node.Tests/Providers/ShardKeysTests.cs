@@ -1,10 +1,11 @@
 using Nnrp.Libp2p.Kad;
+using Nnrp.Protocol.Shards;
 
-namespace Nnrp.Libp2p.Tests.Kad;
+namespace Nnrp.Node.Tests.Providers;
 
 public class ShardKeysTests
 {
-    // The same vectors as Nnrp.Core's Shards tests: both layers must name a shard identically.
+    // The same vectors as Nnrp.Core's Shards tests: the wire key is the CID's multihash.
     [Theory]
     [InlineData(0, 0u, "015512208ebb30f685926965e42ce5dc4655f4b9c60e9bdb3be9ba0112d38cc81846b05a", "bafkreieoxmypnbmsnfs6ilhf3rdfl5fzyyhjxwz35g5acewtrtebqrvqli")]
     [InlineData(8, 200u, "0155122042754980319fa3c610626d319d7e0d6c85f5f3e1bac736ef41bb209b61cc48da", "bafkreiccoveyamm7updbaytnggox4dlmqx27hyn2y43o6qn3ecnwdtci3i")]
@@ -37,7 +38,7 @@ public class ShardKeysTests
     [InlineData(4, 16u)]
     public void Shard_outside_its_bit_width_is_refused(int bits, uint index)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => ShardKeys.Name(bits, index));
+        Assert.Throws<Nnrp.Core.NnrpFormatException>(() => ShardKeys.Name(bits, index));
     }
 
     [Fact]
