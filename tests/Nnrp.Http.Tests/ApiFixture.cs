@@ -3,15 +3,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Work;
-using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
-using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 
 namespace Nnrp.Http.Tests;
 
-/// <summary>A real node (RocksDB store in a temp folder, libp2p host on loopback) with its HTTP API on a free port.</summary>
+/// <summary>A real node built by the composition root (RocksDB store in a temp folder, libp2p host on loopback) with its HTTP API on a free port.</summary>
 public sealed class ApiFixture : IAsyncDisposable
 {
     /// <summary>A base threshold of 1/16, so tests find work in a handful of hashes.</summary>
@@ -46,20 +44,18 @@ public sealed class ApiFixture : IAsyncDisposable
     public static async Task<ApiFixture> StartAsync(HttpApiOptions? options = null, Func<NnrpNodeOptions, NnrpNodeOptions>? node = null)
     {
         string dir = Directory.CreateTempSubdirectory("nnrp-http-").FullName;
-        var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
-        await host.StartAsync(CancellationToken.None);
         var nodeOptions = new NnrpNodeOptions
         {
             DataDirectory = dir,
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = CheapBase } },
         };
-        NnrpNode nnrp = NnrpNode.Start(host, node?.Invoke(nodeOptions) ?? nodeOptions);
-        var context = new HttpApiContext(nnrp, host, TimeProvider.System);
+        NnrpNode nnrp = await NnrpNode.StartAsync(node?.Invoke(nodeOptions) ?? nodeOptions);
+        var context = new HttpApiContext(nnrp, nnrp.Host, TimeProvider.System);
         HttpApi api = await HttpApi.StartAsync(context, (options ?? new HttpApiOptions()) with { Urls = ["http://127.0.0.1:0"] }, NullLoggerFactory.Instance, CancellationToken.None);
-        MetricsListener metrics = await MetricsListener.StartAsync(["http://127.0.0.1:0"], [new Nnrp.Http.Metrics.IngressMetrics(nnrp), new Nnrp.Http.Metrics.HostMetrics(host), api.Latency],
+        MetricsListener metrics = await MetricsListener.StartAsync(["http://127.0.0.1:0"], [new Nnrp.Http.Metrics.IngressMetrics(nnrp), new Nnrp.Http.Metrics.HostMetrics(nnrp.Host), api.Latency],
             NullLoggerFactory.Instance, CancellationToken.None);
         var client = new HttpClient { BaseAddress = new Uri(api.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        return new ApiFixture(dir, host, nnrp, api, client, metrics);
+        return new ApiFixture(dir, nnrp.Host, nnrp, api, client, metrics);
     }
 
     /// <summary>A notification stamped now whose work meets the cheap base threshold (or misses it).</summary>
@@ -83,7 +79,6 @@ public sealed class ApiFixture : IAsyncDisposable
         await Metrics.DisposeAsync();
         await Api.DisposeAsync();
         await Node.DisposeAsync();
-        await Host.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 }
