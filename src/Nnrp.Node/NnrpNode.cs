@@ -1,63 +1,290 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Libp2p;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identify;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Kad.Providers;
+using Nnrp.Libp2p.Perf;
+using Nnrp.Libp2p.Ping;
+using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
+using Nnrp.Node.Providers;
 using Nnrp.Node.Storage;
+using Nnrp.Node.Sync;
 using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Node;
 
 /// <summary>
-/// The node's parts wired together: RocksDB store, the one ingress gate, the TTL sweeper and
-/// the /nnrp/1.0 service on a libp2p host. GossipSub, the DHT and the HTTP API attach to
-/// <see cref="Ingress"/> (every door submits there) and <see cref="Store"/> (queries).
+/// The node's one composition root: <see cref="StartAsync"/> builds and owns every part —
+/// identity, store, the ingress gate, the libp2p host (identify, ping, perf, /nnrp/1.0),
+/// GossipSub with the notification topic, the provider verifier, the Kad-DHT providing shard
+/// (0, 0), sync and the TTL sweeper — and <see cref="DisposeAsync"/> stops them in reverse, the
+/// store last. Doors (HTTP, metrics) attach to <see cref="Ingress"/> and <see cref="Store"/>.
 /// </summary>
-public sealed class NnrpNode : IAsyncDisposable
+public sealed partial class NnrpNode : IAsyncDisposable
 {
-    private readonly Libp2pHost _host;
+    private readonly NnrpNodeOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _dhtReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private KeyPair? _ownedIdentity;
+    private INotificationStore? _store;
+    private Libp2pHost? _host;
+    private IngressGate? _ingress;
+    private NnrpService? _service;
+    private ExpirySweeper? _sweeper;
+    private GossipSubService? _gossip;
+    private ProviderVerifier? _verifier;
+    private IProviderStore? _providers;
+    private KadService? _kad;
+    private SyncService? _sync;
+    private Task _bootstrap = Task.CompletedTask;
+    private int _disposed;
 
-    private NnrpNode(Libp2pHost host, RocksDbNotificationStore store, IngressGate ingress, NnrpService service, ExpirySweeper sweeper)
+    private NnrpNode(NnrpNodeOptions options, ILoggerFactory loggers)
     {
-        _host = host;
-        Store = store;
-        Ingress = ingress;
-        Service = service;
-        Sweeper = sweeper;
+        _options = options;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<NnrpNode>();
     }
 
-    public INotificationStore Store { get; }
+    public NnrpNodeOptions Options => _options;
 
-    public IngressGate Ingress { get; }
+    public INotificationStore Store => _store!;
 
-    public NnrpService Service { get; }
+    public IngressGate Ingress => _ingress!;
 
-    public ExpirySweeper Sweeper { get; }
+    public NnrpService Service => _service!;
 
-    /// <summary>Opens the store, starts the ingress writer and the sweeper, and serves /nnrp/1.0 on <paramref name="host"/>.</summary>
+    public ExpirySweeper Sweeper => _sweeper!;
+
+    /// <summary>The libp2p host, listening once <see cref="StartAsync"/> returned.</summary>
+    public Libp2pHost Host => _host!;
+
+    public PeerId PeerId => Host.PeerId;
+
+    /// <summary>The addresses peers can dial, each with <c>/p2p/&lt;peer id&gt;</c>.</summary>
+    public IReadOnlyList<Multiaddr> Addresses => Host.GetAdvertisedAddresses(withPeerId: true);
+
+    public IdentifyService Identify { get; private set; } = null!;
+
+    public PingService Ping { get; private set; } = null!;
+
+    public GossipSubService Gossip => _gossip!;
+
+    public ProviderVerifier Verifier => _verifier!;
+
+    public KadService Kad => _kad!;
+
+    public SyncService Sync => _sync!;
+
+    /// <summary>Answers sync requests arriving on /nnrp/1.0 (NNRP.md §11.8).</summary>
+    public SyncServer SyncServer { get; private set; } = null!;
+
+    /// <summary>Readiness: the store is open (until <see cref="DisposeAsync"/> closes it).</summary>
+    public bool IsStoreOpen => _store is not null && Volatile.Read(ref _disposed) == 0;
+
+    /// <summary>Completes once the DHT has bootstrapped and the node provides shard (0, 0); faults if that failed.</summary>
+    public Task DhtReady => _dhtReady.Task;
+
+    /// <summary>Readiness: the DHT has bootstrapped.</summary>
+    public bool IsDhtBootstrapped => _dhtReady.Task.IsCompletedSuccessfully;
+
+    /// <summary>
+    /// Builds the node and starts it: opens the store, starts the host listening with every
+    /// protocol registered, dials bootstrap entries that name no peer id, and returns; the DHT
+    /// bootstrap, the provide of shard (0, 0) and then scheduled sync go on in the background
+    /// (<see cref="DhtReady"/>). On failure everything started so far is stopped again.
+    /// </summary>
     /// <exception cref="StoreUnavailableException">the store cannot be opened.</exception>
-    public static NnrpNode Start(Libp2pHost host, NnrpNodeOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    /// <exception cref="IOException">the host cannot listen on an address.</exception>
+    public static async Task<NnrpNode> StartAsync(NnrpNodeOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null,
+        CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
-        loggerFactory ??= NullLoggerFactory.Instance;
-        var store = RocksDbNotificationStore.Open(System.IO.Path.Combine(options.DataDirectory, "store"), options.Store,
-            loggerFactory.CreateLogger<RocksDbNotificationStore>());
-        var ingress = new IngressGate(store, options.Ingress, time, loggerFactory.CreateLogger<IngressGate>());
-        var service = new NnrpService(ingress, host.Identity, options.Protocol, time, loggerFactory.CreateLogger<NnrpService>(), new FetchBudget(options.FetchBudget));
-        var sweeper = new ExpirySweeper(store, options.SweepInterval, time, loggerFactory.CreateLogger<ExpirySweeper>());
-        sweeper.Swept += (_, _) => ingress.PruneTagWindows();
-        sweeper.Start();
-        service.Register(host);
-        return new NnrpNode(host, store, ingress, service, sweeper);
+        var node = new NnrpNode(options, loggerFactory ?? NullLoggerFactory.Instance);
+        try
+        {
+            await node.StartPartsAsync(time, cancellationToken);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>Stops the sweeper, writes what the ingress holds, and closes the store (flushing it).</summary>
+    private async Task StartPartsAsync(TimeProvider? time, CancellationToken cancellationToken)
+    {
+        NnrpNodeOptions o = _options;
+        Directory.CreateDirectory(o.DataDirectory);
+        KeyPair identity = o.Identity ?? (_ownedIdentity = KeyPair.LoadOrCreate(Path.Combine(o.DataDirectory, "node.key")));
+        _store = o.OpenStore(o, _loggers);
+
+        HostOptions hostOptions = o.Host;
+        if (o.PrivateNetwork && hostOptions.Limits.ExemptNetworks.Count == 0)
+        {
+            // NNRP.md §14.1: on a LAN or loopback testnet many nodes share an address.
+            hostOptions = hostOptions with { Limits = hostOptions.Limits with { ExemptNetworks = NotificationGossip.PrivateNetworks } };
+        }
+        _host = new Libp2pHost(identity, hostOptions, _loggers);
+        Identify = new IdentifyService(_host, _loggers);
+        Identify.Start();
+        Ping = new PingService(_host);
+        Ping.Start();
+        new PerfService(_host).Start();
+
+        _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
+        // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
+        _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>());
+        SyncServer = new SyncServer(_store, o.Sync, time, _loggers.CreateLogger<SyncServer>(), _sync.Metrics, o.SyncSet?.Invoke(_store));
+        _service = new NnrpService(_ingress, identity, o.Protocol, time, _loggers.CreateLogger<NnrpService>(), new FetchBudget(o.FetchBudget), SyncServer);
+        _sweeper = new ExpirySweeper(_store, o.SweepInterval, time, _loggers.CreateLogger<ExpirySweeper>());
+        _sweeper.Swept += (_, _) => _ingress.PruneTagWindows();
+        _sweeper.Start();
+        _service.Register(_host);
+
+        _gossip = GossipSubService.Attach(_host, o.Gossip ?? NotificationGossip.DefaultOptions(o.PrivateNetwork), _loggers);
+        new NotificationGossip(_gossip, _ingress, _loggers.CreateLogger<NotificationGossip>()).Start();
+        _host.PeerScore = _gossip.GetScore;
+
+        await _host.StartAsync(cancellationToken);
+        _logger.NodeStarted(_host.PeerId.ToString(), hostOptions.AgentVersion, o.DataDirectory);
+        foreach (Multiaddr address in Addresses)
+        {
+            _logger.Reachable(address.ToString());
+        }
+
+        IReadOnlyList<Multiaddr> bootstrap = await IdentifyBootstrapPeersAsync(cancellationToken);
+        _providers = o.Dht.OpenProviderStore(o);
+        // NNRP.md §14.2: provider records for shard keys only; providers verified by a status request.
+        _verifier = new ProviderVerifier(_host, o.Verifier, time, _loggers.CreateLogger<ProviderVerifier>());
+        _kad = new KadService(_host, _providers, new KadOptions
+        {
+            ProviderPolicy = new ShardProviderPolicy(_verifier),
+            Mode = o.Dht.Mode,
+            BootstrapPeers = bootstrap,
+            RoutingTablePath = o.Dht.SaveRoutingTable ? Path.Combine(o.DataDirectory, "kad-peers.txt") : null,
+            AllowPrivateAddresses = o.PrivateNetwork,
+        }, Identify, loggerFactory: _loggers, time: time);
+        _bootstrap = BootstrapAsync(bootstrap.Count, _stopping.Token);
+    }
+
+    /// <summary>
+    /// The configured bootstrap peers with peer ids: an entry without one is dialed and takes the
+    /// id of whoever answers (or is left out if none does); the node itself is left out.
+    /// </summary>
+    private async Task<IReadOnlyList<Multiaddr>> IdentifyBootstrapPeersAsync(CancellationToken cancellationToken)
+    {
+        var peers = new List<Multiaddr>();
+        foreach (Multiaddr address in _options.Dht.BootstrapPeers)
+        {
+            if (address.PeerIdMultihash is not null)
+            {
+                peers.Add(address);
+                continue;
+            }
+            try
+            {
+                using var dialTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                dialTimeout.CancelAfter(_options.Dht.BootstrapDialTimeout);
+                Connection connection = await Host.DialAsync(address, dialTimeout.Token);
+                peers.Add(address.WithPeerIdMultihash(connection.RemotePeer.Bytes.Span));
+                _logger.BootstrapIdentified(address.ToString(), connection.RemotePeer.ToString());
+            }
+            catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException or ProtocolViolationException && !cancellationToken.IsCancellationRequested)
+            {
+                _logger.BootstrapUnreachable(address.ToString(), ex.Message);
+            }
+        }
+        return peers.Where(b => !b.PeerIdMultihash!.Value.Span.SequenceEqual(Host.PeerId.Bytes.Span)).ToArray();
+    }
+
+    /// <summary>DHT bootstrap, then (DESIGN.md "Shards") the provide of shard (0, 0) that a node storing everything makes, then scheduled sync.</summary>
+    private async Task BootstrapAsync(int bootstrapPeers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Kad.StartAsync(cancellationToken);
+            _logger.DhtReady(Kad.RoutingTable.Count, bootstrapPeers);
+            int provided = await Kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
+            _logger.ProvidingShard(ShardKeys.CidString(0, 0), provided);
+            if (_options.SyncOnSchedule)
+            {
+                Sync.Start();
+            }
+            _dhtReady.TrySetResult();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _dhtReady.TrySetCanceled(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            _logger.DhtFailed(ex);
+            _dhtReady.TrySetException(ex);
+        }
+    }
+
+    /// <summary>§11.8.6: the replication rule counts the verified providers of shard (0, 0), which this node stores.</summary>
+    private Task<int> CountShardReplicasAsync(CancellationToken cancellationToken) =>
+        Verifier.CountVerifiedAsync(Kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), ProviderVerifier.ReplicaCandidates, cancellationToken), Host.PeerId, cancellationToken);
+
+    /// <summary>
+    /// Stops in the reverse order of the start: background bootstrap, sync, the DHT (saving its
+    /// routing table), the verifier, gossip, the host (no request arrives any more), the sweeper,
+    /// the ingress (writing what it holds) and last the store, flushed and closed.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        _host.RemoveStreamHandler(NnrpProtocol.Id);
-        await Sweeper.DisposeAsync();
-        await Ingress.DisposeAsync();
-        Store.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await _stopping.CancelAsync();
+        await _bootstrap;
+        _dhtReady.TrySetCanceled(_stopping.Token);
+        if (_sync is not null)
+        {
+            await _sync.DisposeAsync();
+        }
+        if (_kad is not null)
+        {
+            await _kad.DisposeAsync();
+        }
+        _providers?.Dispose();
+        if (_verifier is not null)
+        {
+            await _verifier.DisposeAsync();
+        }
+        if (_gossip is not null)
+        {
+            await _gossip.DisposeAsync();
+        }
+        if (_host is not null)
+        {
+            _host.RemoveStreamHandler(NnrpProtocol.Id);
+            await _host.DisposeAsync();
+        }
+        if (_sweeper is not null)
+        {
+            await _sweeper.DisposeAsync();
+        }
+        if (_ingress is not null)
+        {
+            await _ingress.DisposeAsync();
+        }
+        _store?.Dispose();
+        _ownedIdentity?.Dispose();
+        _stopping.Dispose();
     }
 }

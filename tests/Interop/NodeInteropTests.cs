@@ -17,8 +17,8 @@ namespace Nnrp.Interop;
 /// <summary>
 /// The node's wire format proven outside our own code (issue 6): js/nnrp-peer.mjs, written from
 /// protocols/NNRP.md alone, builds notifications (§3 hash and protobuf, §6.1 work), publishes
-/// them over /nnrp/1.0 (§11) and over GossipSub (§14.3) to an in-process C# node (store,
-/// ingress, /nnrp/1.0, NotificationGossip), checks the store receipt's Ed25519 signature (§11.6)
+/// them over /nnrp/1.0 (§11) and over GossipSub (§14.3) to an in-process C# node built by the
+/// composition root (store, ingress, /nnrp/1.0, NotificationGossip, DHT), checks the store receipt's Ed25519 signature (§11.6)
 /// and fetches them back.
 /// </summary>
 public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
@@ -29,23 +29,24 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly ILoggerFactory _loggers = TestLogging.Create(output, LogLevel.Warning);
     private readonly string _data = Path.Combine(Path.GetTempPath(), "nnrp-interop-" + Guid.NewGuid().ToString("N"));
-    private CSharpPeer _cs = null!;
     private NnrpNode _node = null!;
     private GossipSubService _gossip = null!;
     private JsPeer _js = null!;
 
-    private string NodeAddress => _cs.DialAddress.ToString();
+    private string NodeAddress => _node.Addresses[0].ToString();
 
     public async Task InitializeAsync()
     {
-        _cs = await CSharpPeer.StartAsync(_loggers);
-        _node = NnrpNode.Start(_cs.Host, new NnrpNodeOptions
+        // Every peer of the mixed network shares 127.0.0.1: the private-network case of NNRP.md §14.1.
+        _node = await NnrpNode.StartAsync(new NnrpNodeOptions
         {
             DataDirectory = _data,
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = BaseThreshold } },
-        }, loggerFactory: _loggers);
-        _gossip = GossipSubService.Attach(_cs.Host, NotificationGossip.DefaultOptions(privateNetwork: true, TimeSpan.FromMilliseconds(200)), _loggers);
-        new NotificationGossip(_gossip, _node.Ingress, _loggers.CreateLogger<NotificationGossip>()).Start();
+            PrivateNetwork = true,
+            Gossip = NotificationGossip.DefaultOptions(privateNetwork: true, TimeSpan.FromMilliseconds(200)),
+            SyncOnSchedule = false,
+        }, _loggers);
+        _gossip = _node.Gossip;
 
         _js = await JsPeer.StartAsync("js/nnrp-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200" });
         await _js.CallAsync("dial", new { addr = NodeAddress });
@@ -61,9 +62,7 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _js.DisposeAsync();
-        await _gossip.DisposeAsync();
         await _node.DisposeAsync();
-        await _cs.DisposeAsync();
         _loggers.Dispose();
         Directory.Delete(_data, recursive: true);
     }
@@ -142,7 +141,7 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
 
         JsonObject sent = await _js.CallAsync("gossip", new { encoded = built["encoded"]!.GetValue<string>() });
 
-        Assert.Contains(_cs.Host.PeerId.ToString(), sent["recipients"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Contains(_node.PeerId.ToString(), sent["recipients"]!.AsArray().Select(p => p!.GetValue<string>()));
         await Eventually.TrueAsync(() => Stored(built), "the gossiped notification is in the C# store");
     }
 

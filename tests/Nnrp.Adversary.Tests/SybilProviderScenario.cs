@@ -114,34 +114,25 @@ public sealed partial class SybilProviderScenario(ITestOutputHelper output) : IA
     /// </summary>
     private sealed class HonestNode : IAsyncDisposable
     {
-        private Libp2pHost _host = null!;
         private NnrpNode _node = null!;
-        private KadService _kad = null!;
-        private MemoryProviderStore _providers = null!;
 
-        public Multiaddr Address => _host.ListenAddresses[0].WithPeerIdMultihash(_host.PeerId.Bytes.Span);
+        public Multiaddr Address => _node.Addresses[0];
 
         public static async Task<HonestNode> StartAsync(string dataDirectory, Multiaddr bootstrap)
         {
-            var honest = new HonestNode { _host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }) };
-            var identify = new IdentifyService(honest._host);
-            identify.Start();
-            honest._node = NnrpNode.Start(honest._host, new NnrpNodeOptions { DataDirectory = dataDirectory });
-            await honest._host.StartAsync(CancellationToken.None);
-            honest._providers = new MemoryProviderStore();
-            honest._kad = new KadService(honest._host, honest._providers, new KadOptions { BootstrapPeers = [bootstrap], AllowPrivateAddresses = true }, identify);
-            await honest._kad.StartAsync(CancellationToken.None).WaitAsync(Patience);
-            Assert.True(await honest._kad.ProvideAsync(ShardKeys.WireKey(0, 0), CancellationToken.None).WaitAsync(Patience) > 0);
+            var honest = new HonestNode();
+            honest._node = await NnrpNode.StartAsync(new NnrpNodeOptions
+            {
+                DataDirectory = dataDirectory,
+                PrivateNetwork = true,
+                Dht = new NodeDhtOptions { BootstrapPeers = [bootstrap], OpenProviderStore = _ => new MemoryProviderStore() },
+            }).WaitAsync(Patience);
+            await honest._node.DhtReady.WaitAsync(Patience);
+            Assert.True(await honest._node.Kad.ProvideAsync(ShardKeys.WireKey(0, 0), CancellationToken.None).WaitAsync(Patience) > 0);
             return honest;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _kad.DisposeAsync();
-            await _host.DisposeAsync();
-            await _node.DisposeAsync();
-            _providers.Dispose();
-        }
+        public ValueTask DisposeAsync() => _node.DisposeAsync();
     }
 
     /// <summary>

@@ -1,6 +1,4 @@
 using Nnrp.Libp2p.Addressing;
-using Nnrp.Libp2p.Host;
-using Nnrp.Libp2p.Identity;
 using Nnrp.Core.Work;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
@@ -8,7 +6,7 @@ using Nnrp.Node.Ingress;
 namespace Nnrp.Cli.Tests;
 
 /// <summary>
-/// Real NNRP nodes (libp2p host on loopback + RocksDB store + /nnrp/1.0) inside the test
+/// Real NNRP nodes built by the composition root (libp2p host on loopback, RocksDB store, /nnrp/1.0, gossip, DHT) inside the test
 /// process, for the `nnrp send` / `fetch` / `status` processes to talk to. Their base
 /// threshold is <see cref="CheapThreshold"/> unless told otherwise, as a private testnet's
 /// (`nnrp node --base-threshold`), so the tests do not wait on a lottery of 2^23 hashes.
@@ -16,7 +14,7 @@ namespace Nnrp.Cli.Tests;
 internal sealed class InProcessNodes : IAsyncDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("nnrp-cli-nodes-").FullName;
-    private readonly List<(Libp2pHost Host, NnrpNode Node)> _nodes = [];
+    private readonly List<NnrpNode> _nodes = [];
 
     /// <summary>About 256 hashes: `--threshold` / `--base-threshold ff00000000000000`.</summary>
     public const string CheapThreshold = "ff00000000000000";
@@ -26,28 +24,25 @@ internal sealed class InProcessNodes : IAsyncDisposable
         var nodes = new InProcessNodes();
         for (int i = 0; i < count; i++)
         {
-            var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
-            await host.StartAsync(CancellationToken.None);
-            nodes._nodes.Add((host, NnrpNode.Start(host, new NnrpNodeOptions
+            nodes._nodes.Add(await NnrpNode.StartAsync(new NnrpNodeOptions
             {
                 DataDirectory = Path.Combine(nodes._root, $"n{i}"),
                 Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = baseThreshold } },
-            })));
+            }));
         }
         return nodes;
     }
 
     public IReadOnlyList<string> Addresses =>
-        _nodes.Select(n => n.Host.ListenAddresses[0].WithPeerIdMultihash(n.Host.PeerId.Bytes.Span).ToString()).ToArray();
+        _nodes.Select(n => n.Host.ListenAddresses[0].WithPeerIdMultihash(n.PeerId.Bytes.Span).ToString()).ToArray();
 
     /// <summary>`--node a --node b …` for every node.</summary>
     public IEnumerable<string> NodeArgs => Addresses.SelectMany(a => new[] { "--node", a });
 
     public async ValueTask DisposeAsync()
     {
-        foreach ((Libp2pHost host, NnrpNode node) in _nodes)
+        foreach (NnrpNode node in _nodes)
         {
-            await host.DisposeAsync();
             await node.DisposeAsync();
         }
         Directory.Delete(_root, recursive: true);

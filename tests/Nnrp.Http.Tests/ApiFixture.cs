@@ -3,16 +3,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Work;
-using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
-using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Metrics;
 
 namespace Nnrp.Http.Tests;
 
-/// <summary>A real node (RocksDB store in a temp folder, libp2p host on loopback) with its HTTP API on a free port.</summary>
+/// <summary>A real node built by the composition root (RocksDB store in a temp folder, libp2p host on loopback) with its HTTP API on a free port.</summary>
 public sealed class ApiFixture : IAsyncDisposable
 {
     /// <summary>A base threshold of 1/16, so tests find work in a handful of hashes.</summary>
@@ -51,20 +49,18 @@ public sealed class ApiFixture : IAsyncDisposable
     public static async Task<ApiFixture> StartAsync(HttpApiOptions? options = null, Func<NnrpNodeOptions, NnrpNodeOptions>? node = null)
     {
         string dir = Directory.CreateTempSubdirectory("nnrp-http-").FullName;
-        var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
-        await host.StartAsync(CancellationToken.None);
         var nodeOptions = new NnrpNodeOptions
         {
             DataDirectory = dir,
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = CheapBase } },
         };
-        NnrpNode nnrp = NnrpNode.Start(host, node?.Invoke(nodeOptions) ?? nodeOptions);
-        NnrpMeters meters = NnrpMeters.Register(nnrp, host);
-        var context = new HttpApiContext(nnrp, host, TimeProvider.System, meters);
+        NnrpNode nnrp = await NnrpNode.StartAsync(node?.Invoke(nodeOptions) ?? nodeOptions);
+        NnrpMeters meters = NnrpMeters.Register(nnrp, nnrp.Host);
+        var context = new HttpApiContext(nnrp, nnrp.Host, TimeProvider.System, meters);
         HttpApi api = await HttpApi.StartAsync(context, (options ?? new HttpApiOptions()) with { Urls = ["http://127.0.0.1:0"] }, NullLoggerFactory.Instance, CancellationToken.None);
         MetricsListener metrics = await MetricsListener.StartAsync(["http://127.0.0.1:0"], meters, NullLoggerFactory.Instance, CancellationToken.None);
         var client = new HttpClient { BaseAddress = new Uri(api.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        return new ApiFixture(dir, host, nnrp, meters, api, client, metrics);
+        return new ApiFixture(dir, nnrp.Host, nnrp, meters, api, client, metrics);
     }
 
     /// <summary>A notification stamped now whose work meets the cheap base threshold (or misses it).</summary>
@@ -89,7 +85,6 @@ public sealed class ApiFixture : IAsyncDisposable
         await Api.DisposeAsync();
         Meters.Dispose();
         await Node.DisposeAsync();
-        await Host.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 }

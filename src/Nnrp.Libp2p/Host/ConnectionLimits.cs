@@ -9,7 +9,7 @@ namespace Nnrp.Libp2p.Host;
 /// stranger allowed to hold a half-open handshake for long, and no address or subnet allowed
 /// to fill the table. See <c>src/Nnrp.Libp2p/ConnectionManager/README.md</c>.
 /// </summary>
-public sealed class ConnectionLimits
+public sealed record ConnectionLimits
 {
     /// <summary>Established connections, both directions; nothing is added beyond it.</summary>
     public int MaxConnections { get; init; } = 256;

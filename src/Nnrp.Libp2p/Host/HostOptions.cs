@@ -6,7 +6,7 @@ using Nnrp.Libp2p.Yamux;
 namespace Nnrp.Libp2p.Host;
 
 /// <summary>What a host listens on, says about itself, and how much it accepts.</summary>
-public sealed class HostOptions
+public sealed record HostOptions
 {
     /// <summary>Every interface on an OS-chosen port, IPv4 and IPv6.</summary>
     public IReadOnlyList<Multiaddr> ListenAddresses { get; init; } =

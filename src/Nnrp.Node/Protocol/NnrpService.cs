@@ -34,12 +34,13 @@ public sealed class NnrpService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PeerRateLimiter _rate;
+    private readonly Sync.SyncServer _sync;
 
     /// <summary>Hint sent with OVER_CAPACITY when the fetch budget is spent (§11.5): a page is written within seconds.</summary>
     private const uint FetchBudgetRetryAfterSeconds = 1;
 
     public NnrpService(IngressGate gate, KeyPair identity, NnrpServiceOptions? options = null, TimeProvider? time = null, ILogger? logger = null,
-        FetchBudget? fetchBudget = null)
+        FetchBudget? fetchBudget = null, Sync.SyncServer? sync = null)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(identity);
@@ -52,6 +53,7 @@ public sealed class NnrpService
         _logger = logger ?? NullLogger.Instance;
         _rate = new PeerRateLimiter(_options.PeerRequestsPerSecond, _options.PeerBurst, _time);
         FetchBudget = fetchBudget ?? new FetchBudget();
+        _sync = sync ?? new Sync.SyncServer(_store);
     }
 
     /// <summary>Bytes of fetch answers in flight; shared with the HTTP door.</summary>
@@ -162,7 +164,7 @@ public sealed class NnrpService
             {
                 Request.BodyOneofCase.Publish => await PublishAsync(request.Publish, cancellationToken),
                 Request.BodyOneofCase.Status => new Response { Status = StatusCode.Ok, StatusInfo = Status() },
-                Request.BodyOneofCase.Sync => await Sync.SyncServer.For(_store).HandleAsync(request.Sync, peer, cancellationToken),
+                Request.BodyOneofCase.Sync => await _sync.HandleAsync(request.Sync, peer, cancellationToken),
                 _ => Refusal(StatusCode.BadForm, "the request names no publish, fetch or status"),
             };
         }

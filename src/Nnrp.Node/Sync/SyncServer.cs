@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +20,7 @@ namespace Nnrp.Node.Sync;
 /// that finds them busy waits its turn, first come first served, for at most
 /// <see cref="MaxSlotWait"/>), a scan budget per reconcile request, and the scan stopped as soon
 /// as the request's token fires (the peer went, or the response deadline passed).
-/// <see cref="NnrpService"/> dispatches <c>Request.sync</c> here through <see cref="For"/>.
+/// <see cref="NnrpService"/> dispatches <c>Request.sync</c> to the server the node gave it.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
     Justification = "_slots never hands out its wait handle, so it holds nothing to dispose; the server lives as long as its store")]
@@ -32,8 +31,6 @@ public sealed class SyncServer
 
     /// <summary>§11.8.7: the retry hint sent with a per-peer or node-wide refusal.</summary>
     private const uint RetryAfterSeconds = 1;
-
-    private static readonly ConditionalWeakTable<INotificationStore, SyncServer> Servers = [];
 
     private readonly INotificationStore _store;
     private readonly ISyncSet _set;
@@ -62,16 +59,6 @@ public sealed class SyncServer
     }
 
     public SyncMetrics Metrics { get; }
-
-    /// <summary>The server of <paramref name="store"/>: the one <see cref="Attach"/>ed, else one with default limits.</summary>
-    public static SyncServer For(INotificationStore store) => Servers.GetValue(store, s => new SyncServer(s));
-
-    /// <summary>Makes <paramref name="server"/> the one <see cref="For"/> returns for its store.</summary>
-    public static void Attach(SyncServer server)
-    {
-        ArgumentNullException.ThrowIfNull(server);
-        Servers.AddOrUpdate(server._store, server);
-    }
 
     /// <summary>Answers one sync request from <paramref name="peer"/> (a peer id in text).</summary>
     public async Task<Response> HandleAsync(SyncRequest request, string peer, CancellationToken cancellationToken)

@@ -291,10 +291,7 @@ internal static class NodeHarness
     /// </summary>
     private static async Task<int> LoopbackChildAsync(string path)
     {
-        var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
-        await using var host = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
-        await host.StartAsync(CancellationToken.None);
-        NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
+        NnrpNode node = await NnrpNode.StartAsync(new NnrpNodeOptions
         {
             DataDirectory = path,
             Ingress = new IngressOptions { Policy = Free },
@@ -303,7 +300,7 @@ internal static class NodeHarness
         });
         await using (node)
         {
-            Console.WriteLine("addr " + host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span));
+            Console.WriteLine("addr " + node.Addresses[0]);
             using Process self = Process.GetCurrentProcess();
             while (await Console.In.ReadLineAsync() is { } line)
             {

@@ -55,18 +55,13 @@ internal static class NodeMemory
     /// <summary>The child: start, settle, report idle RSS; fill, settle, report filled RSS.</summary>
     public static async Task<int> RunChildAsync(string dataDirectory, int count)
     {
-        var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
-        await using var host = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
-        NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
+        NnrpNode node = await NnrpNode.StartAsync(new NnrpNodeOptions
         {
             DataDirectory = dataDirectory,
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = 0 } },
         });
         await using (node)
         {
-            await using GossipSubService gossip = GossipSubService.Attach(host, NotificationGossip.DefaultOptions(), NullLoggerFactory.Instance);
-            new NotificationGossip(gossip, node.Ingress).Start();
-            await host.StartAsync(CancellationToken.None);
             // A few heartbeats and the sweeper's first pass, as an idle daemon would have run.
             await Task.Delay(TimeSpan.FromSeconds(3));
             Console.WriteLine($"idle {RssMiB().ToString("F1", CultureInfo.InvariantCulture)}");

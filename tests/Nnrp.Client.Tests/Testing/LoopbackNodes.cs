@@ -1,9 +1,7 @@
 using Nnrp.Core.Work;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
-using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Identity;
-using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Http;
 using Nnrp.Node;
@@ -13,8 +11,8 @@ using Nnrp.Protocol.Shards;
 namespace Nnrp.Client.Tests.Testing;
 
 /// <summary>
-/// Real NNRP nodes on loopback TCP (libp2p host + RocksDB store in a temp dir + /nnrp/1.0),
-/// each with its own identity, for the SDK's end-to-end tests.
+/// Real NNRP nodes on loopback TCP built by the composition root (<see cref="NnrpNode.StartAsync"/>:
+/// RocksDB store in a temp dir, /nnrp/1.0, gossip, DHT, sync), each with its own identity, for the SDK's end-to-end tests.
 /// </summary>
 internal sealed class LoopbackNodes : IAsyncDisposable
 {
@@ -23,34 +21,33 @@ internal sealed class LoopbackNodes : IAsyncDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("nnrp-client-nodes-").FullName;
     private readonly List<Member> _members = [];
 
-    public static async Task<LoopbackNodes> StartAsync(int count, ulong baseThreshold = Samples.EasyThreshold)
+    public static async Task<LoopbackNodes> StartAsync(int count, ulong baseThreshold = Samples.EasyThreshold, bool dht = false)
     {
         var nodes = new LoopbackNodes();
         for (int i = 0; i < count; i++)
         {
-            var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
-            await host.StartAsync(CancellationToken.None);
-            var member = new Member(host, Path.Combine(nodes._root, $"node{i}"), baseThreshold);
-            member.Start();
+            var member = new Member(Path.Combine(nodes._root, $"node{i}"), baseThreshold,
+                dht && i > 0 ? [Multiaddr.Parse(nodes._members[0].Address)] : []);
             nodes._members.Add(member);
+            await member.StartAsync();
         }
         return nodes;
     }
 
     /// <summary>
-    /// Nodes that also run the Kad-DHT in server mode, each bootstrapped from the first and
-    /// providing shard (0, 0) as a node that stores everything does (NNRP.md §8).
+    /// Nodes whose Kad-DHT is bootstrapped from the first, each providing shard (0, 0) as a node
+    /// that stores everything does (NNRP.md §8) — again once all are up, so every node holds the records.
     /// </summary>
     public static async Task<LoopbackNodes> StartWithDhtAsync(int count)
     {
-        LoopbackNodes nodes = await StartAsync(count);
+        LoopbackNodes nodes = await StartAsync(count, dht: true);
         foreach (Member m in nodes._members)
         {
-            await m.StartDhtAsync(m == nodes._members[0] ? [] : [Multiaddr.Parse(nodes._members[0].Address)]);
+            await m.Node!.DhtReady.WaitAsync(Limit);
         }
         foreach (Member m in nodes._members)
         {
-            await m.Kad!.ProvideAsync(ShardKeys.WireKey(0, 0), CancellationToken.None);
+            await m.Node!.Kad.ProvideAsync(ShardKeys.WireKey(0, 0), CancellationToken.None).WaitAsync(Limit);
         }
         return nodes;
     }
@@ -81,13 +78,13 @@ internal sealed class LoopbackNodes : IAsyncDisposable
     /// <summary>Stops node <paramref name="i"/>: its port closes, dials are refused.</summary>
     public Task StopAsync(int i) => _members[i].StopAsync();
 
-    /// <summary>Node <paramref name="i"/> loses its whole store and comes back empty at the same address.</summary>
+    /// <summary>Node <paramref name="i"/> loses its whole store and comes back empty with the same identity at the same address.</summary>
     public async Task LoseDataAsync(int i)
     {
         Member m = _members[i];
-        await m.Node!.DisposeAsync();
+        await m.StopAsync();
         Directory.Delete(m.DataDirectory, recursive: true);
-        m.Start();
+        await m.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -99,58 +96,53 @@ internal sealed class LoopbackNodes : IAsyncDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private sealed class Member(Libp2pHost host, string dataDirectory, ulong baseThreshold)
+    /// <summary>One node built by the composition root; a restart keeps its key and its port.</summary>
+    private sealed class Member(string dataDirectory, ulong baseThreshold, IReadOnlyList<Multiaddr> bootstrap)
     {
-        private bool _stopped;
+        private readonly KeyPair _identity = KeyPair.Generate();
+        private Multiaddr _listen = Multiaddr.Parse("/ip4/127.0.0.1/tcp/0");
 
         public string DataDirectory => dataDirectory;
 
         public NnrpNode? Node { get; private set; }
 
-        public KadService? Kad { get; private set; }
-
         public HttpApi? Http { get; private set; }
+
+        public string Address { get; private set; } = "";
+
+        public async Task StartAsync()
+        {
+            Node = await NnrpNode.StartAsync(new NnrpNodeOptions
+            {
+                DataDirectory = dataDirectory,
+                Identity = _identity,
+                Host = new HostOptions { ListenAddresses = [_listen] },
+                PrivateNetwork = true,
+                Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = baseThreshold } },
+                Dht = new NodeDhtOptions { BootstrapPeers = bootstrap, OpenProviderStore = _ => new MemoryProviderStore() },
+            }).WaitAsync(Limit);
+            _listen = Node.Host.ListenAddresses[0];
+            Address = _listen.WithPeerIdMultihash(Node.PeerId.Bytes.Span).ToString();
+        }
 
         public async Task StartHttpAsync()
         {
-            var context = new HttpApiContext(Node!, host, TimeProvider.System);
+            var context = new HttpApiContext(Node!, Node!.Host, TimeProvider.System);
             Http = await HttpApi.StartAsync(context, new HttpApiOptions { Urls = ["http://127.0.0.1:0"] }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
-        }
-
-        public string Address { get; } = host.ListenAddresses[0].WithPeerIdMultihash(host.PeerId.Bytes.Span).ToString();
-
-        public void Start() => Node = NnrpNode.Start(host, new NnrpNodeOptions
-        {
-            DataDirectory = dataDirectory,
-            Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = baseThreshold } },
-        });
-
-        public async Task StartDhtAsync(IReadOnlyList<Multiaddr> bootstrap)
-        {
-            var identify = new IdentifyService(host);
-            identify.Start();
-            Kad = new KadService(host, new MemoryProviderStore(), new KadOptions { BootstrapPeers = bootstrap, AllowPrivateAddresses = true }, identify);
-            await Kad.StartAsync(CancellationToken.None);
         }
 
         public async Task StopAsync()
         {
-            if (_stopped)
-            {
-                return;
-            }
-            _stopped = true;
             if (Http is not null)
             {
                 await Http.DisposeAsync();
+                Http = null;
             }
-            if (Kad is not null)
+            if (Node is not null)
             {
-                await Kad.DisposeAsync();
-                Kad.Providers.Dispose();
+                await Node.DisposeAsync();
+                Node = null;
             }
-            await host.DisposeAsync();
-            await Node!.DisposeAsync();
         }
     }
 }

@@ -217,19 +217,17 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         private readonly TempDirectory _dir;
         private int _messageIds;
 
-        private Member(TempDirectory dir, Libp2pHost host, NnrpNode node, GossipSubService gossip)
+        private Member(TempDirectory dir, NnrpNode node)
         {
             _dir = dir;
-            Host = host;
             Node = node;
-            Gossip = gossip;
         }
 
-        public Libp2pHost Host { get; }
+        public Libp2pHost Host => Node.Host;
 
         public NnrpNode Node { get; }
 
-        public GossipSubService Gossip { get; }
+        public GossipSubService Gossip => Node.Gossip;
 
         /// <summary>How often the message id function ran (each run decodes and hashes).</summary>
         public int MessageIdsComputed => Volatile.Read(ref _messageIds);
@@ -239,12 +237,6 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         public static async Task<Member> StartAsync(WorkPolicy policy)
         {
             var dir = new TempDirectory();
-            var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
-            NnrpNode node = NnrpNode.Start(host, new NnrpNodeOptions
-            {
-                DataDirectory = dir.Path,
-                Ingress = new IngressOptions { Policy = policy },
-            });
             Member? member = null;
             GossipSubOptions options = NotificationGossip.DefaultOptions(privateNetwork: true, heartbeatInterval: TimeSpan.FromMilliseconds(100)) with
             {
@@ -254,18 +246,21 @@ public sealed class NotificationGossipTests : IAsyncLifetime
                     return NotificationGossip.MessageIdOf(message);
                 },
             };
-            GossipSubService gossip = GossipSubService.Attach(host, options);
-            member = new Member(dir, host, node, gossip);
-            new NotificationGossip(gossip, node.Ingress).Start();
-            await host.StartAsync(CancellationToken.None);
+            NnrpNode node = await NnrpNode.StartAsync(new NnrpNodeOptions
+            {
+                DataDirectory = dir.Path,
+                Ingress = new IngressOptions { Policy = policy },
+                PrivateNetwork = true,
+                Gossip = options,
+                SyncOnSchedule = false,
+            });
+            member = new Member(dir, node);
             return member;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await Gossip.DisposeAsync();
             await Node.DisposeAsync();
-            await Host.DisposeAsync();
             _dir.Dispose();
         }
     }

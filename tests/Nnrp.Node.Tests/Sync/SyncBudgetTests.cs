@@ -158,9 +158,8 @@ public sealed class SyncBudgetTests
     [InlineData(false)]
     public async Task A_scan_stops_when_the_peer_goes(bool resetStream)
     {
-        await using NodeNetwork net = await NodeNetwork.StartAsync();
         using var set = new CountingSyncSet(new MemorySyncSet(RandomKeys(50_000)), holdFirstScan: true);
-        SyncServer.Attach(new SyncServer(net.Node.Store, set: set));
+        await using NodeNetwork net = await NodeNetwork.StartAsync(configure: o => o with { SyncSet = _ => set });
         Libp2pStream stream = await net.OpenStreamAsync();
         await NnrpCodec.WriteAsync(stream.Output, FullRange(), NnrpProtocol.MaxRequestSize, CancellationToken.None);
         if (!resetStream)

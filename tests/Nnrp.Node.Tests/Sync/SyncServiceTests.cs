@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Host;
+using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
@@ -27,11 +28,18 @@ public sealed class SyncServiceTests
         return list;
     }
 
+    /// <summary>
+    /// Both nodes gossip too; without IHAVE gossip of recent messages (§14.3) to a peer that
+    /// connects later, what one node stored before the connection reaches the other by sync alone.
+    /// </summary>
+    private static NnrpNodeOptions NoGossipReplay(NnrpNodeOptions options) =>
+        options with { Gossip = NotificationGossip.DefaultOptions(options.PrivateNetwork) with { HistoryGossip = 0 } };
+
     [Fact]
     public async Task A_node_pulls_what_it_missed_and_offers_what_the_peer_lacks()
     {
-        await using NodeNetwork a = await NodeNetwork.StartAsync();
-        await using NodeNetwork b = await NodeNetwork.StartAsync();
+        await using NodeNetwork a = await NodeNetwork.StartAsync(configure: NoGossipReplay);
+        await using NodeNetwork b = await NodeNetwork.StartAsync(configure: NoGossipReplay);
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         List<Notification> shared = Enumerable.Range(0, 1500).Select(_ => Fresh(now)).ToList();
         List<Notification> onlyA = Enumerable.Range(0, 40).Select(_ => Fresh(now)).ToList();
@@ -40,7 +48,7 @@ public sealed class SyncServiceTests
         await StoreAsync(b.Node.Ingress, shared.Concat(onlyB));
 
         await b.NodeHost.DialAsync(a.NodeAddress, CancellationToken.None).WaitAsync(NodeNetwork.Limit);
-        await using var sync = new SyncService(b.NodeHost, b.Node.Ingress);
+        SyncService sync = b.Node.Sync;
         SyncOutcome outcome = await sync.SyncWithAsync(a.NodeHost.PeerId).WaitAsync(NodeNetwork.Limit);
 
         Assert.Null(outcome.Failure);
@@ -62,21 +70,18 @@ public sealed class SyncServiceTests
     public async Task Pulled_notifications_pass_the_ingress_gate_so_expired_ones_are_not_stored()
     {
         await using NodeNetwork a = await NodeNetwork.StartAsync();
-        await using NodeNetwork b = await NodeNetwork.StartAsync();
+        // B's gate demands more work than A's notifications carry: it must refuse every pull.
+        await using NodeNetwork b = await NodeNetwork.StartAsync(configure: o => o with
+        {
+            Ingress = new IngressOptions { Policy = new Core.Work.WorkPolicy { BaseThreshold = ulong.MaxValue } },
+        });
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await StoreAsync(a.Node.Ingress, Enumerable.Range(0, 5).Select(_ => Fresh(now)));
-        // B's gate demands more work than A's notifications carry: it must refuse every pull.
-        await b.Node.Ingress.DisposeAsync();
-        var strict = new IngressGate(b.Node.Store, new IngressOptions { Policy = new Core.Work.WorkPolicy { BaseThreshold = ulong.MaxValue } });
-        await using (strict)
-        {
-            await b.NodeHost.DialAsync(a.NodeAddress, CancellationToken.None).WaitAsync(NodeNetwork.Limit);
-            await using var sync = new SyncService(b.NodeHost, strict);
-            SyncOutcome outcome = await sync.SyncWithAsync(a.NodeHost.PeerId).WaitAsync(NodeNetwork.Limit);
-            Assert.Equal(0, outcome.Pulled);
-            Assert.Equal(5, sync.Metrics.ItemsPullRefused);
-            Assert.Equal(0, b.Node.Store.Statistics.Count);
-        }
+        await b.NodeHost.DialAsync(a.NodeAddress, CancellationToken.None).WaitAsync(NodeNetwork.Limit);
+        SyncOutcome outcome = await b.Node.Sync.SyncWithAsync(a.NodeHost.PeerId).WaitAsync(NodeNetwork.Limit);
+        Assert.Equal(0, outcome.Pulled);
+        Assert.Equal(5, b.Node.Sync.Metrics.ItemsPullRefused);
+        Assert.Equal(0, b.Node.Store.Statistics.Count);
     }
 
     [Fact]
@@ -102,8 +107,7 @@ public sealed class SyncServiceTests
     [Fact]
     public async Task A_peer_over_its_sync_rate_is_answered_RATE_LIMITED()
     {
-        await using NodeNetwork net = await NodeNetwork.StartAsync();
-        SyncServer.Attach(new SyncServer(net.Node.Store, new SyncOptions { PeerBurst = 2, PeerRequestsPerSecond = 0.001 }));
+        await using NodeNetwork net = await NodeNetwork.StartAsync(configure: o => o with { Sync = new SyncOptions { PeerBurst = 2, PeerRequestsPerSecond = 0.001 } });
         var request = new Request { Sync = new SyncRequest { Reconcile = new SyncReconcile { Ranges = { Nnrp.Protocol.Sync.SyncWire.ToProto(
             Nnrp.Protocol.Sync.SyncRange.WithIds(SyncBounds.Lowest, SyncBounds.Infinity, [])) } } } };
         var statuses = new List<StatusCode>();

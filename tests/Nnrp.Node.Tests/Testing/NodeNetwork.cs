@@ -8,23 +8,26 @@ using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Node.Tests.Testing;
 
-/// <summary>A real node (host on loopback TCP + store in a temp dir) and a client host, torn down together.</summary>
+/// <summary>
+/// A real node built by the composition root (<see cref="NnrpNode.StartAsync"/>: host on
+/// loopback TCP, RocksDB store in a temp dir, gossip, DHT, sync) and a client host, torn down
+/// together. Scheduled sync is off, so a test syncs when it means to.
+/// </summary>
 public sealed class NodeNetwork : IAsyncDisposable
 {
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory _dir;
 
-    private NodeNetwork(TempDirectory dir, Libp2pHost nodeHost, NnrpNode node, Libp2pHost clientHost)
+    private NodeNetwork(TempDirectory dir, NnrpNode node, Libp2pHost clientHost)
     {
         _dir = dir;
-        NodeHost = nodeHost;
         Node = node;
         ClientHost = clientHost;
         Client = new NnrpClient(clientHost);
     }
 
-    public Libp2pHost NodeHost { get; }
+    public Libp2pHost NodeHost => Node.Host;
 
     public NnrpNode Node { get; }
 
@@ -34,26 +37,24 @@ public sealed class NodeNetwork : IAsyncDisposable
 
     public Multiaddr NodeAddress => NodeHost.ListenAddresses[0].WithPeerIdMultihash(NodeHost.PeerId.Bytes.Span);
 
-    public static async Task<NodeNetwork> StartAsync(NnrpServiceOptions? protocol = null, TimeProvider? time = null, FetchBudgetOptions? fetchBudget = null)
+    /// <param name="configure">changes to the node's options beyond the cheap work policy and the arguments.</param>
+    public static async Task<NodeNetwork> StartAsync(NnrpServiceOptions? protocol = null, TimeProvider? time = null, FetchBudgetOptions? fetchBudget = null,
+        Func<NnrpNodeOptions, NnrpNodeOptions>? configure = null)
     {
         var dir = new TempDirectory();
-        Libp2pHost nodeHost = await StartHostAsync();
-        NnrpNode node = NnrpNode.Start(nodeHost, new NnrpNodeOptions
+        var options = new NnrpNodeOptions
         {
             DataDirectory = dir.Path,
             Ingress = new IngressOptions { Policy = Notifications.CheapPolicy },
             Protocol = protocol ?? new NnrpServiceOptions(),
             FetchBudget = fetchBudget ?? new FetchBudgetOptions(),
-        }, time);
-        Libp2pHost clientHost = await StartHostAsync();
-        return new NodeNetwork(dir, nodeHost, node, clientHost);
-    }
-
-    private static async Task<Libp2pHost> StartHostAsync()
-    {
-        var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }, NullLoggerFactory.Instance);
-        await host.StartAsync(CancellationToken.None);
-        return host;
+            SyncOnSchedule = false,
+        };
+        NnrpNode node = await NnrpNode.StartAsync(configure?.Invoke(options) ?? options, time: time).WaitAsync(Limit);
+        await node.DhtReady.WaitAsync(Limit);
+        var clientHost = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] }, NullLoggerFactory.Instance);
+        await clientHost.StartAsync(CancellationToken.None);
+        return new NodeNetwork(dir, node, clientHost);
     }
 
     /// <summary>A raw /nnrp/1.0 stream from the client to the node.</summary>
@@ -62,7 +63,6 @@ public sealed class NodeNetwork : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ClientHost.DisposeAsync();
-        await NodeHost.DisposeAsync();
         await Node.DisposeAsync();
         _dir.Dispose();
     }
