@@ -14,6 +14,7 @@ using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Libp2p.Perf;
 using Nnrp.Libp2p.Ping;
 using Nnrp.Node;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Providers;
@@ -143,7 +144,7 @@ internal static class NodeRunner
         await using (node)
         {
             await using GossipSubService gossip = GossipSubService.Attach(host, NotificationGossip.DefaultOptions(settings.PrivateNetwork), loggers);
-            new NotificationGossip(gossip, node.Ingress, loggers.CreateLogger<NotificationGossip>()).Start();
+            new NotificationGossip(gossip, node, loggers.CreateLogger<NotificationGossip>()).Start();
             host.PeerScore = gossip.GetScore;
 
             try
@@ -197,6 +198,7 @@ internal static class NodeRunner
                 ct => verifier.CountVerifiedAsync(kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), ProviderVerifier.ReplicaCandidates, ct), host.PeerId, ct),
                 logger: loggers.CreateLogger<SyncService>());
             SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>(), metrics: sync.Metrics));
+            node.RateRules.Set(OriginKind.SyncPeer, new RateRule(syncOptions.PeerRequestsPerSecond, syncOptions.PeerBurst));
 
             HttpApi? http = null;
             MetricsListener? metrics = null;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Libp2p.Host;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
@@ -13,17 +14,27 @@ namespace Nnrp.Node;
 /// the /nnrp/1.0 service on a libp2p host. GossipSub, the DHT and the HTTP API attach to
 /// <see cref="Ingress"/> (every door submits there) and <see cref="Store"/> (queries).
 /// </summary>
-public sealed class NnrpNode : IAsyncDisposable
+public sealed partial class NnrpNode : IAsyncDisposable
 {
     private readonly Libp2pHost _host;
+    private readonly NnrpServiceOptions _protocol;
+    private readonly ReceiptSigner _receipts;
+    private readonly TimeProvider _time;
 
-    private NnrpNode(Libp2pHost host, RocksDbNotificationStore store, IngressGate ingress, NnrpService service, ExpirySweeper sweeper)
+    private NnrpNode(Libp2pHost host, RocksDbNotificationStore store, IngressGate ingress, ExpirySweeper sweeper,
+        NnrpNodeOptions options, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _host = host;
         Store = store;
         Ingress = ingress;
-        Service = service;
         Sweeper = sweeper;
+        _protocol = options.Protocol;
+        _time = time;
+        _receipts = new ReceiptSigner(host.Identity);
+        RateRules = new RateRules(time);
+        RateRules.Set(OriginKind.Peer, new RateRule(options.Protocol.PeerRequestsPerSecond, options.Protocol.PeerBurst));
+        FetchBudget = new FetchBudget(options.FetchBudget);
+        Service = new NnrpService(this, options.Protocol, loggerFactory.CreateLogger<NnrpService>());
     }
 
     public INotificationStore Store { get; }
@@ -44,12 +55,12 @@ public sealed class NnrpNode : IAsyncDisposable
         var store = RocksDbNotificationStore.Open(System.IO.Path.Combine(options.DataDirectory, "store"), options.Store,
             loggerFactory.CreateLogger<RocksDbNotificationStore>());
         var ingress = new IngressGate(store, options.Ingress, time, loggerFactory.CreateLogger<IngressGate>());
-        var service = new NnrpService(ingress, host.Identity, options.Protocol, time, loggerFactory.CreateLogger<NnrpService>(), new FetchBudget(options.FetchBudget));
         var sweeper = new ExpirySweeper(store, options.SweepInterval, time, loggerFactory.CreateLogger<ExpirySweeper>());
         sweeper.Swept += (_, _) => ingress.PruneTagWindows();
         sweeper.Start();
-        service.Register(host);
-        return new NnrpNode(host, store, ingress, service, sweeper);
+        var node = new NnrpNode(host, store, ingress, sweeper, options, time ?? TimeProvider.System, loggerFactory);
+        node.Service.Register(host);
+        return node;
     }
 
     /// <summary>Stops the sweeper, writes what the ingress holds, and closes the store (flushing it).</summary>

@@ -45,7 +45,7 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = BaseThreshold } },
         }, loggerFactory: _loggers);
         _gossip = GossipSubService.Attach(_cs.Host, NotificationGossip.DefaultOptions(privateNetwork: true, TimeSpan.FromMilliseconds(200)), _loggers);
-        new NotificationGossip(_gossip, _node.Ingress, _loggers.CreateLogger<NotificationGossip>()).Start();
+        new NotificationGossip(_gossip, _node, _loggers.CreateLogger<NotificationGossip>()).Start();
 
         _js = await JsPeer.StartAsync("js/nnrp-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200" });
         await _js.CallAsync("dial", new { addr = NodeAddress });

@@ -31,7 +31,7 @@ internal static class NodeEndpoints
 
     private static async Task StatusAsync(HttpContext context, HttpApiContext api)
     {
-        StatusResponse status = api.Node.Service.Status();
+        StatusResponse status = api.Node.Status();
         var stats = api.Node.Store.Statistics;
         IReadOnlyList<Multiaddr> addresses = api.Host.GetAdvertisedAddresses(withPeerId: true);
         await WriteJsonAsync(context, json =>
@@ -77,7 +77,7 @@ internal static class NodeEndpoints
         catch (Exception ex) when (ex is Nnrp.Node.Storage.StoreUnavailableException or ObjectDisposedException)
         {
             // The reason stays in the node's log (the store logs its failures); never in the answer.
-            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "internal", "the store is unavailable");
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Nnrp.Protocol.Reasons.ReasonWords.Internal, "the store is unavailable");
             return;
         }
         await WriteJsonAsync(context, json => json.WriteString("status", "ok"));

@@ -3,6 +3,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 
 namespace Nnrp.Http.Metrics;
@@ -12,7 +13,7 @@ public sealed class IngressMetrics(NnrpNode node) : IMetricsSource
 {
     public void Collect(PrometheusWriter writer)
     {
-        foreach (IngressStatus status in Enum.GetValues<IngressStatus>())
+        foreach (DecisionStatus status in Enum.GetValues<DecisionStatus>())
         {
             writer.Counter("nnrp_ingress_total", "Notifications decided by the ingress gate, by outcome", node.Ingress.Count(status), ("reason", Problems.Reason(status)));
         }

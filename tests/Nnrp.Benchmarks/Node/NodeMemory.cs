@@ -65,7 +65,7 @@ internal static class NodeMemory
         await using (node)
         {
             await using GossipSubService gossip = GossipSubService.Attach(host, NotificationGossip.DefaultOptions(), NullLoggerFactory.Instance);
-            new NotificationGossip(gossip, node.Ingress).Start();
+            new NotificationGossip(gossip, node).Start();
             await host.StartAsync(CancellationToken.None);
             // A few heartbeats and the sweeper's first pass, as an idle daemon would have run.
             await Task.Delay(TimeSpan.FromSeconds(3));

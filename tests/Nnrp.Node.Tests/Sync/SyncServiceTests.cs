@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Host;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
@@ -22,8 +23,8 @@ public sealed class SyncServiceTests
     private static async Task<List<Notification>> StoreAsync(IngressGate gate, IEnumerable<Notification> items)
     {
         var list = items.ToList();
-        IngressResult[] results = await Task.WhenAll(list.Select(n => gate.SubmitAsync(n))).WaitAsync(NodeNetwork.Limit);
-        Assert.All(results, r => Assert.Equal(IngressStatus.Accepted, r.Status));
+        Decision[] results = await Task.WhenAll(list.Select(n => gate.SubmitAsync(n))).WaitAsync(NodeNetwork.Limit);
+        Assert.All(results, r => Assert.Equal(DecisionStatus.Accepted, r.Status));
         return list;
     }
 
@@ -103,7 +104,7 @@ public sealed class SyncServiceTests
     public async Task A_peer_over_its_sync_rate_is_answered_RATE_LIMITED()
     {
         await using NodeNetwork net = await NodeNetwork.StartAsync();
-        SyncServer.Attach(new SyncServer(net.Node.Store, new SyncOptions { PeerBurst = 2, PeerRequestsPerSecond = 0.001 }));
+        net.Node.RateRules.Set(OriginKind.SyncPeer, new RateRule(0.001, 2));
         var request = new Request { Sync = new SyncRequest { Reconcile = new SyncReconcile { Ranges = { Nnrp.Protocol.Sync.SyncWire.ToProto(
             Nnrp.Protocol.Sync.SyncRange.WithIds(SyncBounds.Lowest, SyncBounds.Infinity, [])) } } } };
         var statuses = new List<StatusCode>();

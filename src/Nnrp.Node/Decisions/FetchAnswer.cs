@@ -1,0 +1,28 @@
+using Nnrp.Protocol.Requests;
+
+namespace Nnrp.Node.Decisions;
+
+/// <summary>
+/// The façade's answer to a fetch (NNRP.md §11.5): its <see cref="Decision"/> and, when
+/// accepted, the page with its bytes held in the node's fetch budget until the door has written
+/// it (or cut the reader off) and disposes the answer.
+/// </summary>
+public sealed class FetchAnswer : IDisposable
+{
+    private readonly FetchLease? _lease;
+
+    internal FetchAnswer(Decision decision, NotificationPage? page = null, FetchLease? lease = null)
+    {
+        Decision = decision;
+        Page = page;
+        _lease = lease;
+    }
+
+    public Decision Decision { get; }
+
+    /// <summary>The page, with <see cref="DecisionStatus.Accepted"/> only.</summary>
+    public NotificationPage? Page { get; }
+
+    /// <summary>Gives the page's bytes back to the fetch budget.</summary>
+    public void Dispose() => _lease?.Dispose();
+}
