@@ -32,20 +32,9 @@ public sealed partial class NnrpNode
     /// <summary>The origin's rate rule: <see cref="Decision.Admitted"/> or <see cref="DecisionStatus.RateLimited"/>.</summary>
     public Decision Admit(Origin origin) => RateRules.Admit(origin);
 
-    /// <summary>Decodes a protobuf notification (§3.4) and publishes it.</summary>
-    public Task<Decision> PublishAsync(ReadOnlyMemory<byte> protobuf, Origin origin, CancellationToken cancellationToken = default)
-    {
-        Notification notification;
-        try
-        {
-            notification = NotificationProtobuf.Decode(protobuf.Span);
-        }
-        catch (NotificationRuleException ex)
-        {
-            return Task.FromResult(Ingress.Refuse(Decision.BadForm(ex.Message, ex.Rule)));
-        }
-        return PublishAsync(notification, origin, cancellationToken);
-    }
+    /// <summary>Publishes protobuf bytes (§3.4), decoded once by the gate.</summary>
+    public async Task<Decision> PublishAsync(ReadOnlyMemory<byte> protobuf, Origin origin, CancellationToken cancellationToken = default) =>
+        Finish(await Ingress.SubmitEncodedAsync(protobuf, origin, cancellationToken), origin);
 
     /// <summary>Publishes a notification the door decoded from its own message (§11.6: a publish request).</summary>
     public Task<Decision> PublishAsync(Core.Protocol.Notification? message, Origin origin, CancellationToken cancellationToken = default)
@@ -74,7 +63,12 @@ public sealed partial class NnrpNode
     public async Task<Decision> PublishAsync(Notification notification, Origin origin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        Decision decision = await Ingress.SubmitAsync(notification, origin, cancellationToken);
+        return Finish(await Ingress.SubmitAsync(notification, origin, cancellationToken), origin);
+    }
+
+    /// <summary>A publisher's receipt for what the node holds; the §11.4 retry hint with OVER_CAPACITY.</summary>
+    private Decision Finish(Decision decision, Origin origin)
+    {
         if (decision.IsStored && decision.Hash is { } hash && GetsReceipt(origin.Kind))
         {
             return decision with { Receipt = _receipts.Sign(hash, decision.ExpiresAt) };

@@ -115,12 +115,11 @@ public sealed class IngressGate : IAsyncDisposable
     /// <summary>Forgets per-tag counts older than the window (the sweeper calls this).</summary>
     public void PruneTagWindows() => _tags.Prune(Now());
 
-    /// <summary>Decodes a protobuf notification (§3.4) and submits it as the node's own (<see cref="Origin.Local"/>).</summary>
-    public Task<Decision> SubmitEncodedAsync(ReadOnlyMemory<byte> protobuf, CancellationToken cancellationToken = default) =>
-        SubmitEncodedAsync(protobuf, Origin.Local, cancellationToken);
-
-    /// <summary>Decodes a protobuf notification (§3.4), the one decode of the bytes a door received, and submits it.</summary>
-    public Task<Decision> SubmitEncodedAsync(ReadOnlyMemory<byte> protobuf, Origin origin, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Decodes a protobuf notification (§3.4), the one decode of the bytes a door received, and
+    /// submits it from <paramref name="origin"/> (default: the node itself, <see cref="Origin.Local"/>).
+    /// </summary>
+    public Task<Decision> SubmitEncodedAsync(ReadOnlyMemory<byte> protobuf, Origin? origin = null, CancellationToken cancellationToken = default)
     {
         Notification notification;
         try
@@ -137,12 +136,11 @@ public sealed class IngressGate : IAsyncDisposable
     /// <summary>Counts and logs a refusal a door decided before the gate (a publish that did not decode).</summary>
     internal Decision Refuse(Decision refusal) => Finish(refusal);
 
-    /// <summary>Submits a notification as the node's own (<see cref="Origin.Local"/>).</summary>
-    public Task<Decision> SubmitAsync(Notification notification, CancellationToken cancellationToken = default) =>
-        SubmitAsync(notification, Origin.Local, cancellationToken);
-
-    /// <summary>Checks a notification and, if it passes, stores it; completes once it is durable or refused.</summary>
-    public Task<Decision> SubmitAsync(Notification notification, Origin origin, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks a notification from <paramref name="origin"/> (default: the node itself,
+    /// <see cref="Origin.Local"/>) and, if it passes, stores it; completes once it is durable or refused.
+    /// </summary>
+    public Task<Decision> SubmitAsync(Notification notification, Origin? origin = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
         long now = Now();
@@ -197,7 +195,7 @@ public sealed class IngressGate : IAsyncDisposable
                 return Task.FromResult(Finish(StoreFull(hash, floor, size, required)));
             }
         }
-        return Enqueue(notification, origin, hash, value, cancellationToken);
+        return Enqueue(notification, origin ?? Origin.Local, hash, value, cancellationToken);
     }
 
     /// <summary>NNRP.md §6.4: what gets into a full mailbox is more than the lowest value it holds.</summary>
