@@ -1,17 +1,16 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Nnrp.Http.Endpoints;
 using Nnrp.Http.Health;
 using Nnrp.Http.Metrics;
+using Nnrp.Node;
+using Nnrp.Node.Decisions;
 
 namespace Nnrp.Http;
 
@@ -38,6 +37,8 @@ public sealed class HttpApi : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var clientAddress = new ForwardedClientAddress(options.TrustedProxies);
         ILogger logger = loggerFactory.CreateLogger<HttpApi>();
+        // NNRP.md §12: the node's rate rule for HTTP clients, from this door's settings.
+        api.Node.RateRules.Set(OriginKind.HttpClient, new RateRule(options.RateLimitPerSecond, options.RateLimitBurst));
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
@@ -52,7 +53,6 @@ public sealed class HttpApi : IAsyncDisposable
         {
             health.Add(check);
         }
-        builder.Services.AddRateLimiter(limiter => ConfigureRateLimits(limiter, options, logger));
         if (options.CorsOrigins.Count > 0)
         {
             builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -78,7 +78,7 @@ public sealed class HttpApi : IAsyncDisposable
         {
             app.Use(new RequestLatency(api.Meters).Middleware);
         }
-        app.UseRateLimiter();
+        app.Use((context, next) => AdmitAsync(context, next, api.Node, logger));
         if (options.CorsOrigins.Count > 0)
         {
             app.UseCors();
@@ -86,36 +86,29 @@ public sealed class HttpApi : IAsyncDisposable
         NotificationEndpoints.Map(app, api, options, logger);
         NodeEndpoints.Map(app, api);
         HealthEndpoints.Map(app);
-        app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", $"no endpoint {context.Request.Method} {context.Request.Path}"));
+        app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound, Nnrp.Protocol.Reasons.ReasonWords.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
         await app.StartAsync(cancellationToken);
         return new HttpApi(app);
     }
 
     /// <summary>
-    /// NNRP.md §12: a token bucket per client address over every route; a refused request is
-    /// answered 429 with Retry-After and the problem reason <c>rate_limited</c>.
+    /// NNRP.md §12: every route admits the client address by the node's rate rule
+    /// (<see cref="NnrpNode.Admit"/>); a refused request is answered through the HTTP table,
+    /// 429 <c>rate_limited</c> with Retry-After.
     /// </summary>
-    private static void ConfigureRateLimits(RateLimiterOptions limiter, HttpApiOptions options, ILogger logger)
+    private static Task AdmitAsync(HttpContext context, RequestDelegate next, NnrpNode node, ILogger logger)
     {
-        limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.RateLimitBurst,
-                TokensPerPeriod = options.RateLimitPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-        limiter.OnRejected = async (rejected, cancellationToken) =>
+        Decision admitted = node.Admit(OriginOf(context));
+        if (admitted.Status != DecisionStatus.RateLimited)
         {
-            HttpContext context = rejected.HttpContext;
-            logger.RateLimited(ClientKey(context));
-            int seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 1;
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate_limited",
-                $"too many requests from this address; retry after {seconds} s");
-        };
+            return next(context);
+        }
+        logger.RateLimited(ClientKey(context));
+        return Problems.WriteAsync(context, admitted, logger);
     }
+
+    /// <summary>The client as the node's façade knows it: the address resolved by <see cref="ForwardedClientAddress"/>.</summary>
+    internal static Origin OriginOf(HttpContext context) => Origin.HttpClient(context.Connection.RemoteIpAddress);
 
     /// <summary>The per-client key of rate limits and the fetch budget: the address resolved by <see cref="ForwardedClientAddress"/>.</summary>
     internal static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

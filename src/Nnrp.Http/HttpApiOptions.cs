@@ -20,10 +20,10 @@ public sealed record HttpApiOptions
     /// bursts of <see cref="RateLimitBurst"/>); over it, 429 <c>rate_limited</c> with Retry-After.
     /// A wallet pages a mailbox in a handful of requests; 50 a second is far above that.
     /// </summary>
-    public int RateLimitPerSecond { get; init; } = 50;
+    public int RateLimitPerSecond { get; init; } = (int)Nnrp.Node.Decisions.RateRules.DefaultHttpClient.PerSecond;
 
     /// <summary>Requests one client address may make at once after being idle.</summary>
-    public int RateLimitBurst { get; init; } = 100;
+    public int RateLimitBurst { get; init; } = Nnrp.Node.Decisions.RateRules.DefaultHttpClient.Burst;
 
     /// <summary>
     /// Proxies (addresses or networks such as <c>10.0.0.0/8</c>) whose <c>Forwarded</c> /

@@ -1,13 +1,17 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Nnrp.Node.Ingress;
+using Nnrp.Node.Decisions;
+using Nnrp.Node.Storage;
+using Nnrp.Protocol.Reasons;
 
 namespace Nnrp.Http;
 
 /// <summary>
 /// Errors as RFC 9457 problem details (<c>application/problem+json</c>) with a machine-readable
-/// <c>reason</c> a wallet can switch on, the same vocabulary as the ingress reason codes.
+/// <c>reason</c> a wallet can switch on: the shared <see cref="ReasonWords"/>, one word per
+/// decision status, the /nnrp/1.0 codes in snake case.
 /// NNRP.md §12: a problem never carries exception text (store messages, paths); a failure is
 /// logged with a correlation id, and the answer carries only that id.
 /// </summary>
@@ -15,30 +19,69 @@ internal static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static string Reason(IngressStatus status) => status switch
+    /// <summary>
+    /// The HTTP table (NNRP.md §12): a decision's status code and problem reason. 202 for a
+    /// newly stored notification, 200 for one already held; 400 for what the client must fix in
+    /// the document (and for a prefix wider than the node serves, so a wallet narrows it), 422
+    /// for a well-formed notification the rules refuse (short work, outside the clock window),
+    /// 429 over the address's rate, 503 with Retry-After when the node sheds load, 500 when the
+    /// node itself failed.
+    /// </summary>
+    public static (int HttpStatus, string Reason) Of(Decision decision)
     {
-        IngressStatus.Accepted => "accepted",
-        IngressStatus.Duplicate => "duplicate",
-        IngressStatus.BadForm => "bad_form",
-        IngressStatus.InsufficientWork => "insufficient_work",
-        IngressStatus.Expired => "expired",
-        IngressStatus.Future => "future",
-        IngressStatus.OverCapacity => "over_capacity",
-        _ => "internal",
-    };
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision.Status switch
+        {
+            DecisionStatus.Accepted => (StatusCodes.Status202Accepted, ReasonWords.Accepted),
+            DecisionStatus.Duplicate => (StatusCodes.Status200OK, ReasonWords.Duplicate),
+            DecisionStatus.BadForm => (StatusCodes.Status400BadRequest, ReasonWords.BadForm),
+            DecisionStatus.InsufficientWork => (StatusCodes.Status422UnprocessableEntity, ReasonWords.InsufficientWork),
+            DecisionStatus.Expired => (StatusCodes.Status422UnprocessableEntity, ReasonWords.Expired),
+            DecisionStatus.Future => (StatusCodes.Status422UnprocessableEntity, ReasonWords.Future),
+            DecisionStatus.OverCapacity when decision.MinPrefixBits is not null => (StatusCodes.Status400BadRequest, ReasonWords.OverCapacity),
+            DecisionStatus.OverCapacity => (StatusCodes.Status503ServiceUnavailable, ReasonWords.OverCapacity),
+            DecisionStatus.RateLimited => (StatusCodes.Status429TooManyRequests, ReasonWords.RateLimited),
+            _ => (StatusCodes.Status500InternalServerError, ReasonWords.Internal),
+        };
+    }
+
+    /// <summary>The reason word of a decision status (metrics label it so).</summary>
+    public static string Reason(DecisionStatus status) => Of(new Decision(status, string.Empty)).Reason;
 
     /// <summary>
-    /// 400 for what the client must fix in the document, 422 for a well-formed notification
-    /// the rules refuse (short work, outside the clock window), 503 with Retry-After when the
-    /// node sheds load, 500 when the node itself failed.
+    /// A refusal as a problem, through <see cref="Of"/>: <c>required_threshold</c> with
+    /// insufficient_work and with over_capacity when more work would get in (§6.4),
+    /// <c>min_prefix_bits</c> with a prefix too wide, Retry-After with 429; an internal failure
+    /// goes to the log under a correlation id (<see cref="WriteInternalAsync"/>).
     /// </summary>
-    public static int HttpStatus(IngressStatus status) => status switch
+    public static Task WriteAsync(HttpContext context, Decision refusal, ILogger logger)
     {
-        IngressStatus.BadForm => StatusCodes.Status400BadRequest,
-        IngressStatus.InsufficientWork or IngressStatus.Expired or IngressStatus.Future => StatusCodes.Status422UnprocessableEntity,
-        IngressStatus.OverCapacity => StatusCodes.Status503ServiceUnavailable,
-        _ => StatusCodes.Status500InternalServerError,
-    };
+        ArgumentNullException.ThrowIfNull(refusal);
+        (int status, string reason) = Of(refusal);
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            // The decision's message names the store's failure: log it, never answer it (§12).
+            return WriteInternalAsync(context, logger, new StoreUnavailableException(refusal.Message));
+        }
+        string detail = refusal.Message;
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            uint seconds = Math.Max(1, refusal.RetryAfterSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            detail = $"{refusal.Message}; retry after {seconds} s";
+        }
+        return WriteAsync(context, status, reason, detail, json =>
+        {
+            if (refusal.Status == DecisionStatus.InsufficientWork || (refusal.Status == DecisionStatus.OverCapacity && refusal.RequiredThreshold != 0))
+            {
+                json.WriteString("required_threshold", refusal.RequiredThreshold.ToString("x16", CultureInfo.InvariantCulture));
+            }
+            if (refusal.MinPrefixBits is { } bits)
+            {
+                json.WriteNumber("min_prefix_bits", bits);
+            }
+        });
+    }
 
     public static async Task WriteAsync(HttpContext context, int status, string reason, string detail, Action<Utf8JsonWriter>? extra = null)
     {
@@ -68,7 +111,7 @@ internal static class Problems
     {
         string id = context.TraceIdentifier;
         logger.RequestFailed(context.Request.Method, context.Request.Path.ToString(), id, exception);
-        return WriteAsync(context, StatusCodes.Status500InternalServerError, "internal", "the node failed; the operator's log has the details", json => json.WriteString("correlation_id", id));
+        return WriteAsync(context, StatusCodes.Status500InternalServerError, ReasonWords.Internal, "the node failed; the operator's log has the details", json => json.WriteString("correlation_id", id));
     }
 
     /// <summary>Middleware: whatever an endpoint throws becomes a 500 problem without its text.</summary>

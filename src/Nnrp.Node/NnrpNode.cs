@@ -10,6 +10,7 @@ using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Libp2p.Perf;
 using Nnrp.Libp2p.Ping;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
@@ -48,12 +49,22 @@ public sealed partial class NnrpNode : IAsyncDisposable
     private SyncService? _sync;
     private Task _bootstrap = Task.CompletedTask;
     private int _disposed;
+    private readonly NnrpServiceOptions _protocol;
+    private readonly TimeProvider _time;
+    private ReceiptSigner _receipts = null!;
 
-    private NnrpNode(NnrpNodeOptions options, ILoggerFactory loggers)
+    private NnrpNode(NnrpNodeOptions options, ILoggerFactory loggers, TimeProvider time)
     {
         _options = options;
         _loggers = loggers;
         _logger = loggers.CreateLogger<NnrpNode>();
+        _protocol = options.Protocol;
+        _time = time;
+        // One set of rate rules for every door (NNRP.md §11.4, §11.8.7, §12).
+        RateRules = new RateRules(time);
+        RateRules.Set(OriginKind.Peer, new RateRule(options.Protocol.PeerRequestsPerSecond, options.Protocol.PeerBurst));
+        RateRules.Set(OriginKind.SyncPeer, new RateRule(options.Sync.PeerRequestsPerSecond, options.Sync.PeerBurst));
+        FetchBudget = new FetchBudget(options.FetchBudget);
     }
 
     public NnrpNodeOptions Options => _options;
@@ -110,7 +121,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var node = new NnrpNode(options, loggerFactory ?? NullLoggerFactory.Instance);
+        var node = new NnrpNode(options, loggerFactory ?? NullLoggerFactory.Instance, time ?? TimeProvider.System);
         try
         {
             await node.StartPartsAsync(time, cancellationToken);
@@ -147,14 +158,15 @@ public sealed partial class NnrpNode : IAsyncDisposable
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
         _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>());
         SyncServer = new SyncServer(_store, o.Sync, time, _loggers.CreateLogger<SyncServer>(), _sync.Metrics, o.SyncSet?.Invoke(_store));
-        _service = new NnrpService(_ingress, identity, o.Protocol, time, _loggers.CreateLogger<NnrpService>(), new FetchBudget(o.FetchBudget), SyncServer);
+        _receipts = new ReceiptSigner(identity);
+        _service = new NnrpService(this, o.Protocol, _loggers.CreateLogger<NnrpService>());
         _sweeper = new ExpirySweeper(_store, o.SweepInterval, time, _loggers.CreateLogger<ExpirySweeper>());
         _sweeper.Swept += (_, _) => _ingress.PruneTagWindows();
         _sweeper.Start();
         _service.Register(_host);
 
         _gossip = GossipSubService.Attach(_host, o.Gossip ?? NotificationGossip.DefaultOptions(o.PrivateNetwork), _loggers);
-        new NotificationGossip(_gossip, _ingress, _loggers.CreateLogger<NotificationGossip>()).Start();
+        new NotificationGossip(_gossip, this, _loggers.CreateLogger<NotificationGossip>()).Start();
         _host.PeerScore = _gossip.GetScore;
 
         await _host.StartAsync(cancellationToken);

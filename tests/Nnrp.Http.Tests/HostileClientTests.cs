@@ -144,7 +144,7 @@ public sealed class HostileClientTests
         (await NotificationApiTests.ProblemOf(big, HttpStatusCode.ServiceUnavailable, "over_capacity")).Dispose();
         Assert.NotNull(big.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
-        Assert.Equal(0, api.Node.Service.FetchBudget.InFlight);
+        Assert.Equal(0, api.Node.FetchBudget.InFlight);
     }
 
     private static StringContent Json(Notification n) => new(NotificationJson.Serialize(n), System.Text.Encoding.UTF8, "application/json");

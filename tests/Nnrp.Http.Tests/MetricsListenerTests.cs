@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Cli.Tests;
 using Nnrp.Core.Notifications;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Metrics;
 
@@ -93,7 +94,7 @@ public sealed class MetricsListenerTests
     [Fact]
     public void The_reason_label_of_nnrp_ingress_total_is_the_reason_word_the_HTTP_API_answers_with()
     {
-        foreach (IngressStatus status in Enum.GetValues<IngressStatus>())
+        foreach (DecisionStatus status in Enum.GetValues<DecisionStatus>())
         {
             Assert.Equal(Problems.Reason(status), NodeInstruments.Reason(status));
         }

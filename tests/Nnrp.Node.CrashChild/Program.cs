@@ -10,6 +10,7 @@ using System.Security.Cryptography;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Work;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
 
@@ -44,14 +45,14 @@ async Task WriterAsync()
         RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
         var n = new Notification(1, tag, (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NotificationLimits.MaxTtl,
             RandomNumberGenerator.GetBytes(fill ? 2000 : 200), (ulong)Random.Shared.NextInt64());
-        IngressResult result = await gate.SubmitAsync(n);
+        Decision result = await gate.SubmitAsync(n);
         lock (output)
         {
-            if (result.Status == IngressStatus.Accepted)
+            if (result.Status == DecisionStatus.Accepted)
             {
                 Console.Out.WriteLine("ACK " + result.Hash);
             }
-            else if (fill || result.Status == IngressStatus.Internal)
+            else if (fill || result.Status == DecisionStatus.Internal)
             {
                 Console.Out.WriteLine($"REFUSED {result.Status} {result.Message}");
                 stop.Cancel();

@@ -7,6 +7,7 @@ using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Perf;
 using Nnrp.Libp2p.Ping;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
@@ -46,7 +47,7 @@ public sealed class NnrpNodeTests
             Assert.Contains(node.Addresses, a => a.ToString().EndsWith("/p2p/" + node.PeerId, StringComparison.Ordinal));
             Assert.Superset(new HashSet<string>([NnrpProtocol.Id, IdentifyService.ProtocolId, PingService.ProtocolId, PerfService.ProtocolId,
                 KadOptions.DefaultProtocolId, "/meshsub/1.1.0"]), node.Host.Protocols.ToHashSet());
-            Assert.Equal(IngressStatus.Accepted, (await node.Ingress.SubmitAsync(stored).WaitAsync(Limit)).Status);
+            Assert.Equal(DecisionStatus.Accepted, (await node.Ingress.SubmitAsync(stored).WaitAsync(Limit)).Status);
             Assert.True(File.Exists(Path.Combine(dir.Path, "node.key")));
         }
         finally

@@ -7,6 +7,7 @@ using Nnrp.Core;
 using Nnrp.Core.Codecs;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
+using Nnrp.Protocol.Reasons;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Client.Network;
@@ -18,7 +19,7 @@ namespace Nnrp.Client.Network;
 ///   GET  /v1/notifications?tag_prefix=&lt;hex&gt;&amp;prefix_bits=&amp;since=&amp;limit=&amp;cursor=&lt;base64url&gt;
 ///                                    → {"notifications": [§12 JSON…], "next_cursor": "…" | null}
 ///   GET  /v1/status                 → {"agent", "protocol_version", "base_threshold", …}
-///   refusals: problem+json {"reason": "insufficient_work", "detail", "required_threshold"?}
+///   refusals: problem+json {"reason": "insufficient_work", "detail", "required_threshold"?}, Retry-After with 429 / 503
 /// </code>
 /// Answers are bounded and decoded with Nnrp.Core's codecs; nothing a node says is trusted
 /// beyond what the receipt signature and the recomputed hashes prove.
@@ -35,12 +36,12 @@ public sealed class HttpNodeTransport(HttpClient http) : INodeTransport
     {
         using var content = new ByteArrayContent(NotificationProtobuf.Encode(notification));
         content.Headers.ContentType = new MediaTypeHeaderValue(ProtobufType);
-        (bool ok, JsonElement body) = await SendAsync(HttpMethod.Post, Endpoint(node, "v1/notifications"), content, cancellationToken);
+        (bool ok, JsonElement body, uint retryAfter) = await SendAsync(HttpMethod.Post, Endpoint(node, "v1/notifications"), content, cancellationToken);
         if (!ok)
         {
             (StatusCode status, string message) = Refusal(body);
             ulong required = body.TryGetProperty("required_threshold", out JsonElement r) && ProofOfWork(r.GetString(), out ulong t) ? t : 0;
-            return new PublishReply(status, message, null, required, 0);
+            return new PublishReply(status, message, null, required, retryAfter);
         }
         JsonElement receipt = Decode(() => body.GetProperty("receipt"));
         return Decode(() => new PublishReply(StatusCode.Ok, "", new StoreReceipt
@@ -62,7 +63,7 @@ public sealed class HttpNodeTransport(HttpClient http) : INodeTransport
         {
             url.Append("&cursor=").Append(Convert.ToBase64String(query.Cursor.Span).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
         }
-        (bool ok, JsonElement body) = await SendAsync(HttpMethod.Get, Endpoint(node, url.ToString()), null, cancellationToken);
+        (bool ok, JsonElement body, _) = await SendAsync(HttpMethod.Get, Endpoint(node, url.ToString()), null, cancellationToken);
         if (!ok)
         {
             (StatusCode status, string message) = Refusal(body);
@@ -91,7 +92,7 @@ public sealed class HttpNodeTransport(HttpClient http) : INodeTransport
     /// <inheritdoc />
     public async Task<StatusResponse> StatusAsync(NodeAddress node, CancellationToken cancellationToken)
     {
-        (bool ok, JsonElement body) = await SendAsync(HttpMethod.Get, Endpoint(node, "v1/status"), null, cancellationToken);
+        (bool ok, JsonElement body, _) = await SendAsync(HttpMethod.Get, Endpoint(node, "v1/status"), null, cancellationToken);
         if (!ok)
         {
             (StatusCode status, string message) = Refusal(body);
@@ -142,8 +143,8 @@ public sealed class HttpNodeTransport(HttpClient http) : INodeTransport
         return new Uri(root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/"), path);
     }
 
-    /// <summary>Sends and parses a bounded JSON answer; false with the problem document for 4xx/5xx.</summary>
-    private async Task<(bool Ok, JsonElement Body)> SendAsync(HttpMethod method, Uri url, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>Sends and parses a bounded JSON answer; false with the problem document (and its Retry-After, 0 = none) for 4xx/5xx.</summary>
+    private async Task<(bool Ok, JsonElement Body, uint RetryAfterSeconds)> SendAsync(HttpMethod method, Uri url, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         HttpResponseMessage response;
@@ -162,7 +163,9 @@ public sealed class HttpNodeTransport(HttpClient http) : INodeTransport
             try
             {
                 using JsonDocument document = JsonDocument.Parse(body);
-                return (response.IsSuccessStatusCode, document.RootElement.Clone());
+                TimeSpan? retry = response.Headers.RetryAfter?.Delta;
+                uint retryAfter = retry is { } delta ? (uint)Math.Clamp(Math.Ceiling(delta.TotalSeconds), 0, uint.MaxValue) : 0;
+                return (response.IsSuccessStatusCode, document.RootElement.Clone(), retryAfter);
             }
             catch (JsonException e)
             {
@@ -175,17 +178,8 @@ public sealed class HttpNodeTransport(HttpClient http) : INodeTransport
     {
         string reason = problem.TryGetProperty("reason", out JsonElement r) ? r.GetString() ?? "" : "";
         string detail = problem.TryGetProperty("detail", out JsonElement d) ? d.GetString() ?? "" : "";
-        StatusCode status = reason switch
-        {
-            "bad_form" => StatusCode.BadForm,
-            "insufficient_work" => StatusCode.InsufficientWork,
-            "expired" => StatusCode.Expired,
-            "future" => StatusCode.Future,
-            "over_capacity" => StatusCode.OverCapacity,
-            "rate_limited" => StatusCode.RateLimited,
-            _ => StatusCode.Internal,
-        };
-        return (status, detail.Length > 0 ? detail : reason);
+        // The client's reading table: the shared reason words (NNRP.md §12), a word it does not know read as INTERNAL.
+        return (ReasonWords.ToStatusCode(reason), detail.Length > 0 ? detail : reason);
     }
 
     private static ulong Threshold(JsonElement body, string name) =>

@@ -1,5 +1,6 @@
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
+using Nnrp.Protocol.Receipts;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Client.Network;
@@ -31,7 +32,14 @@ public interface INodeTransport
 /// <param name="Receipt">The store receipt, with OK and DUPLICATE.</param>
 /// <param name="RequiredThreshold">With INSUFFICIENT_WORK: the threshold the node demands.</param>
 /// <param name="RetryAfterSeconds">With RATE_LIMITED / OVER_CAPACITY: a hint, 0 = none.</param>
-public sealed record PublishReply(StatusCode Status, string Message, StoreReceipt? Receipt, ulong RequiredThreshold, uint RetryAfterSeconds);
+public sealed record PublishReply(StatusCode Status, string Message, StoreReceipt? Receipt, ulong RequiredThreshold, uint RetryAfterSeconds)
+{
+    /// <summary>
+    /// The receipt as a transport already checked it (the /nnrp/1.0 client verifies on the
+    /// stream it published on), so the sender does not verify it twice; null: not yet checked.
+    /// </summary>
+    public VerifiedReceipt? Verified { get; init; }
+}
 
 /// <summary>One page of a fetch (§11.5).</summary>
 /// <param name="Notifications">The page, as decoded (not yet verified or opened).</param>

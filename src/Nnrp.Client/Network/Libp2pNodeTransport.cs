@@ -28,7 +28,7 @@ public sealed class Libp2pNodeTransport : INodeTransport
     {
         ArgumentNullException.ThrowIfNull(node);
         PublishResult result = await Call(() => _client.PublishAsync(MultiaddrOf(node), notification, cancellationToken), cancellationToken);
-        return new PublishReply(result.Status, result.Message, result.Receipt, result.RequiredThreshold, result.RetryAfterSeconds);
+        return new PublishReply(result.Status, result.Message, result.Receipt, result.RequiredThreshold, result.RetryAfterSeconds) { Verified = result.Verified };
     }
 
     /// <inheritdoc />

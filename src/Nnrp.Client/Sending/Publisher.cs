@@ -86,7 +86,19 @@ internal sealed class Publisher(INodeTransport transport, IWorkSource workSource
             }
             if (reply.Status is StatusCode.Ok or StatusCode.Duplicate)
             {
-                if (ReceiptVerifier.TryVerify(reply.Receipt, sent, node.Peer, out VerifiedReceipt? receipt, out string? error))
+                // Checked once: by the transport that read it (reply.Verified), else here.
+                VerifiedReceipt? receipt = reply.Verified;
+                string? error = null;
+                if (receipt is null)
+                {
+                    ReceiptVerifier.TryVerify(reply.Receipt, sent, node.Peer, out receipt, out error);
+                }
+                else if (node.Peer is not null && !receipt.Node.Equals(node.Peer))
+                {
+                    error = $"the receipt is signed by {receipt.Node}, not by the node asked ({node.Peer})";
+                    receipt = null;
+                }
+                if (receipt is not null)
                 {
                     Log.Stored(logger, node.ToString(), sent.Hash.ToString(), receipt.ExpiresAt);
                     return (receipt, null);

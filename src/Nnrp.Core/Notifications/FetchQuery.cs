@@ -62,6 +62,11 @@ public sealed record FetchQuery
     public static FetchQuery ForTag(RecipientTag tag, ulong since = 0, int limit = DefaultLimit, ReadOnlyMemory<byte> cursor = default) =>
         Create(tag.ToArray(), ExactBits, since, limit, cursor.Span);
 
+    /// <summary>A query for a tag prefix of <paramref name="bits"/> bits (256: one exact tag), validated as <see cref="FromProto"/> validates a request.</summary>
+    /// <exception cref="NnrpFormatException">a limit is broken (answer BAD_FORM).</exception>
+    public static FetchQuery ForPrefix(ReadOnlySpan<byte> prefix, int bits, ulong since = 0, int limit = DefaultLimit, ReadOnlySpan<byte> cursor = default) =>
+        Create(prefix, bits, since, limit, cursor);
+
     /// <summary>Validates a request.</summary>
     /// <exception cref="NnrpFormatException">a limit is broken (answer BAD_FORM).</exception>
     public static FetchQuery FromProto(Protocol.FetchRequest request)

@@ -1,5 +1,3 @@
-using Nnrp.Core.Protocol;
-
 namespace Nnrp.Core.Notifications;
 
 /// <summary>The rule of NNRP.md a notification broke.</summary>
@@ -42,9 +40,6 @@ public sealed class NotificationRuleException : NnrpFormatException
 
     /// <summary>The rule broken.</summary>
     public NotificationRule Rule { get; }
-
-    /// <summary>The status code a node answers with (§11.4).</summary>
-    public StatusCode StatusCode => NotificationRules.ToStatusCode(Rule);
 }
 
 /// <summary>The outcome of <see cref="Notification.Validate(long)"/>.</summary>
@@ -66,18 +61,4 @@ public readonly record struct NotificationValidation(NotificationRule Rule, stri
             throw new NotificationRuleException(Rule, Message);
         }
     }
-}
-
-/// <summary>Maps rules onto the wire.</summary>
-public static class NotificationRules
-{
-    /// <summary>The /nnrp/1.0 status code for a broken rule (§11.4).</summary>
-    public static StatusCode ToStatusCode(NotificationRule rule) => rule switch
-    {
-        NotificationRule.None => StatusCode.Ok,
-        NotificationRule.TimestampInFuture => StatusCode.Future,
-        NotificationRule.Expired => StatusCode.Expired,
-        NotificationRule.InsufficientWork => StatusCode.InsufficientWork,
-        _ => StatusCode.BadForm,
-    };
 }

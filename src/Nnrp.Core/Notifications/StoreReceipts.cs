@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Google.Protobuf;
 using NSec.Cryptography;
 
 namespace Nnrp.Core.Notifications;
@@ -7,35 +6,31 @@ namespace Nnrp.Core.Notifications;
 /// <summary>
 /// Store receipts (NNRP.md §11.6): a node's Ed25519 signature over
 /// <c>"nnrp/receipt/1" ‖ hash (32) ‖ expires_at:u64 BE</c>, so a sender can prove which
-/// nodes accepted its notification.
+/// nodes accepted its notification. The node signs with its identity key (Nnrp.Node's
+/// <c>ReceiptSigner</c>); this class holds the signed bytes and the check.
 /// </summary>
 public static class StoreReceipts
 {
     /// <summary>Domain separator of the signed bytes.</summary>
     public static ReadOnlySpan<byte> Domain => "nnrp/receipt/1"u8;
 
+    /// <summary>Length of the bytes a receipt signs: domain (14) ‖ hash (32) ‖ expires_at (8).</summary>
+    public static int SignedSize => Domain.Length + NotificationHash.Size + sizeof(ulong);
+
     /// <summary>The bytes a receipt signs (54).</summary>
     public static byte[] SignedBytes(NotificationHash hash, ulong expiresAt)
     {
-        var bytes = new byte[Domain.Length + NotificationHash.Size + 8];
-        Domain.CopyTo(bytes);
-        hash.CopyTo(bytes.AsSpan(Domain.Length));
-        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(Domain.Length + NotificationHash.Size), expiresAt);
+        var bytes = new byte[SignedSize];
+        WriteSignedBytes(bytes, hash, expiresAt);
         return bytes;
     }
 
-    /// <summary>Signs a receipt with the node's Ed25519 key.</summary>
-    public static Protocol.StoreReceipt Sign(Key nodeKey, NotificationHash hash, ulong expiresAt)
+    /// <summary>Writes the <see cref="SignedSize"/> bytes a receipt signs into <paramref name="destination"/> (a signer keeps them on the stack).</summary>
+    public static void WriteSignedBytes(Span<byte> destination, NotificationHash hash, ulong expiresAt)
     {
-        ArgumentNullException.ThrowIfNull(nodeKey);
-        byte[] signature = SignatureAlgorithm.Ed25519.Sign(nodeKey, SignedBytes(hash, expiresAt));
-        return new Protocol.StoreReceipt
-        {
-            Hash = ByteString.CopyFrom(hash.ToArray()),
-            ExpiresAt = expiresAt,
-            NodePublicKey = ByteString.CopyFrom(nodeKey.PublicKey.Export(KeyBlobFormat.RawPublicKey)),
-            Signature = ByteString.CopyFrom(signature),
-        };
+        Domain.CopyTo(destination);
+        hash.CopyTo(destination[Domain.Length..]);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[(Domain.Length + NotificationHash.Size)..], expiresAt);
     }
 
     /// <summary>True when the receipt's signature is valid for its node key, hash and expiry.</summary>

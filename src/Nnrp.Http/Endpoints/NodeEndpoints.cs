@@ -30,7 +30,7 @@ internal static class NodeEndpoints
 
     private static async Task StatusAsync(HttpContext context, HttpApiContext api)
     {
-        StatusResponse status = api.Node.Service.Status();
+        StatusResponse status = api.Node.Status();
         var stats = api.Node.Store.Statistics;
         IReadOnlyList<Multiaddr> addresses = api.Host.GetAdvertisedAddresses(withPeerId: true);
         await WriteJsonAsync(context, json =>

@@ -1,7 +1,7 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json;
-using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -11,8 +11,9 @@ using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Notification = Nnrp.Core.Notifications.Notification;
 using Nnrp.Node;
-using Nnrp.Node.Ingress;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Storage;
+using Nnrp.Protocol.Reasons;
 using Nnrp.Protocol.Requests;
 
 namespace Nnrp.Http.Endpoints;
@@ -20,7 +21,8 @@ namespace Nnrp.Http.Endpoints;
 /// <summary>
 /// <c>POST /v1/notifications</c>, <c>GET /v1/notifications</c> (a mailbox page) and
 /// <c>GET /v1/notifications/{nr_address}</c>. The POST goes through the same ingress gate
-/// as <c>/nnrp/1.0</c> and GossipSub; nothing here decides acceptance.
+/// as <c>/nnrp/1.0</c> and GossipSub, the node's façade; nothing here decides acceptance,
+/// every decision is answered through the HTTP table (<see cref="Problems.Of"/>).
 /// </summary>
 internal static class NotificationEndpoints
 {
@@ -41,54 +43,43 @@ internal static class NotificationEndpoints
         byte[]? body = await ReadBodyAsync(context, options.MaxBodyBytes);
         if (body is null)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "bad_form", $"the body exceeds {options.MaxBodyBytes} bytes");
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ReasonWords.BadForm, $"the body exceeds {options.MaxBodyBytes} bytes");
             return;
         }
         string mediaType = context.Request.ContentType?.Split(';')[0].Trim() ?? "application/json";
-        Notification notification;
-        try
+        Origin origin = HttpApi.OriginOf(context);
+        Decision decision;
+        switch (mediaType)
         {
-            notification = mediaType switch
-            {
-                "application/json" => NotificationJson.Parse(body),
-                ProtobufType or "application/protobuf" => NotificationProtobuf.Decode(body),
-                _ => throw new UnsupportedMediaTypeException(mediaType),
-            };
-        }
-        catch (UnsupportedMediaTypeException ex)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "bad_form", ex.Message);
-            return;
-        }
-        catch (NnrpException ex)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "bad_form", ex.Message);
-            return;
-        }
-
-        IngressResult result = await api.Node.Ingress.SubmitAsync(notification, context.RequestAborted);
-        if (result.Status == IngressStatus.Internal)
-        {
-            // The gate's message names the store's failure: log it, never answer it (§12).
-            await Problems.WriteInternalAsync(context, logger, new StoreUnavailableException(result.Message));
-            return;
-        }
-        if (!result.IsStored)
-        {
-            await Problems.WriteAsync(context, Problems.HttpStatus(result.Status), Problems.Reason(result.Status), result.Message, json =>
-            {
-                // §12: with insufficient_work, and with over_capacity when more work would get in (§6.4).
-                if (result.Status == IngressStatus.InsufficientWork || (result.Status == IngressStatus.OverCapacity && result.RequiredThreshold != 0))
+            case "application/json":
+                Notification notification;
+                try
                 {
-                    json.WriteString("required_threshold", result.RequiredThreshold.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+                    notification = NotificationJson.Parse(body);
                 }
-            });
+                catch (NnrpException ex)
+                {
+                    await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, ReasonWords.BadForm, ex.Message);
+                    return;
+                }
+                decision = await api.Node.PublishAsync(notification, origin, context.RequestAborted);
+                break;
+            case ProtobufType or "application/protobuf":
+                // The façade decodes the bytes (§3.4), as it does a gossiped message's.
+                decision = await api.Node.PublishAsync(body.AsMemory(), origin, context.RequestAborted);
+                break;
+            default:
+                await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ReasonWords.BadForm,
+                    $"content type '{mediaType}' is not accepted; send application/json or {ProtobufType}");
+                return;
+        }
+        if (decision.Receipt is not { } receipt || decision.Hash is not { } hash)
+        {
+            await Problems.WriteAsync(context, decision, logger);
             return;
         }
 
-        NotificationHash hash = result.Hash!.Value;
-        StoreReceipt receipt = api.Node.Service.SignReceipt(hash, result.ExpiresAt);
-        context.Response.StatusCode = result.Status == IngressStatus.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK;
+        context.Response.StatusCode = Problems.Of(decision).HttpStatus;
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
@@ -111,46 +102,24 @@ internal static class NotificationEndpoints
         FetchQuery query;
         try
         {
-            query = FetchQuery.FromProto(ParseFetch(context.Request.Query));
+            query = ParseFetch(context.Request.Query);
         }
         catch (Exception ex) when (ex is NnrpException or FormatException or OverflowException)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "bad_form", ex.Message);
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, ReasonWords.BadForm, ex.Message);
             return;
         }
-        int minBits = api.Node.Service.Options.MinPrefixBits;
-        if (query.PrefixBits < minBits)
-        {
-            // The /nnrp/1.0 word (OVER_CAPACITY), so a wallet narrows its prefix on either door.
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "over_capacity",
-                $"this node serves tag prefixes of at least {minBits} bits", json => json.WriteNumber("min_prefix_bits", minBits));
-            return;
-        }
-
         string client = HttpApi.ClientKey(context);
-        using FetchLease? lease = api.Node.Service.FetchBudget.TryReserve(client, FetchBudget.WorstCase(query.Limit));
-        if (lease is null)
+        using FetchAnswer answer = api.Node.Fetch(query, HttpApi.OriginOf(context));
+        if (answer.Page is not { } page)
         {
-            logger.FetchBudgetSpent(client);
-            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "over_capacity", "too many mailbox pages in flight; read them or retry later");
+            if (answer.Decision.RetryAfterSeconds != 0)
+            {
+                logger.FetchBudgetSpent(client);
+            }
+            await Problems.WriteAsync(context, answer.Decision, logger);
             return;
         }
-        NotificationPage page;
-        try
-        {
-            page = api.Node.Store.Fetch(query, (ulong)api.Time.GetUtcNow().ToUnixTimeSeconds());
-        }
-        catch (NnrpException ex)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "bad_form", ex.Message);
-            return;
-        }
-        catch (StoreUnavailableException ex)
-        {
-            await Problems.WriteInternalAsync(context, logger, ex);
-            return;
-        }
-        lease.ShrinkTo(FetchBudget.PageBytes(page));
 
         context.Response.ContentType = "application/json";
         PipeWriter body = context.Response.BodyWriter;
@@ -205,7 +174,7 @@ internal static class NotificationEndpoints
     {
         if (!RelayAddress.TryDecode(address, out NotificationHash hash, out string? error))
         {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "bad_form", error);
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, ReasonWords.BadForm, error);
             return;
         }
         Notification? found;
@@ -221,7 +190,7 @@ internal static class NotificationEndpoints
         ulong now = (ulong)api.Time.GetUtcNow().ToUnixTimeSeconds();
         if (found is null || found.ExpiresAt <= now)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", $"{address} is not stored here");
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, ReasonWords.NotFound, $"{address} is not stored here");
             return;
         }
         context.Response.ContentType = "application/json";
@@ -231,45 +200,29 @@ internal static class NotificationEndpoints
     }
 
     /// <summary>
-    /// Query string to the /nnrp/1.0 FetchRequest, so both doors share one validation
-    /// (FetchQuery.FromProto): <c>tag</c> (64 hex) or <c>tag_prefix</c> (hex) with
-    /// <c>prefix_bits</c>; <c>since</c>, <c>limit</c>, <c>cursor</c> (base64url).
+    /// The query string as a validated <see cref="FetchQuery"/> (the limits of NNRP.md §11.5,
+    /// checked by FetchQuery as for /nnrp/1.0): <c>tag</c> (64 hex) or <c>tag_prefix</c> (hex)
+    /// with <c>prefix_bits</c> (default: 4 per hex digit); <c>since</c>, <c>limit</c>,
+    /// <c>cursor</c> (base64url).
     /// </summary>
-    private static FetchRequest ParseFetch(IQueryCollection query)
+    private static FetchQuery ParseFetch(IQueryCollection query)
     {
-        var request = new FetchRequest();
         string? tag = query["tag"];
         string? prefix = query["tag_prefix"];
         if (tag is not null == prefix is not null)
         {
             throw new FormatException("give exactly one of tag and tag_prefix");
         }
+        ulong since = query["since"].ToString() is { Length: > 0 } s ? ulong.Parse(s, CultureInfo.InvariantCulture) : 0;
+        int limit = query["limit"].ToString() is { Length: > 0 } l ? (int)Math.Min(uint.Parse(l, CultureInfo.InvariantCulture), int.MaxValue) : 0;
+        byte[] cursor = query["cursor"].ToString() is { Length: > 0 } c ? FromBase64Url(c) : [];
         if (tag is not null)
         {
-            request.RecipientTag = ByteString.CopyFrom(Convert.FromHexString(tag));
+            return FetchQuery.ForPrefix(Convert.FromHexString(tag), FetchQuery.ExactBits, since, limit, cursor);
         }
-        else
-        {
-            string bits = query["prefix_bits"].ToString();
-            request.TagPrefix = new TagPrefix
-            {
-                Prefix = ByteString.CopyFrom(Convert.FromHexString(prefix!)),
-                Bits = bits.Length == 0 ? (uint)prefix!.Length * 4 : uint.Parse(bits, System.Globalization.CultureInfo.InvariantCulture),
-            };
-        }
-        if (query["since"].ToString() is { Length: > 0 } since)
-        {
-            request.Since = ulong.Parse(since, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        if (query["limit"].ToString() is { Length: > 0 } limit)
-        {
-            request.Limit = uint.Parse(limit, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        if (query["cursor"].ToString() is { Length: > 0 } cursor)
-        {
-            request.Cursor = ByteString.CopyFrom(FromBase64Url(cursor));
-        }
-        return request;
+        string bits = query["prefix_bits"].ToString();
+        int prefixBits = bits.Length == 0 ? prefix!.Length * 4 : (int)Math.Min(uint.Parse(bits, CultureInfo.InvariantCulture), int.MaxValue);
+        return FetchQuery.ForPrefix(Convert.FromHexString(prefix!), prefixBits, since, limit, cursor);
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger (checked before buffering it all).</summary>
@@ -306,7 +259,4 @@ internal static class NotificationEndpoints
         string padded = text.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
     }
-
-    private sealed class UnsupportedMediaTypeException(string mediaType)
-        : Exception($"content type '{mediaType}' is not accepted; send application/json or {ProtobufType}");
 }

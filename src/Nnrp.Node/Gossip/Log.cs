@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nnrp.Libp2p.GossipSub;
-using Nnrp.Node.Ingress;
+using Nnrp.Node.Decisions;
 
 namespace Nnrp.Node.Gossip;
 
@@ -8,7 +8,7 @@ namespace Nnrp.Node.Gossip;
 internal static partial class Log
 {
     [LoggerMessage(1150, LogLevel.Debug, "Gossiped notification from {PeerId} not accepted: {Status} → {Verdict} ({Reason})")]
-    public static partial void GossipRefused(ILogger logger, string peerId, IngressStatus status, ValidationResult verdict, string reason);
+    public static partial void GossipRefused(ILogger logger, string peerId, DecisionStatus status, ValidationResult verdict, string reason);
 
     [LoggerMessage(1151, LogLevel.Warning, "Publishing an accepted notification to gossip failed: {Reason}")]
     public static partial void GossipPublishFailed(ILogger logger, string reason);

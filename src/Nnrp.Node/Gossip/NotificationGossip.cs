@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core;
@@ -8,19 +7,20 @@ using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Scoring;
 using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Libp2p.Identity;
-using Nnrp.Node.Ingress;
+using Nnrp.Node.Decisions;
 
 namespace Nnrp.Node.Gossip;
 
 /// <summary>
 /// The node on the notification topic (NNRP.md §14.3, issue 6 item 4): every notification
 /// the ingress gate accepts, from any door, is published; every notification gossiped to us
-/// is validated by that same gate, so gossip is just one more way in. StrictNoSign; the
+/// is published through the node's façade like any other door's, and its
+/// <see cref="Decision"/> becomes a verdict through one table, <see cref="Verdict"/>. StrictNoSign; the
 /// message id is the notification's content hash and its work (§14.3), so each paid copy of
 /// a notification is seen once. Verdicts follow what every honest node agrees on (issue 12):
 /// Reject only for what is invalid everywhere, Ignore for what local state or the local clock
 /// priced. A gossiped message is decoded and hashed once: by the message id function, whose
-/// notification the validator hands to the gate; the router forwards it on Accept, so it is
+/// notification the validator hands to the façade; the router forwards it on Accept, so it is
 /// not published again.
 /// </summary>
 public sealed class NotificationGossip
@@ -30,23 +30,18 @@ public sealed class NotificationGossip
     /// <summary>§14.3: message id = content hash (32 bytes) ‖ work:u64 BE (8 bytes).</summary>
     public const int MessageIdSize = NotificationHash.Size + sizeof(ulong);
 
-    private static readonly object CameByGossip = new();
-
     private readonly GossipSubService _gossip;
-    private readonly IngressGate _ingress;
+    private readonly NnrpNode _node;
     private readonly ILogger _logger;
-
-    // The notifications the validator submitted. The router forwards them on Accept, so the
-    // accepted listener must not publish them again. Weak keys: an entry lives exactly as long
-    // as its notification, whatever the gate decides and whenever the listener runs.
-    private readonly ConditionalWeakTable<Notification, object> _fromGossip = [];
     private GossipSubscription? _subscription;
     private Task? _drain;
 
-    public NotificationGossip(GossipSubService gossip, IngressGate ingress, ILogger? logger = null)
+    public NotificationGossip(GossipSubService gossip, NnrpNode node, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(gossip);
+        ArgumentNullException.ThrowIfNull(node);
         _gossip = gossip;
-        _ingress = ingress;
+        _node = node;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -111,21 +106,21 @@ public sealed class NotificationGossip
     }
 
     /// <summary>
-    /// §14.3: the gossip verdict on what the gate decided. Reject (P4 for the sender) only for
+    /// §14.3, the gossip table: the verdict on what the node decided. Reject (P4 for the sender) only for
     /// what every honest node finds invalid: bad form (§3.1, §3.4) or work below the network
     /// base threshold (§6.2). Everything priced by local state (per-tag escalation, load, a
-    /// full store) or by the local clock (expired, future) is Ignore, as are duplicates and
-    /// store failures: another honest node may well have accepted it.
+    /// full store) or by the local clock (expired, future) is Ignore, as are duplicates, rate
+    /// limits and store failures: another honest node may well have accepted it.
     /// </summary>
-    public static ValidationResult Verdict(IngressResult result, ulong baseThreshold)
+    public static ValidationResult Verdict(Decision result, ulong baseThreshold)
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.Status switch
         {
-            IngressStatus.Accepted => ValidationResult.Accept,
-            IngressStatus.BadForm => ValidationResult.Reject,
+            DecisionStatus.Accepted => ValidationResult.Accept,
+            DecisionStatus.BadForm => ValidationResult.Reject,
             // A null work value (not computed) compares false: never Reject on a guess.
-            IngressStatus.InsufficientWork when result.WorkValue < baseThreshold => ValidationResult.Reject,
+            DecisionStatus.InsufficientWork when result.WorkValue < baseThreshold => ValidationResult.Reject,
             _ => ValidationResult.Ignore,
         };
     }
@@ -137,23 +132,17 @@ public sealed class NotificationGossip
         // Accepted messages are already stored by the validator; the subscription only has to
         // be read so its buffer never fills.
         _drain = DrainAsync(_subscription);
-        _ingress.AddAcceptedListener(Publish);
+        _node.Ingress.AddAcceptedListener(Publish);
     }
 
     private async ValueTask<ValidationResult> ValidateAsync(GossipMessage message, PeerId source, CancellationToken cancellationToken)
     {
-        IngressResult result;
-        if (message.Parsed is Notification notification)
-        {
-            _fromGossip.AddOrUpdate(notification, CameByGossip);
-            result = await _ingress.SubmitAsync(notification, cancellationToken);
-        }
-        else
-        {
-            // Not a notification: the gate answers BadForm (and counts it).
-            result = await _ingress.SubmitEncodedAsync(message.Data, cancellationToken);
-        }
-        ValidationResult verdict = Verdict(result, _ingress.Policy.BaseThreshold);
+        var origin = Origin.GossipPeer(source);
+        Decision result = message.Parsed is Notification notification
+            ? await _node.PublishAsync(notification, origin, cancellationToken)
+            // Not a notification: the façade answers BadForm (and counts it).
+            : await _node.PublishAsync(message.Data, origin, cancellationToken);
+        ValidationResult verdict = Verdict(result, _node.Ingress.Policy.BaseThreshold);
         if (verdict != ValidationResult.Accept)
         {
             Log.GossipRefused(_logger, source.ToString(), result.Status, verdict, result.Message);
@@ -166,9 +155,9 @@ public sealed class NotificationGossip
     /// id computed from the notification the gate already hashed. What came by gossip is left
     /// to the router, which forwards it on Accept.
     /// </summary>
-    private void Publish(Notification notification)
+    private void Publish(Notification notification, Origin origin)
     {
-        if (_fromGossip.TryGetValue(notification, out _))
+        if (origin.Kind == OriginKind.GossipPeer)
         {
             return;
         }

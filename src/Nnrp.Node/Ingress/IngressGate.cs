@@ -1,3 +1,4 @@
+using Nnrp.Node.Decisions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core;
@@ -35,9 +36,9 @@ public sealed class IngressGate : IAsyncDisposable
     // decides, so a burst cannot all slip in at the price of the first (NNRP.md §6.3).
     private readonly Dictionary<RecipientTag, int> _queuedPerTag = [];
     private readonly SemaphoreSlim _signal = new(0);
-    private readonly long[] _counts = new long[Enum.GetValues<IngressStatus>().Length];
+    private readonly long[] _counts = new long[Enum.GetValues<DecisionStatus>().Length];
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Action<Notification>[] _listeners = [];
+    private Action<Notification, Origin>[] _listeners = [];
     private long _sequence;
     private bool _stopping;
 
@@ -96,10 +97,13 @@ public sealed class IngressGate : IAsyncDisposable
     }
 
     /// <summary>How many submissions ended with <paramref name="status"/> since start.</summary>
-    public long Count(IngressStatus status) => Interlocked.Read(ref _counts[(int)status]);
+    public long Count(DecisionStatus status) => Interlocked.Read(ref _counts[(int)status]);
 
-    /// <summary>Called on the writer thread after each notification is durably stored (gossip publishes here). Keep it short.</summary>
-    public void AddAcceptedListener(Action<Notification> listener)
+    /// <summary>
+    /// Called on the writer thread after each notification is durably stored, with the origin
+    /// it came from (gossip publishes here what did not come by gossip). Keep it short.
+    /// </summary>
+    public void AddAcceptedListener(Action<Notification, Origin> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
         lock (_lock)
@@ -111,8 +115,11 @@ public sealed class IngressGate : IAsyncDisposable
     /// <summary>Forgets per-tag counts older than the window (the sweeper calls this).</summary>
     public void PruneTagWindows() => _tags.Prune(Now());
 
-    /// <summary>Decodes a protobuf notification (§3.4) and submits it.</summary>
-    public Task<IngressResult> SubmitEncodedAsync(ReadOnlyMemory<byte> protobuf, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Decodes a protobuf notification (§3.4), the one decode of the bytes a door received, and
+    /// submits it from <paramref name="origin"/> (default: the node itself, <see cref="Origin.Local"/>).
+    /// </summary>
+    public Task<Decision> SubmitEncodedAsync(ReadOnlyMemory<byte> protobuf, Origin? origin = null, CancellationToken cancellationToken = default)
     {
         Notification notification;
         try
@@ -121,20 +128,26 @@ public sealed class IngressGate : IAsyncDisposable
         }
         catch (NotificationRuleException ex)
         {
-            return Task.FromResult(Finish(new IngressResult(IngressStatus.BadForm, ex.Message) { Rule = ex.Rule }));
+            return Task.FromResult(Finish(Decision.BadForm(ex.Message, ex.Rule)));
         }
-        return SubmitAsync(notification, cancellationToken);
+        return SubmitAsync(notification, origin, cancellationToken);
     }
 
-    /// <summary>Checks a notification and, if it passes, stores it; completes once it is durable or refused.</summary>
-    public Task<IngressResult> SubmitAsync(Notification notification, CancellationToken cancellationToken = default)
+    /// <summary>Counts and logs a refusal a door decided before the gate (a publish that did not decode).</summary>
+    internal Decision Refuse(Decision refusal) => Finish(refusal);
+
+    /// <summary>
+    /// Checks a notification from <paramref name="origin"/> (default: the node itself,
+    /// <see cref="Origin.Local"/>) and, if it passes, stores it; completes once it is durable or refused.
+    /// </summary>
+    public Task<Decision> SubmitAsync(Notification notification, Origin? origin = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
         long now = Now();
         NotificationValidation validation = notification.Validate(now);
         if (!validation.IsValid)
         {
-            return Task.FromResult(Finish(new IngressResult(IngressResult.FromRule(validation.Rule), validation.Message) { Rule = validation.Rule }));
+            return Task.FromResult(Finish(new Decision(Decision.FromRule(validation.Rule), validation.Message) { Rule = validation.Rule }));
         }
         NotificationHash hash = notification.Hash;
         Pending? existing;
@@ -150,12 +163,12 @@ public sealed class IngressGate : IAsyncDisposable
         {
             if (_store.Contains(hash))
             {
-                return Task.FromResult(Finish(Stored(IngressStatus.Duplicate, hash, notification, "already stored")));
+                return Task.FromResult(Finish(Stored(DecisionStatus.Duplicate, hash, notification, "already stored")));
             }
         }
         catch (StoreUnavailableException ex)
         {
-            return Task.FromResult(Finish(new IngressResult(IngressStatus.Internal, ex.Message) { Hash = hash }));
+            return Task.FromResult(Finish(Decision.Internal(ex.Message) with { Hash = hash }));
         }
         Span<byte> root = stackalloc byte[NotificationHash.Size];
         hash.CopyTo(root);
@@ -163,7 +176,7 @@ public sealed class IngressGate : IAsyncDisposable
         ulong required = RequiredThresholdFor(notification.RecipientTag);
         if (value < required)
         {
-            return Task.FromResult(Finish(new IngressResult(IngressStatus.InsufficientWork,
+            return Task.FromResult(Finish(new Decision(DecisionStatus.InsufficientWork,
                 $"work value {value:x16} is below the required threshold {required:x16}")
             {
                 Hash = hash,
@@ -182,14 +195,14 @@ public sealed class IngressGate : IAsyncDisposable
                 return Task.FromResult(Finish(StoreFull(hash, floor, size, required)));
             }
         }
-        return Enqueue(notification, hash, value, cancellationToken);
+        return Enqueue(notification, origin ?? Origin.Local, hash, value, cancellationToken);
     }
 
     /// <summary>NNRP.md §6.4: what gets into a full mailbox is more than the lowest value it holds.</summary>
-    private IngressResult MailboxFull(Pending p)
+    private Decision MailboxFull(Pending p)
     {
         ulong lowest = Math.Max(p.Value, _store.LowestValueOf(p.Notification.RecipientTag) ?? p.Value);
-        return new IngressResult(IngressStatus.OverCapacity,
+        return new Decision(DecisionStatus.OverCapacity,
             $"the mailbox holds {nameof(StoreOptions.PerTagCap)} notifications with at least this much work")
         {
             Hash = p.Hash,
@@ -197,16 +210,16 @@ public sealed class IngressGate : IAsyncDisposable
         };
     }
 
-    private static IngressResult StoreFull(NotificationHash hash, StoreFloor floor, int size, ulong required) =>
-        new(IngressStatus.OverCapacity, "the store is full of notifications carrying more work per byte")
+    private static Decision StoreFull(NotificationHash hash, StoreFloor floor, int size, ulong required) =>
+        new(DecisionStatus.OverCapacity, "the store is full of notifications carrying more work per byte")
         {
             Hash = hash,
             RequiredThreshold = Math.Max(required, floor.ThresholdFor(size)),
         };
 
-    private Task<IngressResult> Enqueue(Notification notification, NotificationHash hash, ulong value, CancellationToken cancellationToken)
+    private Task<Decision> Enqueue(Notification notification, Origin origin, NotificationHash hash, ulong value, CancellationToken cancellationToken)
     {
-        var pending = new Pending(notification, hash, value, Interlocked.Increment(ref _sequence));
+        var pending = new Pending(notification, origin, hash, value, Interlocked.Increment(ref _sequence));
         Pending? shed = null;
         lock (_lock)
         {
@@ -216,7 +229,7 @@ public sealed class IngressGate : IAsyncDisposable
             }
             if (_stopping)
             {
-                return Task.FromResult(Finish(new IngressResult(IngressStatus.OverCapacity, "the node is shutting down") { Hash = hash }));
+                return Task.FromResult(Finish(new Decision(DecisionStatus.OverCapacity, "the node is shutting down") { Hash = hash }));
             }
             if (_queue.Count >= _options.QueueCapacity)
             {
@@ -262,18 +275,18 @@ public sealed class IngressGate : IAsyncDisposable
         }
     }
 
-    private IngressResult Overloaded(NotificationHash hash) =>
-        new(IngressStatus.OverCapacity, "the node is overloaded; more work gets in first")
+    private Decision Overloaded(NotificationHash hash) =>
+        new(DecisionStatus.OverCapacity, "the node is overloaded; more work gets in first")
         {
             Hash = hash,
             RequiredThreshold = CurrentThreshold,
         };
 
-    private async Task<IngressResult> DuplicateOfAsync(Pending first, CancellationToken cancellationToken)
+    private async Task<Decision> DuplicateOfAsync(Pending first, CancellationToken cancellationToken)
     {
-        IngressResult result = await first.Result.WaitAsync(cancellationToken);
-        return Finish(result.Status == IngressStatus.Accepted
-            ? result with { Status = IngressStatus.Duplicate, Message = "already stored" }
+        Decision result = await first.Result.WaitAsync(cancellationToken);
+        return Finish(result.Status == DecisionStatus.Accepted
+            ? result with { Status = DecisionStatus.Duplicate, Message = "already stored" }
             : result);
     }
 
@@ -354,17 +367,17 @@ public sealed class IngressGate : IAsyncDisposable
         for (int i = 0; i < group.Count; i++)
         {
             Pending p = group[i];
-            IngressResult result = outcomes is null
-                ? new IngressResult(IngressStatus.Internal, "the store refused the write: " + failure) { Hash = p.Hash }
+            Decision result = outcomes is null
+                ? new Decision(DecisionStatus.Internal, "the store refused the write: " + failure) { Hash = p.Hash }
                 : outcomes[i] switch
                 {
-                    StoreOutcome.Stored => Stored(IngressStatus.Accepted, p.Hash, p.Notification, "stored"),
-                    StoreOutcome.Duplicate => Stored(IngressStatus.Duplicate, p.Hash, p.Notification, "already stored"),
+                    StoreOutcome.Stored => Stored(DecisionStatus.Accepted, p.Hash, p.Notification, "stored"),
+                    StoreOutcome.Duplicate => Stored(DecisionStatus.Duplicate, p.Hash, p.Notification, "already stored"),
                     StoreOutcome.StoreFull when _store.Floor is { } floor =>
                         StoreFull(p.Hash, floor, NotificationProtobuf.ToProto(p.Notification).CalculateSize(), RequiredThresholdFor(p.Notification.RecipientTag)),
                     _ => MailboxFull(p),
                 };
-            stored += result.Status == IngressStatus.Accepted ? 1 : 0;
+            stored += result.Status == DecisionStatus.Accepted ? 1 : 0;
             p.Complete(Finish(result));
         }
         _logger.GroupCommitted(group.Count, stored);
@@ -376,18 +389,18 @@ public sealed class IngressGate : IAsyncDisposable
 
     private void NotifyListeners(List<Pending> group, IReadOnlyList<StoreOutcome> outcomes)
     {
-        Action<Notification>[] listeners = Volatile.Read(ref _listeners);
+        Action<Notification, Origin>[] listeners = Volatile.Read(ref _listeners);
         for (int i = 0; i < group.Count; i++)
         {
             if (outcomes[i] != StoreOutcome.Stored)
             {
                 continue;
             }
-            foreach (Action<Notification> listener in listeners)
+            foreach (Action<Notification, Origin> listener in listeners)
             {
                 try
                 {
-                    listener(group[i].Notification);
+                    listener(group[i].Notification, group[i].Origin);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -397,13 +410,13 @@ public sealed class IngressGate : IAsyncDisposable
         }
     }
 
-    private static IngressResult Stored(IngressStatus status, NotificationHash hash, Notification n, string message) =>
+    private static Decision Stored(DecisionStatus status, NotificationHash hash, Notification n, string message) =>
         new(status, message) { Hash = hash, ExpiresAt = n.ExpiresAt };
 
-    private IngressResult Finish(IngressResult result)
+    private Decision Finish(Decision result)
     {
         Interlocked.Increment(ref _counts[(int)result.Status]);
-        if (result.Status is not (IngressStatus.Accepted or IngressStatus.Duplicate))
+        if (result.Status is not (DecisionStatus.Accepted or DecisionStatus.Duplicate))
         {
             _logger.Refused(result.Hash?.ToString() ?? "-", result.Status, result.Message);
         }
@@ -427,9 +440,9 @@ public sealed class IngressGate : IAsyncDisposable
         await _writerDone.Task;
     }
 
-    private sealed class Pending(Notification notification, NotificationHash hash, ulong value, long sequence)
+    private sealed class Pending(Notification notification, Origin origin, NotificationHash hash, ulong value, long sequence)
     {
-        private readonly TaskCompletionSource<IngressResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<Decision> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Lowest work value first; among equals the later arrival sorts lower (shed first, written last).</summary>
         public static readonly IComparer<Pending> ByValue = Comparer<Pending>.Create(static (a, b) =>
@@ -440,14 +453,16 @@ public sealed class IngressGate : IAsyncDisposable
 
         public Notification Notification { get; } = notification;
 
+        public Origin Origin { get; } = origin;
+
         public NotificationHash Hash { get; } = hash;
 
         public ulong Value { get; } = value;
 
         public long Sequence { get; } = sequence;
 
-        public Task<IngressResult> Result => _result.Task;
+        public Task<Decision> Result => _result.Task;
 
-        public void Complete(IngressResult result) => _result.TrySetResult(result);
+        public void Complete(Decision result) => _result.TrySetResult(result);
     }
 }

@@ -1,3 +1,4 @@
+using Nnrp.Node.Decisions;
 using Microsoft.Extensions.Logging;
 
 namespace Nnrp.Node.Ingress;
@@ -6,7 +7,7 @@ namespace Nnrp.Node.Ingress;
 internal static partial class Log
 {
     [LoggerMessage(1050, LogLevel.Debug, "Refused {Hash}: {Status} ({Reason})")]
-    public static partial void Refused(this ILogger logger, string hash, IngressStatus status, string reason);
+    public static partial void Refused(this ILogger logger, string hash, DecisionStatus status, string reason);
 
     [LoggerMessage(1051, LogLevel.Warning, "Ingress queue full ({Capacity}): shedding work value {Value:x16}")]
     public static partial void Shed(this ILogger logger, int capacity, ulong value);

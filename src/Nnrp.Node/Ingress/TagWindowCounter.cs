@@ -60,17 +60,6 @@ internal sealed class TagWindowCounter(TimeSpan window, int maxTracked)
         }
     }
 
-    public int TrackedTags
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _tags.Count;
-            }
-        }
-    }
-
     private void Trim(Queue<long> times, long now)
     {
         while (times.Count > 0 && times.Peek() <= now - _window)

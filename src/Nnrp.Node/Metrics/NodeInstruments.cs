@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Nnrp.Core.Work;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Sync;
 
@@ -21,7 +22,7 @@ public static class NodeInstruments
 {
     public const string MeterName = "Nnrp.Node";
 
-    private static readonly IngressStatus[] s_statuses = Enum.GetValues<IngressStatus>();
+    private static readonly DecisionStatus[] s_statuses = Enum.GetValues<DecisionStatus>();
 
     private static readonly KeyValuePair<string, object?>[] s_reasons = [.. s_statuses.Select(s => new KeyValuePair<string, object?>("reason", Reason(s)))];
 
@@ -72,7 +73,7 @@ public static class NodeInstruments
     /// The <c>reason</c> label: the enum name in snake case, the words the doors put on the wire
     /// for the same outcome (NNRP.md §12 problem reasons; a test in Nnrp.Http.Tests holds them equal).
     /// </summary>
-    public static string Reason(IngressStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    public static string Reason(DecisionStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 
     private static IEnumerable<Measurement<long>> IngressCounts(IngressGate gate) =>
         s_statuses.Select((s, i) => new Measurement<long>(gate.Count(s), s_reasons[i]));

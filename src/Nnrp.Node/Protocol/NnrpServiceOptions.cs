@@ -13,10 +13,10 @@ public sealed record NnrpServiceOptions
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Average requests per second one peer may make.</summary>
-    public double PeerRequestsPerSecond { get; init; } = 500;
+    public double PeerRequestsPerSecond { get; init; } = Decisions.RateRules.DefaultPeer.PerSecond;
 
     /// <summary>Requests one peer may make at once after being idle.</summary>
-    public int PeerBurst { get; init; } = 1000;
+    public int PeerBurst { get; init; } = Decisions.RateRules.DefaultPeer.Burst;
 
     /// <summary>
     /// Widest tag prefix served, on /nnrp/1.0 and HTTP alike (issue 6 item 3, issue 12 attack 3:

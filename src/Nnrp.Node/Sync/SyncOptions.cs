@@ -32,11 +32,11 @@ public sealed record SyncOptions
     /// <summary>§11.8.6: notifications offered (published) to one peer per session while unsafe.</summary>
     public int MaxOffersPerSession { get; init; } = 1000;
 
-    /// <summary>§11.8.7: sync requests per second one peer may make of this node (responder side).</summary>
-    public double PeerRequestsPerSecond { get; init; } = 20;
+    /// <summary>§11.8.7: sync requests per second one peer may make of this node (responder side): the node's <see cref="Decisions.OriginKind.SyncPeer"/> rate rule.</summary>
+    public double PeerRequestsPerSecond { get; init; } = Decisions.RateRules.DefaultSyncPeer.PerSecond;
 
     /// <summary>§11.8.7: sync requests one peer may make at once after being idle.</summary>
-    public int PeerBurst { get; init; } = 100;
+    public int PeerBurst { get; init; } = Decisions.RateRules.DefaultSyncPeer.Burst;
 
     /// <summary>
     /// §11.8.7: sync requests this node serves at once (one per peer); more wait their turn for up to

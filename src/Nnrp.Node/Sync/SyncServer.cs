@@ -4,10 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
-using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
-using Nnrp.Libp2p.Limits;
 using Nnrp.Protocol.Requests;
 using Nnrp.Protocol.Sync;
 using SyncRange = Nnrp.Protocol.Sync.SyncRange;
@@ -15,8 +13,9 @@ using SyncRange = Nnrp.Protocol.Sync.SyncRange;
 namespace Nnrp.Node.Sync;
 
 /// <summary>
-/// The responder side of §11.8 behind /nnrp/1.0, its costs bounded per §11.8.7: a per-peer rate
-/// limit, one request at a time per peer, a few requests served at once node-wide (a request
+/// The responder side of §11.8 behind /nnrp/1.0, its costs bounded per §11.8.7: the per-peer
+/// sync rate rule (the node's <see cref="Decisions.RateRules"/>, applied by <see cref="NnrpService"/>
+/// before dispatching here), one request at a time per peer, a few requests served at once node-wide (a request
 /// that finds them busy waits its turn, first come first served, for at most
 /// <see cref="MaxSlotWait"/>), a scan budget per reconcile request, and the scan stopped as soon
 /// as the request's token fires (the peer went, or the response deadline passed).
@@ -34,7 +33,6 @@ public sealed class SyncServer
 
     private readonly INotificationStore _store;
     private readonly ISyncSet _set;
-    private readonly PeerRateLimiter _rate;
     private readonly SemaphoreSlim _slots;
     private readonly int _scanBudget;
     private readonly ConcurrentDictionary<string, byte> _busyPeers = new();
@@ -53,7 +51,6 @@ public sealed class SyncServer
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         Metrics = metrics ?? new SyncMetrics();
-        _rate = new PeerRateLimiter(options.PeerRequestsPerSecond, options.PeerBurst, _time);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
         _scanBudget = Math.Max(2, options.MaxScanPerRequest);
     }
@@ -64,11 +61,6 @@ public sealed class SyncServer
     public async Task<Response> HandleAsync(SyncRequest request, string peer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (PeerId.TryParse(peer, out PeerId? id) && !_rate.TryAcquire(id, out uint retryAfter))
-        {
-            _logger.RequestRefused(peer, "rate limited");
-            return new Response { Status = StatusCode.RateLimited, Message = "too many sync requests from this peer", RetryAfterSeconds = retryAfter };
-        }
         // One request at a time per peer, so one peer holds at most one slot (and one place in line).
         if (!_busyPeers.TryAdd(peer, 0))
         {

@@ -9,6 +9,7 @@ using Nnrp.Core.Protocol;
 using Nnrp.Libp2p;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
@@ -256,7 +257,8 @@ public sealed class SyncService : IAsyncDisposable
             return;
         }
         var asked = wanted.ToHashSet();
-        var submissions = new List<Task<IngressResult>>(response.Notifications.Count);
+        var submissions = new List<Task<Decision>>(response.Notifications.Count);
+        var origin = Origin.SyncPull(peer);
         foreach (Core.Protocol.Notification proto in response.Notifications)
         {
             Notification n;
@@ -272,11 +274,13 @@ public sealed class SyncService : IAsyncDisposable
             {
                 throw new SyncProtocolException("the peer returned a notification that was not asked for");
             }
-            submissions.Add(_ingress.SubmitAsync(n, cancellationToken));
+            submissions.Add(_ingress.SubmitAsync(n, origin, cancellationToken));
         }
-        foreach (IngressResult result in await Task.WhenAll(submissions))
+        foreach (Decision result in await Task.WhenAll(submissions))
         {
-            bool accepted = result.Status == IngressStatus.Accepted;
+            // The puller's table: only a notification this node newly stored counts as pulled;
+            // every refusal (a duplicate, work below this node's price, …) leaves it to the peer.
+            bool accepted = result.Status == DecisionStatus.Accepted;
             Metrics.Pulled(accepted);
             outcome.Pulled += accepted ? 1 : 0;
         }

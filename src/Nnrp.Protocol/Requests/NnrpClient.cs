@@ -8,6 +8,8 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Notification = Nnrp.Core.Notifications.Notification;
 
+using Nnrp.Protocol.Receipts;
+
 namespace Nnrp.Protocol.Requests;
 
 /// <summary>
@@ -93,28 +95,15 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
         var request = new Request { Publish = new PublishRequest { Notification = NotificationProtobuf.ToProto(notification) } };
         (Response response, PeerId node) = await RequestAsync(open, request, cancellationToken);
         StoreReceipt? receipt = response.Publish?.Receipt;
-        if (response.Status is StatusCode.Ok or StatusCode.Duplicate)
+        VerifiedReceipt? verified = null;
+        // §11.6: OK and DUPLICATE carry the receipt of the node asked, checked here once.
+        if (response.Status is StatusCode.Ok or StatusCode.Duplicate
+            && !ReceiptVerifier.TryVerify(receipt, notification, node, out verified, out string? error))
         {
-            CheckReceipt(receipt, notification, node);
+            throw new NnrpWireException("the node accepted the notification without a valid receipt: " + error);
         }
         return new PublishResult(response.Status, response.Message, notification.Hash, receipt,
-            response.RequiredThreshold, response.RetryAfterSeconds);
-    }
-
-    private static void CheckReceipt(StoreReceipt? receipt, Notification notification, PeerId node)
-    {
-        if (receipt is null || !StoreReceipts.Verify(receipt))
-        {
-            throw new NnrpWireException("the node accepted the notification without a valid signed receipt");
-        }
-        if (!receipt.Hash.Span.SequenceEqual(notification.Hash.ToArray()) || receipt.ExpiresAt != notification.ExpiresAt)
-        {
-            throw new NnrpWireException("the receipt is for another notification or expiry");
-        }
-        if (!PeerId.FromPublicKey(new Ed25519PublicKey(receipt.NodePublicKey.Span)).Equals(node))
-        {
-            throw new NnrpWireException("the receipt is signed by another key than the node's identity");
-        }
+            response.RequiredThreshold, response.RetryAfterSeconds) { Verified = verified };
     }
 
     private async Task<NotificationPage> FetchAsync(
@@ -189,6 +178,9 @@ public sealed record PublishResult(
 {
     /// <summary>OK or DUPLICATE: the node holds it and <see cref="Receipt"/> proves so.</summary>
     public bool IsStored => Status is StatusCode.Ok or StatusCode.Duplicate;
+
+    /// <summary>With OK and DUPLICATE: the receipt as checked (signature, hash, expiry, signed by the node asked).</summary>
+    public VerifiedReceipt? Verified { get; init; }
 }
 
 /// <summary>The node answered a fetch or status request with a refusal (§11.4).</summary>

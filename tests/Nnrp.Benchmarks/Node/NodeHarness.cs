@@ -10,6 +10,7 @@ using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
@@ -117,7 +118,7 @@ internal static class NodeHarness
         using RocksDbNotificationStore store = RocksDbNotificationStore.Open(path);
         await using var gate = new IngressGate(store, new IngressOptions { Policy = Free });
         var clock = Stopwatch.StartNew();
-        int accepted = await RunConcurrentAsync(all, 512, n => gate.SubmitAsync(n), r => r.Status == IngressStatus.Accepted);
+        int accepted = await RunConcurrentAsync(all, 512, n => gate.SubmitAsync(n), r => r.Status == DecisionStatus.Accepted);
         double rate = accepted / clock.Elapsed.TotalSeconds;
         Check(accepted, count);
         return rate;

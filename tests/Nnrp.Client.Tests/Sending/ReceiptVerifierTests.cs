@@ -21,7 +21,7 @@ public sealed class ReceiptVerifierTests : IDisposable
     [Fact]
     public void A_receipt_signed_by_the_node_asked_for_this_notification_verifies()
     {
-        StoreReceipt receipt = StoreReceipts.Sign(_node, _notification.Hash, _notification.ExpiresAt);
+        StoreReceipt receipt = TestReceipts.Sign(_node, _notification.Hash, _notification.ExpiresAt);
         Assert.True(ReceiptVerifier.TryVerify(receipt, _notification, PeerOf(_node), out VerifiedReceipt? verified, out string? error), error);
         Assert.Equal(PeerOf(_node), verified.Node);
         Assert.Equal(_notification.Hash, verified.Hash);
@@ -31,7 +31,7 @@ public sealed class ReceiptVerifierTests : IDisposable
     [Fact]
     public void A_receipt_with_a_broken_signature_is_refused()
     {
-        StoreReceipt receipt = StoreReceipts.Sign(_node, _notification.Hash, _notification.ExpiresAt);
+        StoreReceipt receipt = TestReceipts.Sign(_node, _notification.Hash, _notification.ExpiresAt);
         byte[] signature = receipt.Signature.ToByteArray();
         signature[10] ^= 1;
         receipt.Signature = ByteString.CopyFrom(signature);
@@ -43,7 +43,7 @@ public sealed class ReceiptVerifierTests : IDisposable
     public void A_receipt_for_another_notification_is_refused()
     {
         Notification other = Samples.Sealed(Samples.SeedKey, Samples.Event(2));
-        StoreReceipt receipt = StoreReceipts.Sign(_node, other.Hash, _notification.ExpiresAt);
+        StoreReceipt receipt = TestReceipts.Sign(_node, other.Hash, _notification.ExpiresAt);
         Assert.False(ReceiptVerifier.TryVerify(receipt, _notification, PeerOf(_node), out _, out string? error));
         Assert.Contains("is for", error, StringComparison.Ordinal);
     }
@@ -51,7 +51,7 @@ public sealed class ReceiptVerifierTests : IDisposable
     [Fact]
     public void A_receipt_promising_a_shorter_life_than_the_ttl_is_refused()
     {
-        StoreReceipt receipt = StoreReceipts.Sign(_node, _notification.Hash, _notification.ExpiresAt - 3600);
+        StoreReceipt receipt = TestReceipts.Sign(_node, _notification.Hash, _notification.ExpiresAt - 3600);
         Assert.False(ReceiptVerifier.TryVerify(receipt, _notification, PeerOf(_node), out _, out string? error));
         Assert.Contains("expires", error, StringComparison.Ordinal);
     }
@@ -59,7 +59,7 @@ public sealed class ReceiptVerifierTests : IDisposable
     [Fact]
     public void A_receipt_signed_by_another_node_than_the_one_asked_is_refused()
     {
-        StoreReceipt receipt = StoreReceipts.Sign(_other, _notification.Hash, _notification.ExpiresAt);
+        StoreReceipt receipt = TestReceipts.Sign(_other, _notification.Hash, _notification.ExpiresAt);
         Assert.False(ReceiptVerifier.TryVerify(receipt, _notification, PeerOf(_node), out _, out string? error));
         Assert.Contains("not by the node asked", error, StringComparison.Ordinal);
         Assert.True(ReceiptVerifier.TryVerify(receipt, _notification, null, out _, out _));

@@ -86,7 +86,7 @@ internal sealed class FakeNode(int number, ulong requiredThreshold) : IDisposabl
         {
             Stored.Add(n);
         }
-        return new PublishReply(duplicate ? StatusCode.Duplicate : StatusCode.Ok, "", StoreReceipts.Sign(_signer ?? _key, n.Hash, n.ExpiresAt), 0, 0);
+        return new PublishReply(duplicate ? StatusCode.Duplicate : StatusCode.Ok, "", TestReceipts.Sign(_signer ?? _key, n.Hash, n.ExpiresAt), 0, 0);
     }
 
     public FetchPage Fetch(FetchQuery query)

@@ -50,7 +50,14 @@ public class FetchAndReceiptTests
     {
         using var key = Key.Create(SignatureAlgorithm.Ed25519);
         var hash = NotificationHash.Parse(TestVectors.ExampleHash);
-        StoreReceipt receipt = StoreReceipts.Sign(key, hash, 1_774_915_200);
+        // Signed as a node signs (Nnrp.Node's ReceiptSigner), with a bare Ed25519 key here.
+        StoreReceipt receipt = new()
+        {
+            Hash = ByteString.CopyFrom(hash.ToArray()),
+            ExpiresAt = 1_774_915_200,
+            NodePublicKey = ByteString.CopyFrom(key.PublicKey.Export(KeyBlobFormat.RawPublicKey)),
+            Signature = ByteString.CopyFrom(SignatureAlgorithm.Ed25519.Sign(key, StoreReceipts.SignedBytes(hash, 1_774_915_200))),
+        };
         Assert.True(StoreReceipts.Verify(receipt));
         Assert.Equal(54, StoreReceipts.SignedBytes(hash, 1).Length);
 

@@ -1,6 +1,5 @@
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
-using StatusCode = Nnrp.Core.Protocol.StatusCode;
 
 namespace Nnrp.Core.Tests.Notifications;
 
@@ -53,7 +52,6 @@ public class NotificationRuleTests
         Assert.True(Make(timestamp: Now + 600).Validate(Now).IsValid);
         NotificationValidation v = Make(timestamp: Now + 601).Validate(Now);
         Assert.Equal(NotificationRule.TimestampInFuture, v.Rule);
-        Assert.Equal(StatusCode.Future, NotificationRules.ToStatusCode(v.Rule));
         Assert.Equal(NotificationRule.TimestampInFuture, Make(timestamp: ulong.MaxValue).Validate(Now).Rule);
     }
 
@@ -63,7 +61,6 @@ public class NotificationRuleTests
         Assert.True(Make(timestamp: Now - 3599, ttl: 3600).Validate(Now).IsValid);
         NotificationValidation v = Make(timestamp: Now - 3600, ttl: 3600).Validate(Now);
         Assert.Equal(NotificationRule.Expired, v.Rule);
-        Assert.Equal(StatusCode.Expired, NotificationRules.ToStatusCode(v.Rule));
     }
 
     [Fact]
@@ -72,7 +69,6 @@ public class NotificationRuleTests
         Notification n = Make();
         NotificationValidation v = n.Validate(Now, ulong.MaxValue);
         Assert.Equal(NotificationRule.InsufficientWork, v.Rule);
-        Assert.Equal(StatusCode.InsufficientWork, NotificationRules.ToStatusCode(v.Rule));
         Assert.True(n.Validate(Now, 0).IsValid);
     }
 
@@ -81,7 +77,6 @@ public class NotificationRuleTests
     {
         var e = Assert.Throws<NotificationRuleException>(() => Make(ttl: 1).Validate(Now).ThrowIfInvalid());
         Assert.Equal(NotificationRule.TtlRange, e.Rule);
-        Assert.Equal(StatusCode.BadForm, e.StatusCode);
         Assert.IsAssignableFrom<NnrpException>(e);
     }
 

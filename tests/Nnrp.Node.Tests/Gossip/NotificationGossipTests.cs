@@ -8,6 +8,7 @@ using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Gossip;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Tests.Testing;
 
@@ -57,9 +58,9 @@ public sealed class NotificationGossipTests : IAsyncLifetime
     {
         Notification n = Notifications.WithWorkValue(Now(), Notifications.CheapBase);
 
-        IngressResult result = await _members[0].Node.Ingress.SubmitAsync(n);
+        Decision result = await _members[0].Node.Ingress.SubmitAsync(n);
 
-        Assert.Equal(IngressStatus.Accepted, result.Status);
+        Assert.Equal(DecisionStatus.Accepted, result.Status);
         await Until(() => _members.All(m => m.Node.Store.Contains(n.Hash)), "all three nodes store it");
     }
 
@@ -76,7 +77,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         await Until(() => _members[2].Node.Store.Contains(good.Hash), "the good one arrives at the far end");
         Assert.False(_members[1].Node.Store.Contains(bad.Hash));
         Assert.False(_members[2].Node.Store.Contains(bad.Hash));
-        Assert.True(_members[1].Node.Ingress.Count(IngressStatus.InsufficientWork) >= 1);
+        Assert.True(_members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork) >= 1);
         Assert.True(_members[1].Gossip.Metrics.Rejected >= 1);
     }
 
@@ -87,18 +88,18 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         for (int i = 0; i < 3; i++)
         {
             Notification earlier = Notifications.WithWorkValue(Now(busy), _members[1].Node.Ingress.RequiredThresholdFor(busy));
-            Assert.Equal(IngressStatus.Accepted, (await _members[1].Node.Ingress.SubmitAsync(earlier)).Status);
+            Assert.Equal(DecisionStatus.Accepted, (await _members[1].Node.Ingress.SubmitAsync(earlier)).Status);
         }
         ulong required = _members[1].Node.Ingress.RequiredThresholdFor(busy);
         Assert.True(required > Notifications.CheapBase, "the tag costs more than the base on node 1");
         Notification n = Now(busy);
         Notification cheap = Notifications.WithWorkValue(n, Notifications.CheapBase, required - 1);
         Notification paid = Notifications.WithWorkValue(n, required);
-        long priced = _members[1].Node.Ingress.Count(IngressStatus.InsufficientWork);
+        long priced = _members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork);
 
         // Node 0 relays the cheap copy first (the tag is cheap where it stands), then the paid one.
         _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(cheap));
-        await Until(() => _members[1].Node.Ingress.Count(IngressStatus.InsufficientWork) > priced, "node 1 prices out the cheap copy");
+        await Until(() => _members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork) > priced, "node 1 prices out the cheap copy");
         _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(paid));
 
         // Its id was not poisoned by the cheap copy: node 1 stores it and forwards it to node 2.
@@ -111,13 +112,42 @@ public sealed class NotificationGossipTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_store_takes_the_very_notification_the_message_id_function_decoded()
+    {
+        // The probe is the node's own API: the subscription hands out the router's message
+        // (whose Parsed the id function decoded), the accepted listener the object the store
+        // took. One object: decoded once, and its content hash (cached on it) computed once.
+        await using GossipSubscription seen = _members[1].Gossip.Subscribe(NotificationGossip.Topic);
+        Notification n = Notifications.WithWorkValue(Now(), Notifications.CheapBase);
+        var stored = new TaskCompletionSource<(Notification Taken, Origin Origin)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _members[1].Node.Ingress.AddAcceptedListener((x, origin) =>
+        {
+            if (x.Hash == n.Hash)
+            {
+                stored.TrySetResult((x, origin));
+            }
+        });
+
+        Decision published = await _members[0].Node.PublishAsync(n, Origin.Local).WaitAsync(Timeout);
+        Assert.Equal(DecisionStatus.Accepted, published.Status);
+        (Notification taken, Origin from) = await stored.Task.WaitAsync(Timeout);
+        using var limit = new CancellationTokenSource(Timeout);
+        GossipMessage message = await seen.ReadAllAsync(limit.Token).FirstAsync(m => m.Parsed is Notification p && p.Hash == n.Hash, limit.Token);
+
+        Assert.Same(message.Parsed, taken);
+        Assert.NotSame(n, taken);
+        Assert.Equal(OriginKind.GossipPeer, from.Kind);
+        Assert.Equal(_members[0].Host.PeerId.ToString(), from.Key);
+    }
+
+    [Fact]
     public async Task A_gossiped_notification_is_decoded_and_hashed_once_per_node_and_a_published_one_not_again()
     {
         Notification n = Notifications.WithWorkValue(Now(), Notifications.CheapBase);
         // Listeners run in order: once these fire, NotificationGossip's listener has run too.
         Task[] announced = _members.Select(m => AcceptedAsync(m, n)).ToArray();
 
-        Assert.Equal(IngressStatus.Accepted, (await _members[0].Node.Ingress.SubmitAsync(n)).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await _members[0].Node.Ingress.SubmitAsync(n)).Status);
         await Task.WhenAll(announced).WaitAsync(Timeout);
 
         // Node 0 published with the id made from the gate's hash; nodes 1 and 2 made the id
@@ -146,44 +176,10 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         Assert.Null(garbage.Parsed);
     }
 
-    public static TheoryData<IngressStatus, ulong?, ValidationResult> Verdicts => new()
-    {
-        { IngressStatus.Accepted, null, ValidationResult.Accept },
-        // Invalid on every honest node: P4 for the sender.
-        { IngressStatus.BadForm, null, ValidationResult.Reject },
-        { IngressStatus.InsufficientWork, Notifications.CheapBase - 1, ValidationResult.Reject },
-        { IngressStatus.InsufficientWork, 0, ValidationResult.Reject },
-        // Priced by local state (per-tag escalation, load) or not computed: Ignore.
-        { IngressStatus.InsufficientWork, Notifications.CheapBase, ValidationResult.Ignore },
-        { IngressStatus.InsufficientWork, null, ValidationResult.Ignore },
-        { IngressStatus.OverCapacity, null, ValidationResult.Ignore },
-        // The local clock.
-        { IngressStatus.Expired, null, ValidationResult.Ignore },
-        { IngressStatus.Future, null, ValidationResult.Ignore },
-        // Nobody's fault.
-        { IngressStatus.Duplicate, null, ValidationResult.Ignore },
-        { IngressStatus.Internal, null, ValidationResult.Ignore },
-    };
-
-    [Theory]
-    [MemberData(nameof(Verdicts))]
-    public void Each_gate_status_maps_to_the_verdict_every_honest_node_agrees_on(IngressStatus status, ulong? workValue, ValidationResult verdict)
-    {
-        var result = new IngressResult(status, "test") { WorkValue = workValue };
-
-        Assert.Equal(verdict, NotificationGossip.Verdict(result, Notifications.CheapBase));
-    }
-
-    [Fact]
-    public void Every_gate_status_has_a_verdict_in_the_table()
-    {
-        Assert.Equal(Enum.GetValues<IngressStatus>().ToHashSet(), Verdicts.Select(row => (IngressStatus)row[0]).ToHashSet());
-    }
-
     private static Task AcceptedAsync(Member member, Notification n)
     {
         var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        member.Node.Ingress.AddAcceptedListener(x =>
+        member.Node.Ingress.AddAcceptedListener((x, _) =>
         {
             if (x.Hash == n.Hash)
             {

@@ -1,6 +1,7 @@
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Work;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Tests.Testing;
 using static Nnrp.Node.Tests.Testing.Notifications;
@@ -29,19 +30,19 @@ public sealed class IngressGateTests : IAsyncLifetime
 
     private Notification Valid(RecipientTag? tag = null) => WithWorkValue(Make(tag, timestamp: _clock.UnixNow), CheapBase);
 
-    private Task<IngressResult> Submit(Notification n) => _gate.SubmitAsync(n).WaitAsync(Limit);
+    private Task<Decision> Submit(Notification n) => _gate.SubmitAsync(n).WaitAsync(Limit);
 
     [Fact]
     public async Task Valid_notification_is_accepted_once_then_duplicate()
     {
         Notification n = Valid();
-        IngressResult first = await Submit(n);
-        Assert.Equal(IngressStatus.Accepted, first.Status);
+        Decision first = await Submit(n);
+        Assert.Equal(DecisionStatus.Accepted, first.Status);
         Assert.Equal(n.Hash, first.Hash);
         Assert.Equal(n.ExpiresAt, first.ExpiresAt);
         Assert.True(_f.Store.Contains(n.Hash));
-        Assert.Equal(IngressStatus.Duplicate, (await Submit(n)).Status);
-        Assert.Equal(IngressStatus.Duplicate, (await Submit(n.WithWork(n.Work + 1))).Status);
+        Assert.Equal(DecisionStatus.Duplicate, (await Submit(n)).Status);
+        Assert.Equal(DecisionStatus.Duplicate, (await Submit(n.WithWork(n.Work + 1))).Status);
         Assert.Equal(1, _f.Store.Statistics.Count);
     }
 
@@ -49,17 +50,17 @@ public sealed class IngressGateTests : IAsyncLifetime
     public async Task Concurrent_copies_of_one_notification_store_it_once()
     {
         Notification n = Valid();
-        IngressResult[] results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Submit(n)));
-        Assert.Single(results, r => r.Status == IngressStatus.Accepted);
-        Assert.Equal(19, results.Count(r => r.Status == IngressStatus.Duplicate));
+        Decision[] results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Submit(n)));
+        Assert.Single(results, r => r.Status == DecisionStatus.Accepted);
+        Assert.Equal(19, results.Count(r => r.Status == DecisionStatus.Duplicate));
     }
 
     [Fact]
     public async Task Short_work_is_refused_with_the_threshold_needed()
     {
         Notification n = WithWorkValue(Make(timestamp: _clock.UnixNow), 0, CheapBase - 1);
-        IngressResult r = await Submit(n);
-        Assert.Equal(IngressStatus.InsufficientWork, r.Status);
+        Decision r = await Submit(n);
+        Assert.Equal(DecisionStatus.InsufficientWork, r.Status);
         Assert.Equal(CheapBase, r.RequiredThreshold);
         Assert.Equal(NotificationRule.InsufficientWork, r.Rule);
         Assert.Equal(0, _f.Store.Statistics.Count);
@@ -71,9 +72,9 @@ public sealed class IngressGateTests : IAsyncLifetime
         Notification expired = Make(timestamp: _clock.UnixNow - 120, ttl: 120);
         Notification future = Make(timestamp: _clock.UnixNow + 601);
         Notification edge = WithWorkValue(Make(timestamp: _clock.UnixNow + 600), CheapBase);
-        Assert.Equal(IngressStatus.Expired, (await Submit(expired)).Status);
-        Assert.Equal(IngressStatus.Future, (await Submit(future)).Status);
-        Assert.Equal(IngressStatus.Accepted, (await Submit(edge)).Status);
+        Assert.Equal(DecisionStatus.Expired, (await Submit(expired)).Status);
+        Assert.Equal(DecisionStatus.Future, (await Submit(future)).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await Submit(edge)).Status);
         Assert.Equal(1, _f.Store.Statistics.Count);
     }
 
@@ -85,9 +86,8 @@ public sealed class IngressGateTests : IAsyncLifetime
         Notification shortTtl = Make(timestamp: _clock.UnixNow, ttl: 59);
         foreach (Notification n in new[] { wrongVersion, oversized, shortTtl })
         {
-            IngressResult r = await Submit(n);
-            Assert.Equal(IngressStatus.BadForm, r.Status);
-            Assert.Equal(Nnrp.Core.Protocol.StatusCode.BadForm, r.ToStatusCode());
+            Decision r = await Submit(n);
+            Assert.Equal(DecisionStatus.BadForm, r.Status);
         }
         Assert.Equal(0, _f.Store.Statistics.Count);
     }
@@ -100,18 +100,18 @@ public sealed class IngressGateTests : IAsyncLifetime
         {
             byte[] bytes = new byte[random.Next(0, i % 10 == 0 ? 5000 : 300)];
             random.NextBytes(bytes);
-            IngressResult r = await _gate.SubmitEncodedAsync(bytes).WaitAsync(Limit);
-            Assert.NotEqual(IngressStatus.Accepted, r.Status);
-            Assert.NotEqual(IngressStatus.Internal, r.Status);
+            Decision r = await _gate.SubmitEncodedAsync(bytes).WaitAsync(Limit);
+            Assert.NotEqual(DecisionStatus.Accepted, r.Status);
+            Assert.NotEqual(DecisionStatus.Internal, r.Status);
         }
         byte[] valid = NotificationProtobuf.Encode(Valid());
         for (int cut = 0; cut < valid.Length; cut += 7)
         {
-            IngressResult r = await _gate.SubmitEncodedAsync(valid.AsMemory(0, cut)).WaitAsync(Limit);
-            Assert.NotEqual(IngressStatus.Accepted, r.Status);
+            Decision r = await _gate.SubmitEncodedAsync(valid.AsMemory(0, cut)).WaitAsync(Limit);
+            Assert.NotEqual(DecisionStatus.Accepted, r.Status);
         }
         Assert.Equal(0, _f.Store.Statistics.Count);
-        Assert.Equal(IngressStatus.Accepted, (await _gate.SubmitEncodedAsync(valid).WaitAsync(Limit)).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await _gate.SubmitEncodedAsync(valid).WaitAsync(Limit)).Status);
     }
 
     [Fact]
@@ -121,26 +121,26 @@ public sealed class IngressGateTests : IAsyncLifetime
         for (int i = 0; i < 128; i++)
         {
             Notification n = WithWorkValue(Make(tag, timestamp: _clock.UnixNow), _gate.RequiredThresholdFor(tag));
-            Assert.Equal(IngressStatus.Accepted, (await Submit(n)).Status);
+            Assert.Equal(DecisionStatus.Accepted, (await Submit(n)).Status);
         }
         // n = 128: 2^((128 − 64) / 64) = twice the base.
         ulong doubled = Thresholds.FromMultiplier(2, CheapBase);
         Assert.Equal(doubled, _gate.RequiredThresholdFor(tag));
         Notification cheap = WithWorkValue(Make(tag, timestamp: _clock.UnixNow), CheapBase, doubled - 1);
-        IngressResult refused = await Submit(cheap);
-        Assert.Equal(IngressStatus.InsufficientWork, refused.Status);
+        Decision refused = await Submit(cheap);
+        Assert.Equal(DecisionStatus.InsufficientWork, refused.Status);
         Assert.Equal(doubled, refused.RequiredThreshold);
         Assert.Equal(CheapBase, _gate.RequiredThresholdFor(RandomTag()));
         _clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(CheapBase, _gate.RequiredThresholdFor(tag));
-        Assert.Equal(IngressStatus.Accepted, (await Submit(WithWorkValue(Make(tag, timestamp: _clock.UnixNow), CheapBase, doubled - 1))).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await Submit(WithWorkValue(Make(tag, timestamp: _clock.UnixNow), CheapBase, doubled - 1))).Status);
     }
 
     [Fact]
     public async Task Accepted_listeners_hear_each_stored_notification_after_it_is_durable()
     {
         var heard = new TaskCompletionSource<Notification>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _gate.AddAcceptedListener(n => heard.TrySetResult(n));
+        _gate.AddAcceptedListener((n, _) => heard.TrySetResult(n));
         Notification n = Valid();
         await Submit(n);
         Notification got = await heard.Task.WaitAsync(Limit);
@@ -153,7 +153,7 @@ public sealed class IngressGateTests : IAsyncLifetime
     {
         await Submit(Valid());
         await Submit(Make(timestamp: 0, ttl: 60));
-        Assert.Equal(1, _gate.Count(IngressStatus.Accepted));
-        Assert.Equal(1, _gate.Count(IngressStatus.Expired));
+        Assert.Equal(1, _gate.Count(DecisionStatus.Accepted));
+        Assert.Equal(1, _gate.Count(DecisionStatus.Expired));
     }
 }

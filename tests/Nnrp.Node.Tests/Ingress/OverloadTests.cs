@@ -1,4 +1,5 @@
 using Nnrp.Core.Notifications;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Tests.Testing;
 using static Nnrp.Node.Tests.Testing.Notifications;
@@ -20,29 +21,29 @@ public sealed class OverloadTests
         Notification N(ulong min, ulong max) => WithWorkValue(Make(timestamp: clock.UnixNow), min, max);
 
         store.Hold();
-        Task<IngressResult> blocker = gate.SubmitAsync(N(0, ulong.MaxValue));
+        Task<Decision> blocker = gate.SubmitAsync(N(0, ulong.MaxValue));
         await store.EnteredPutAsync(); // the writer is inside Put; the queue now fills
         Notification lowest = N(0x1000000000000000, 0x1fffffffffffffff);
         Notification[] middle = [N(0x4000000000000000, 0x5fffffffffffffff), N(0x4000000000000000, 0x5fffffffffffffff), N(0x4000000000000000, 0x5fffffffffffffff)];
-        Task<IngressResult> lowestTask = gate.SubmitAsync(lowest);
-        Task<IngressResult>[] middleTasks = middle.Select(n => gate.SubmitAsync(n)).ToArray();
+        Task<Decision> lowestTask = gate.SubmitAsync(lowest);
+        Task<Decision>[] middleTasks = middle.Select(n => gate.SubmitAsync(n)).ToArray();
         Assert.Equal(1.0, gate.Utilisation);
         Assert.True(gate.CurrentThreshold > gate.Policy.BaseThreshold, "a full queue raises current_threshold");
 
         // At u = 1 the load factor is 64 (NNRP.md §6.3): only work above that gets in, displacing the lowest.
-        Task<IngressResult> best = gate.SubmitAsync(N(0xff00000000000000, ulong.MaxValue));
-        IngressResult shed = await lowestTask.WaitAsync(Limit);
-        Assert.Equal(IngressStatus.OverCapacity, shed.Status);
+        Task<Decision> best = gate.SubmitAsync(N(0xff00000000000000, ulong.MaxValue));
+        Decision shed = await lowestTask.WaitAsync(Limit);
+        Assert.Equal(DecisionStatus.OverCapacity, shed.Status);
 
-        IngressResult cheap = await gate.SubmitAsync(N(0, 0x0fffffffffffffff)).WaitAsync(Limit);
-        Assert.Equal(IngressStatus.InsufficientWork, cheap.Status);
+        Decision cheap = await gate.SubmitAsync(N(0, 0x0fffffffffffffff)).WaitAsync(Limit);
+        Assert.Equal(DecisionStatus.InsufficientWork, cheap.Status);
         Assert.Equal(gate.CurrentThreshold, cheap.RequiredThreshold);
         Assert.True(cheap.RequiredThreshold > gate.Policy.BaseThreshold);
 
         store.Release();
-        Assert.Equal(IngressStatus.Accepted, (await blocker.WaitAsync(Limit)).Status);
-        Assert.Equal(IngressStatus.Accepted, (await best.WaitAsync(Limit)).Status);
-        Assert.All(await Task.WhenAll(middleTasks).WaitAsync(Limit), r => Assert.Equal(IngressStatus.Accepted, r.Status));
+        Assert.Equal(DecisionStatus.Accepted, (await blocker.WaitAsync(Limit)).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await best.WaitAsync(Limit)).Status);
+        Assert.All(await Task.WhenAll(middleTasks).WaitAsync(Limit), r => Assert.Equal(DecisionStatus.Accepted, r.Status));
         Assert.False(f.Store.Contains(lowest.Hash));
         Assert.Equal(5, f.Store.Statistics.Count);
     }
@@ -54,12 +55,12 @@ public sealed class OverloadTests
         using var store = new ControlledStore(f.Store) { Fail = true };
         await using var gate = new IngressGate(store, new IngressOptions { Policy = FreePolicy });
         Notification n = Make(timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        IngressResult r = await gate.SubmitAsync(n).WaitAsync(Limit);
-        Assert.Equal(IngressStatus.Internal, r.Status);
+        Decision r = await gate.SubmitAsync(n).WaitAsync(Limit);
+        Assert.Equal(DecisionStatus.Internal, r.Status);
         Assert.False(r.IsStored);
         Assert.False(f.Store.Contains(n.Hash));
         store.Fail = false;
-        Assert.Equal(IngressStatus.Accepted, (await gate.SubmitAsync(n).WaitAsync(Limit)).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await gate.SubmitAsync(n).WaitAsync(Limit)).Status);
     }
 
     [Fact]
@@ -71,8 +72,8 @@ public sealed class OverloadTests
         var tag = RandomTag();
         await gate.SubmitAsync(WithWorkValue(Make(tag, timestamp: now), 0x8000000000000000)).WaitAsync(Limit);
         await gate.SubmitAsync(WithWorkValue(Make(tag, timestamp: now), 0x8000000000000000)).WaitAsync(Limit);
-        IngressResult r = await gate.SubmitAsync(WithWorkValue(Make(tag, timestamp: now), 0, 0x7fffffffffffffff)).WaitAsync(Limit);
-        Assert.Equal(IngressStatus.OverCapacity, r.Status);
+        Decision r = await gate.SubmitAsync(WithWorkValue(Make(tag, timestamp: now), 0, 0x7fffffffffffffff)).WaitAsync(Limit);
+        Assert.Equal(DecisionStatus.OverCapacity, r.Status);
         Assert.Equal(2, f.Store.Statistics.Count);
     }
 }

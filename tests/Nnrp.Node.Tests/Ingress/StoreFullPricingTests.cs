@@ -1,5 +1,6 @@
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Work;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Tests.Testing;
@@ -30,14 +31,14 @@ public sealed class StoreFullPricingTests
         Notification[] paid = Enumerable.Range(0, 4).Select(_ => Paid(now, 0xff00000000000000)).ToArray();
         foreach (Notification n in paid)
         {
-            Assert.Equal(IngressStatus.Accepted, (await gate.SubmitAsync(n).WaitAsync(Limit)).Status);
+            Assert.Equal(DecisionStatus.Accepted, (await gate.SubmitAsync(n).WaitAsync(Limit)).Status);
         }
 
         // Full, so u = 1 and the load price is 64× (0xfc00…): the flood pays that, yet holds less per byte.
         Assert.Equal(RequiredThreshold.Current(1.0, FreePolicy), gate.CurrentThreshold);
         Notification cheap = Paid(now, gate.CurrentThreshold, 0xfeffffffffffffff);
-        IngressResult refused = await gate.SubmitAsync(cheap).WaitAsync(Limit);
-        Assert.Equal(IngressStatus.OverCapacity, refused.Status);
+        Decision refused = await gate.SubmitAsync(cheap).WaitAsync(Limit);
+        Assert.Equal(DecisionStatus.OverCapacity, refused.Status);
         ulong floorValue = paid.Min(n => n.WorkValue);
         ulong expected = StoreWorth.ThresholdToBeat(StoreWorth.Cost(floorValue, size), size);
         Assert.Equal(expected, refused.RequiredThreshold);
@@ -45,8 +46,8 @@ public sealed class StoreFullPricingTests
         Assert.All(paid, n => Assert.True(f.Store.Contains(n.Hash)));
 
         // Paying what the refusal named gets in, and the least-worth notification goes.
-        IngressResult accepted = await gate.SubmitAsync(Paid(now, refused.RequiredThreshold)).WaitAsync(Limit);
-        Assert.Equal(IngressStatus.Accepted, accepted.Status);
+        Decision accepted = await gate.SubmitAsync(Paid(now, refused.RequiredThreshold)).WaitAsync(Limit);
+        Assert.Equal(DecisionStatus.Accepted, accepted.Status);
         Assert.False(f.Store.Contains(paid.MinBy(n => n.WorkValue)!.Hash));
         f.AssertConsistent();
     }
@@ -61,7 +62,7 @@ public sealed class StoreFullPricingTests
         await using var gate = new IngressGate(f.Store, new IngressOptions { Policy = CheapPolicy }, clock);
         for (int i = 0; i < 7; i++)
         {
-            Assert.Equal(IngressStatus.Accepted, (await gate.SubmitAsync(Paid(now, gate.CurrentThreshold)).WaitAsync(Limit)).Status);
+            Assert.Equal(DecisionStatus.Accepted, (await gate.SubmitAsync(Paid(now, gate.CurrentThreshold)).WaitAsync(Limit)).Status);
         }
         // 70 % full: under the knee, the base price.
         Assert.Equal(0.7, gate.StoreFill, 6);
@@ -69,14 +70,14 @@ public sealed class StoreFullPricingTests
 
         for (int i = 0; i < 2; i++)
         {
-            Assert.Equal(IngressStatus.Accepted, (await gate.SubmitAsync(Paid(now, gate.CurrentThreshold)).WaitAsync(Limit)).Status);
+            Assert.Equal(DecisionStatus.Accepted, (await gate.SubmitAsync(Paid(now, gate.CurrentThreshold)).WaitAsync(Limit)).Status);
         }
         // 90 % full: u = max(queue fill 0, store fill 0.9) → 64^((0.9 − 0.75)/0.25) ≈ 12×.
         Assert.Equal(0.9, gate.Utilisation, 6);
         Assert.Equal(RequiredThreshold.Current(0.9, CheapPolicy), gate.CurrentThreshold);
         Assert.True(Thresholds.ToMultiplier(gate.CurrentThreshold, CheapBase) > 12);
-        IngressResult cheap = await gate.SubmitAsync(Paid(now, CheapBase, gate.CurrentThreshold - 1)).WaitAsync(Limit);
-        Assert.Equal(IngressStatus.InsufficientWork, cheap.Status);
+        Decision cheap = await gate.SubmitAsync(Paid(now, CheapBase, gate.CurrentThreshold - 1)).WaitAsync(Limit);
+        Assert.Equal(DecisionStatus.InsufficientWork, cheap.Status);
         Assert.Equal(gate.CurrentThreshold, cheap.RequiredThreshold);
     }
 }

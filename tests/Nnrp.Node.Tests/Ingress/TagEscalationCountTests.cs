@@ -1,6 +1,7 @@
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Work;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Tests.Testing;
@@ -27,7 +28,7 @@ public sealed class TagEscalationCountTests
         await using var gate = new IngressGate(f.Store, new IngressOptions { Policy = Steep }, clock);
         RecipientTag victim = RandomTag();
         Notification held = WithWorkValue(Make(victim, timestamp: clock.UnixNow), 0xf000000000000000);
-        Assert.Equal(IngressStatus.Accepted, (await gate.SubmitAsync(held).WaitAsync(Limit)).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await gate.SubmitAsync(held).WaitAsync(Limit)).Status);
         ulong price = gate.RequiredThresholdFor(victim);
 
         // The griefer's notifications pass the work check but lose to the stored one.
@@ -35,8 +36,8 @@ public sealed class TagEscalationCountTests
         {
             Assert.Equal(price, gate.RequiredThresholdFor(victim));
             Notification grief = WithWorkValue(Make(victim, timestamp: clock.UnixNow), price, 0xefffffffffffffff);
-            IngressResult refused = await gate.SubmitAsync(grief).WaitAsync(Limit);
-            Assert.Equal(IngressStatus.OverCapacity, refused.Status);
+            Decision refused = await gate.SubmitAsync(grief).WaitAsync(Limit);
+            Assert.Equal(DecisionStatus.OverCapacity, refused.Status);
             // §6.4: what gets in is more than the lowest value the mailbox holds.
             Assert.Equal(held.WorkValue + 1, refused.RequiredThreshold);
         }
@@ -50,14 +51,14 @@ public sealed class TagEscalationCountTests
         Notification held = WithWorkValue(Make(timestamp: clock.UnixNow, payloadSize: 300), 0xff00000000000000);
         using var f = new StoreFixture(new StoreOptions { MaxBytes = NotificationProtobuf.Encode(held).Length });
         await using var gate = new IngressGate(f.Store, new IngressOptions { Policy = Steep }, clock);
-        Assert.Equal(IngressStatus.Accepted, (await gate.SubmitAsync(held).WaitAsync(Limit)).Status);
+        Assert.Equal(DecisionStatus.Accepted, (await gate.SubmitAsync(held).WaitAsync(Limit)).Status);
         RecipientTag victim = RandomTag();
         ulong price = gate.RequiredThresholdFor(victim); // the full store's load price, 64×
         for (int i = 0; i < 20; i++)
         {
             Assert.Equal(price, gate.RequiredThresholdFor(victim));
             Notification grief = WithWorkValue(Make(victim, timestamp: clock.UnixNow, payloadSize: 300), price, 0xfeffffffffffffff);
-            Assert.Equal(IngressStatus.OverCapacity, (await gate.SubmitAsync(grief).WaitAsync(Limit)).Status);
+            Assert.Equal(DecisionStatus.OverCapacity, (await gate.SubmitAsync(grief).WaitAsync(Limit)).Status);
         }
         Assert.Equal(price, gate.RequiredThresholdFor(victim));
     }
@@ -71,22 +72,22 @@ public sealed class TagEscalationCountTests
         await using var gate = new IngressGate(store, new IngressOptions { Policy = FreePolicy with { FreePerTag = 1, DoublingEvery = 1, LoadKnee = 1.0 }, QueueCapacity = 2 }, clock);
         RecipientTag victim = RandomTag();
         store.Hold();
-        Task<IngressResult> blocker;
-        Task<IngressResult>[] others;
+        Task<Decision> blocker;
+        Task<Decision>[] others;
         try
         {
             blocker = gate.SubmitAsync(Make(timestamp: clock.UnixNow));
             await store.EnteredPutAsync();
 
             // Two for the victim wait in the queue: while they wait they count (n = 2 → 2×).
-            Task<IngressResult>[] queued = [gate.SubmitAsync(WithWorkValue(Make(victim, timestamp: clock.UnixNow), 0, 0x0fffffffffffffff)),
+            Task<Decision>[] queued = [gate.SubmitAsync(WithWorkValue(Make(victim, timestamp: clock.UnixNow), 0, 0x0fffffffffffffff)),
                 gate.SubmitAsync(WithWorkValue(Make(victim, timestamp: clock.UnixNow), 0x1000000000000000, 0x1fffffffffffffff))];
             Assert.Equal(Thresholds.FromMultiplier(2, 0), gate.RequiredThresholdFor(victim));
 
             // Better-paid notifications for other tags shed both.
             others = [gate.SubmitAsync(WithWorkValue(Make(timestamp: clock.UnixNow), 0xf000000000000000)),
                 gate.SubmitAsync(WithWorkValue(Make(timestamp: clock.UnixNow), 0xf000000000000000))];
-            Assert.All(await Task.WhenAll(queued).WaitAsync(Limit), r => Assert.Equal(IngressStatus.OverCapacity, r.Status));
+            Assert.All(await Task.WhenAll(queued).WaitAsync(Limit), r => Assert.Equal(DecisionStatus.OverCapacity, r.Status));
             Assert.Equal(0UL, gate.RequiredThresholdFor(victim));
         }
         finally
@@ -95,8 +96,8 @@ public sealed class TagEscalationCountTests
             store.Release();
         }
 
-        Assert.Equal(IngressStatus.Accepted, (await blocker.WaitAsync(Limit)).Status);
-        Assert.All(await Task.WhenAll(others).WaitAsync(Limit), r => Assert.Equal(IngressStatus.Accepted, r.Status));
+        Assert.Equal(DecisionStatus.Accepted, (await blocker.WaitAsync(Limit)).Status);
+        Assert.All(await Task.WhenAll(others).WaitAsync(Limit), r => Assert.Equal(DecisionStatus.Accepted, r.Status));
         Assert.Equal(0UL, gate.RequiredThresholdFor(victim));
     }
 }

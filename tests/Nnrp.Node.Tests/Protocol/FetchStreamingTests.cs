@@ -96,8 +96,8 @@ public sealed class FetchStreamingTests
         await using Libp2pStream stream = await net.OpenStreamAsync();
         await SendFetchAsync(stream, 0x42, 500);
         // ~1.15 MB: a 256 KiB window and a 256 KiB send buffer later, the node's writer waits.
-        await UntilAsync(() => net.Node.Service.FetchBudget.InFlight > 0, "the answer holds budget");
-        await UntilAsync(() => net.Node.Service.FetchBudget.InFlight == 0, "the stalled answer gives its budget back");
+        await UntilAsync(() => net.Node.FetchBudget.InFlight > 0, "the answer holds budget");
+        await UntilAsync(() => net.Node.FetchBudget.InFlight == 0, "the stalled answer gives its budget back");
 
         await Assert.ThrowsAnyAsync<IOException>(() => NnrpCodec.ReadResponseAsync(stream.Input, CancellationToken.None).AsTask().WaitAsync(NodeNetwork.Limit));
         NotificationPage page = await net.Client.FetchAsync(net.NodeAddress, Prefix(0x42, 500)).WaitAsync(NodeNetwork.Limit);
@@ -117,11 +117,11 @@ public sealed class FetchStreamingTests
 
         await using Libp2pStream held = await net.OpenStreamAsync();
         await SendFetchAsync(held, 0x42, 500);
-        await UntilAsync(() => net.Node.Service.FetchBudget.InFlight > page / 2, "the unread answer holds budget");
+        await UntilAsync(() => net.Node.FetchBudget.InFlight > page / 2, "the unread answer holds budget");
 
-        long held1 = net.Node.Service.FetchBudget.InFlight;
+        long held1 = net.Node.FetchBudget.InFlight;
         var samePeer = await Assert.ThrowsAsync<NnrpRefusedException>(() => net.Client.FetchAsync(net.NodeAddress, Prefix(0x42, 500)));
-        Assert.True(net.Node.Service.FetchBudget.InFlight >= held1, "the unread answer still holds its budget");
+        Assert.True(net.Node.FetchBudget.InFlight >= held1, "the unread answer still holds its budget");
         var nodeWide = await Assert.ThrowsAsync<NnrpRefusedException>(() => otherClient.FetchAsync(net.NodeAddress, Prefix(0x42, 500)));
         NotificationPage small = await otherClient.FetchAsync(net.NodeAddress, Prefix(0x42, 10)).WaitAsync(NodeNetwork.Limit);
 
@@ -130,7 +130,7 @@ public sealed class FetchStreamingTests
         Assert.Equal(StatusCode.OverCapacity, nodeWide.Status);
         Assert.Equal(10, small.Notifications.Count);
         held.Reset();
-        await UntilAsync(() => net.Node.Service.FetchBudget.InFlight == 0, "the reset stream gives its budget back");
+        await UntilAsync(() => net.Node.FetchBudget.InFlight == 0, "the reset stream gives its budget back");
         Assert.Equal(500, (await net.Client.FetchAsync(net.NodeAddress, Prefix(0x42, 500)).WaitAsync(NodeNetwork.Limit)).Notifications.Count);
     }
 
@@ -140,7 +140,7 @@ public sealed class FetchStreamingTests
         for (int i = 0; i < count; i++)
         {
             Notification n = Notifications.WithWorkValue(Notifications.Make(Notifications.TagStartingWith(firstByte), now, payloadSize: NotificationLimits.MaxPayload), Notifications.CheapBase);
-            Nnrp.Node.Ingress.IngressResult result = await net.Node.Ingress.SubmitAsync(n);
+            Nnrp.Node.Decisions.Decision result = await net.Node.Ingress.SubmitAsync(n);
             Assert.True(result.IsStored, $"item {i}: {result.Status} {result.Message}");
         }
     }

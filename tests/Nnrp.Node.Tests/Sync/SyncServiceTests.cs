@@ -3,6 +3,7 @@ using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Host;
 using Nnrp.Node.Gossip;
+using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
 using Nnrp.Node.Storage;
@@ -23,8 +24,8 @@ public sealed class SyncServiceTests
     private static async Task<List<Notification>> StoreAsync(IngressGate gate, IEnumerable<Notification> items)
     {
         var list = items.ToList();
-        IngressResult[] results = await Task.WhenAll(list.Select(n => gate.SubmitAsync(n))).WaitAsync(NodeNetwork.Limit);
-        Assert.All(results, r => Assert.Equal(IngressStatus.Accepted, r.Status));
+        Decision[] results = await Task.WhenAll(list.Select(n => gate.SubmitAsync(n))).WaitAsync(NodeNetwork.Limit);
+        Assert.All(results, r => Assert.Equal(DecisionStatus.Accepted, r.Status));
         return list;
     }
 
