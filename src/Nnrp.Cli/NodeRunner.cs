@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Nnrp.Core.Work;
 using Nnrp.Http;
-using Nnrp.Http.Metrics;
 using Nnrp.Libp2p;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.GossipSub.Service;
@@ -16,6 +15,7 @@ using Nnrp.Libp2p.Ping;
 using Nnrp.Node;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Ingress;
+using Nnrp.Node.Metrics;
 using Nnrp.Node.Providers;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
@@ -198,14 +198,14 @@ internal static class NodeRunner
                 logger: loggers.CreateLogger<SyncService>());
             SyncServer.Attach(new SyncServer(node.Store, syncOptions, logger: loggers.CreateLogger<SyncServer>(), metrics: sync.Metrics));
 
+            using NnrpMeters meters = NnrpMeters.Register(node, host, gossip, kad, sync.Metrics);
             HttpApi? http = null;
             MetricsListener? metrics = null;
             try
             {
-                List<IMetricsSource> sources = [new IngressMetrics(node), new HostMetrics(host), new GossipMetrics(gossip), new KadMetrics(kad), new SyncMetricsSource(sync.Metrics)];
                 if (!string.Equals(settings.Http, "off", StringComparison.OrdinalIgnoreCase))
                 {
-                    var context = new HttpApiContext(node, host, TimeProvider.System);
+                    var context = new HttpApiContext(node, host, TimeProvider.System, meters);
                     http = await HttpApi.StartAsync(context, new HttpApiOptions
                     {
                         Urls = [settings.Http],
@@ -214,7 +214,6 @@ internal static class NodeRunner
                         RateLimitPerSecond = settings.HttpRateLimit,
                         RateLimitBurst = 2 * settings.HttpRateLimit,
                     }, loggers, cancellationToken);
-                    sources.Add(http.Latency);
                     foreach (string url in http.Urls)
                     {
                         log.HttpListening(url);
@@ -224,7 +223,7 @@ internal static class NodeRunner
                 {
                     try
                     {
-                        metrics = await MetricsListener.StartAsync([settings.Metrics], sources, loggers, cancellationToken);
+                        metrics = await MetricsListener.StartAsync([settings.Metrics], meters, loggers, cancellationToken);
                         foreach (string url in metrics.Urls)
                         {
                             log.MetricsListening(url);

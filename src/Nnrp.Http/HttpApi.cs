@@ -24,17 +24,10 @@ public sealed class HttpApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private HttpApi(WebApplication app, RequestLatency latency)
-    {
-        _app = app;
-        Latency = latency;
-    }
+    private HttpApi(WebApplication app) => _app = app;
 
     /// <summary>The bound URLs (real ports when port 0 was asked for).</summary>
     public IReadOnlyList<string> Urls => BoundUrls(_app);
-
-    /// <summary>Request latency per route, for the metrics listener.</summary>
-    public IMetricsSource Latency { get; }
 
     /// <exception cref="FormatException">a trusted proxy is not an address or network.</exception>
     public static async Task<HttpApi> StartAsync(HttpApiContext api, HttpApiOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
@@ -70,12 +63,14 @@ public sealed class HttpApi : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
-        var latency = new RequestLatency();
         // Order: who the client is (behind trusted proxies) → no exception text leaves the node
-        // → latency → per-client rate limit → CORS → endpoints.
+        // → latency (on the node's meters, when it has them) → per-client rate limit → CORS → endpoints.
         app.Use(clientAddress.InvokeAsync);
         app.Use((context, next) => Problems.CatchAsync(context, next, logger));
-        app.Use(latency.Middleware);
+        if (api.Meters is not null)
+        {
+            app.Use(new RequestLatency(api.Meters).Middleware);
+        }
         app.UseRateLimiter();
         if (options.CorsOrigins.Count > 0)
         {
@@ -85,7 +80,7 @@ public sealed class HttpApi : IAsyncDisposable
         NodeEndpoints.Map(app, api);
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", $"no endpoint {context.Request.Method} {context.Request.Path}"));
         await app.StartAsync(cancellationToken);
-        return new HttpApi(app, latency);
+        return new HttpApi(app);
     }
 
     /// <summary>

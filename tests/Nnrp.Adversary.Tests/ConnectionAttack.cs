@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -168,8 +167,7 @@ internal sealed class PublicNode : IAsyncDisposable
     public async Task<double> MetricAsync(string name)
     {
         string text = await _web.GetStringAsync(Metrics + "/metrics");
-        string line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+        return PrometheusText.Values(text, name).First();
     }
 
     /// <summary>Publishes a cheap notification from an honest peer that then leaves; returns it.</summary>

@@ -241,8 +241,7 @@ public sealed class FullRangeSyncScenario(ITestOutputHelper output) : IAsyncLife
     {
         using var web = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         string text = await web.GetStringAsync(_metrics + "/metrics");
-        return text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+        return PrometheusText.Values(text, name).DefaultIfEmpty(0).Max();
     }
 
     private static Task Until(Func<bool> condition, string what) =>

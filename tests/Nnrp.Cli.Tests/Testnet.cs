@@ -105,10 +105,7 @@ internal sealed class Testnet : IAsyncDisposable
     private async Task<double> MetricAsync(int i, string name, Func<IEnumerable<double>, double> combine)
     {
         string text = await _web.GetStringAsync(_metrics[i] + "/metrics");
-        return combine(text.Split('\n')
-            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture))
-            .DefaultIfEmpty(0));
+        return combine(PrometheusText.Values(text, name).DefaultIfEmpty(0));
     }
 
     /// <summary>A notification stamped now with the first work meeting <see cref="CheapThreshold"/> (to a random tag unless given).</summary>

@@ -128,11 +128,7 @@ public sealed class ThreeNodeNetworkTests(ITestOutputHelper output) : IAsyncLife
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         string text = await http.GetStringAsync(_metrics[node] + "/metrics");
-        return text.Split('\n')
-            .Where(l => l.StartsWith(name, StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
-            .DefaultIfEmpty(0)
-            .Max();
+        return PrometheusText.Values(text, name).DefaultIfEmpty(0).Max();
     }
 
     private static FetchQuery QueryPrefix(RecipientTag tag, int bits)

@@ -8,6 +8,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
+using Nnrp.Node.Metrics;
 
 namespace Nnrp.Http.Tests;
 
@@ -19,11 +20,12 @@ public sealed class ApiFixture : IAsyncDisposable
 
     private readonly string _dir;
 
-    private ApiFixture(string dir, Libp2pHost host, NnrpNode node, HttpApi api, HttpClient client, MetricsListener metrics)
+    private ApiFixture(string dir, Libp2pHost host, NnrpNode node, NnrpMeters meters, HttpApi api, HttpClient client, MetricsListener metrics)
     {
         _dir = dir;
         Host = host;
         Node = node;
+        Meters = meters;
         Api = api;
         Client = client;
         Metrics = metrics;
@@ -33,6 +35,9 @@ public sealed class ApiFixture : IAsyncDisposable
     public Libp2pHost Host { get; }
 
     public NnrpNode Node { get; }
+
+    /// <summary>The node's meters, as the executable registers them (no gossip, Kad or sync here).</summary>
+    public NnrpMeters Meters { get; }
 
     public HttpApi Api { get; }
 
@@ -54,12 +59,12 @@ public sealed class ApiFixture : IAsyncDisposable
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = CheapBase } },
         };
         NnrpNode nnrp = NnrpNode.Start(host, node?.Invoke(nodeOptions) ?? nodeOptions);
-        var context = new HttpApiContext(nnrp, host, TimeProvider.System);
+        NnrpMeters meters = NnrpMeters.Register(nnrp, host);
+        var context = new HttpApiContext(nnrp, host, TimeProvider.System, meters);
         HttpApi api = await HttpApi.StartAsync(context, (options ?? new HttpApiOptions()) with { Urls = ["http://127.0.0.1:0"] }, NullLoggerFactory.Instance, CancellationToken.None);
-        MetricsListener metrics = await MetricsListener.StartAsync(["http://127.0.0.1:0"], [new Nnrp.Http.Metrics.IngressMetrics(nnrp), new Nnrp.Http.Metrics.HostMetrics(host), api.Latency],
-            NullLoggerFactory.Instance, CancellationToken.None);
+        MetricsListener metrics = await MetricsListener.StartAsync(["http://127.0.0.1:0"], meters, NullLoggerFactory.Instance, CancellationToken.None);
         var client = new HttpClient { BaseAddress = new Uri(api.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        return new ApiFixture(dir, host, nnrp, api, client, metrics);
+        return new ApiFixture(dir, host, nnrp, meters, api, client, metrics);
     }
 
     /// <summary>A notification stamped now whose work meets the cheap base threshold (or misses it).</summary>
@@ -82,6 +87,7 @@ public sealed class ApiFixture : IAsyncDisposable
         MetricsClient.Dispose();
         await Metrics.DisposeAsync();
         await Api.DisposeAsync();
+        Meters.Dispose();
         await Node.DisposeAsync();
         await Host.DisposeAsync();
         Directory.Delete(_dir, recursive: true);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Nnrp.Cli.Tests;
 using Nnrp.Core.Notifications;
 
 namespace Nnrp.Http.Tests;
@@ -47,8 +48,8 @@ public sealed class NodeApiTests
         Assert.StartsWith("text/plain", metrics.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
         Assert.Contains("nnrp_ingress_total{reason=\"accepted\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("nnrp_ingress_total{reason=\"insufficient_work\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("nnrp_store_notifications 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("nnrp_http_request_seconds_count{route=\"/v1/notifications\",method=\"POST\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Equal(1, PrometheusText.Value(text, "nnrp_store_notifications"));
+        Assert.Equal(2, PrometheusText.Value(text, "nnrp_http_request_seconds_count", ("route", "/v1/notifications"), ("method", "POST")));
         Assert.Contains("# TYPE nnrp_http_request_seconds histogram", text, StringComparison.Ordinal);
     }
 

@@ -1,18 +1,30 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nnrp.Node.Metrics;
 
 namespace Nnrp.Http.Metrics;
 
 /// <summary>
-/// Request latency per route as a Prometheus histogram (<c>nnrp_http_request_seconds</c>),
-/// recorded by a middleware; lock-free counters so the hot path only increments.
+/// Request latency per route and method as a histogram on the node's <c>Nnrp.Http</c> meter,
+/// recorded by a middleware: instrument <c>nnrp.http.request</c> in seconds, scraped as
+/// <c>nnrp_http_request_seconds</c> (<c>_bucket</c>, <c>_sum</c>, <c>_count</c>).
 /// </summary>
-public sealed class RequestLatency : IMetricsSource
+public sealed class RequestLatency
 {
+    /// <summary>1 ms … 2.5 s: the API answers from memory or one store read, so most requests sit in the first buckets.</summary>
     private static readonly double[] s_bounds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-    private readonly ConcurrentDictionary<(string Route, string Method), Series> _series = new();
+    private readonly Histogram<double> _seconds;
+
+    public RequestLatency(NnrpMeters meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _seconds = meters.Create(NnrpMeters.HttpMeterName).CreateHistogram(
+            "nnrp.http.request", "s", "HTTP API request latency by route",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_bounds });
+    }
 
     public async Task Middleware(HttpContext context, RequestDelegate next)
     {
@@ -23,45 +35,10 @@ public sealed class RequestLatency : IMetricsSource
         }
         finally
         {
-            string route = (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            _series.GetOrAdd((route, context.Request.Method), static _ => new Series()).Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            _seconds.Record(Stopwatch.GetElapsedTime(start).TotalSeconds,
+                new KeyValuePair<string, object?>("route", route),
+                new KeyValuePair<string, object?>("method", context.Request.Method));
         }
-    }
-
-    public void Collect(PrometheusWriter writer)
-    {
-        foreach (((string route, string method), Series series) in _series)
-        {
-            series.Write(writer, route, method);
-        }
-    }
-
-    private sealed class Series
-    {
-        private readonly long[] _buckets = new long[s_bounds.Length];
-        private long _count;
-        private long _sumMicros;
-
-        public void Observe(double seconds)
-        {
-            int i = Array.FindIndex(s_bounds, b => seconds <= b);
-            if (i >= 0)
-            {
-                Interlocked.Increment(ref _buckets[i]);
-            }
-            Interlocked.Increment(ref _count);
-            Interlocked.Add(ref _sumMicros, (long)(seconds * 1e6));
-        }
-
-        public void Write(PrometheusWriter writer, string route, string method) =>
-            writer.Histogram(
-                "nnrp_http_request_seconds",
-                "HTTP API request latency by route",
-                s_bounds,
-                _buckets.Select(b => Interlocked.Read(ref b)).ToArray(),
-                Interlocked.Read(ref _count),
-                Interlocked.Read(ref _sumMicros) / 1e6,
-                ("route", route),
-                ("method", method));
     }
 }

@@ -329,29 +329,8 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     /// </summary>
     private HashSet<NotificationHash> ApplyTagCap(BatchChange change, RecipientTag tag, List<StoredEntry> incoming)
     {
-        var refused = new HashSet<NotificationHash>();
         int overflow = change.TagCount(tag) + incoming.Count - _options.PerTagCap;
-        if (overflow <= 0)
-        {
-            return refused;
-        }
-        List<StoredEntry> stored = LowestOfTag(tag, overflow, change);
-        var candidates = stored.Select(e => (Entry: e, IsNew: false))
-            .Concat(incoming.Select(e => (Entry: e, IsNew: true)))
-            .OrderBy(c => c.Entry.Value).ThenBy(c => c.Entry.Timestamp).ThenBy(c => c.Entry.Hash)
-            .Take(overflow);
-        foreach ((StoredEntry entry, bool isNew) in candidates)
-        {
-            if (isNew)
-            {
-                refused.Add(entry.Hash);
-            }
-            else
-            {
-                change.Delete(entry);
-            }
-        }
-        return refused;
+        return overflow <= 0 ? [] : StoreCaps.ApplyTagCap(overflow, LowestOfTag(tag, overflow, change), incoming, e => change.Delete(e));
     }
 
     private List<StoredEntry> LowestOfTag(RecipientTag tag, int count, BatchChange change)
@@ -382,36 +361,13 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     /// </summary>
     private HashSet<NotificationHash> ApplyGlobalCap(BatchChange change, List<StoredEntry> incoming)
     {
-        var refused = new HashSet<NotificationHash>();
         long total = _bytes + change.BytesDelta + incoming.Sum(e => (long)e.Size);
         if (total <= _options.MaxBytes)
         {
-            return refused;
+            return [];
         }
-        // Arrivals in eviction order: largest cost first, then earliest expiry, then hash.
-        var arrivals = new Queue<StoredEntry>(incoming
-            .OrderByDescending(e => e.Cost).ThenBy(e => e.ExpiresAt).ThenBy(e => e.Hash));
-        int evicted = 0;
-        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByWorth]);
-        it.SeekToFirst();
-        StoredEntry? stored = NextStored(it, change);
-        while (total > _options.MaxBytes && (stored is not null || arrivals.Count > 0))
-        {
-            if (arrivals.TryPeek(out StoredEntry arrival) && (stored is not { } s || arrival.Cost >= s.Cost))
-            {
-                arrivals.Dequeue();
-                refused.Add(arrival.Hash);
-                total -= arrival.Size;
-            }
-            else
-            {
-                change.Delete(stored!.Value);
-                total -= stored.Value.Size;
-                evicted++;
-                it.Next();
-                stored = NextStored(it, change);
-            }
-        }
+        (HashSet<NotificationHash> refused, int evicted) = StoreCaps.ApplyGlobalCap(total, _options.MaxBytes, LeastWorthFirst(change), incoming,
+            e => change.Delete(e));
         if (evicted > 0)
         {
             _logger.GlobalCapEvicted(evicted, _options.MaxBytes);
@@ -419,18 +375,18 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         return refused;
     }
 
-    /// <summary>The stored notification at or after the iterator, skipping any this batch already deletes.</summary>
-    private StoredEntry? NextStored(Iterator it, BatchChange change)
+    /// <summary>The stored notifications in <c>by_worth</c> order, skipping any this batch already deletes.</summary>
+    private IEnumerable<StoredEntry> LeastWorthFirst(BatchChange change)
     {
-        for (; it.Valid(); it.Next())
+        using Iterator it = _db.NewIterator(_cf[StoreSchema.ByWorth]);
+        for (it.SeekToFirst(); it.Valid(); it.Next())
         {
             NotificationHash hash = StoreSchema.ReadHash(StoreSchema.WorthTimeHash(it.GetKeySpan()));
             if (!change.IsDeleted(hash) && LoadEntry(hash) is { } entry)
             {
-                return entry;
+                yield return entry;
             }
         }
-        return null;
     }
 
     public StoreFloor? Floor

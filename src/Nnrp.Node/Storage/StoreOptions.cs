@@ -1,6 +1,6 @@
 namespace Nnrp.Node.Storage;
 
-/// <summary>Limits of the RocksDB store (issue 6 item 1).</summary>
+/// <summary>Limits of the store, RocksDB or in memory (issue 6 item 1).</summary>
 public sealed record StoreOptions
 {
     /// <summary>Notifications one tag may hold; beyond it the lowest work multiplier goes first (oldest among equals).</summary>

@@ -43,21 +43,6 @@ public sealed class SyncBudgetTests
         Assert.All(answer.Ranges.SkipLast(1), r => Assert.False(r.IsOpen));
     }
 
-    [Fact]
-    public void A_full_range_request_on_a_large_store_reads_at_most_the_budget_from_RocksDB()
-    {
-        using var fixture = new StoreFixture();
-        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        for (int batch = 0; batch < 25; batch++)
-        {
-            fixture.Store.Put(Enumerable.Range(0, 1000).Select(i => Notifications.Make(timestamp: now - i)).ToList());
-        }
-        var store = new TimeIndexCounter(fixture.Store);
-        SyncAnswer answer = SyncResponder.Answer(new StoreSyncSet(store), [Everything]);
-        Assert.True(store.EntriesRead <= SyncLimits.MaxScanPerRequest, $"{store.EntriesRead} index entries read");
-        Assert.True(answer.Ranges[^1].IsOpen);
-    }
-
     [Theory]
     [InlineData(0)]
     [InlineData(30_000)]
@@ -201,36 +186,5 @@ public sealed class SyncBudgetTests
         }
         await set.FirstScanEnded.WaitAsync(NodeNetwork.Limit);
         Assert.True(set.ReadByFirstScan < SyncLimits.MaxScanPerRequest / 2, $"{set.ReadByFirstScan} keys read though the peer went");
-    }
-}
-
-/// <summary>Counts the <c>by_time</c> entries a real store returns to sync.</summary>
-internal sealed class TimeIndexCounter(INotificationStore inner) : INotificationStore
-{
-    private long _read;
-
-    public long EntriesRead => Interlocked.Read(ref _read);
-
-    public int ReadTimeIndex(TimeKey from, int max, List<TimeKey> destination)
-    {
-        int read = inner.ReadTimeIndex(from, max, destination);
-        Interlocked.Add(ref _read, read);
-        return read;
-    }
-
-    public bool Contains(NotificationHash hash) => inner.Contains(hash);
-
-    public Notification? Get(NotificationHash hash) => inner.Get(hash);
-
-    public IReadOnlyList<StoreOutcome> Put(IReadOnlyList<Notification> notifications) => inner.Put(notifications);
-
-    public NotificationPage Fetch(FetchQuery query, ulong now) => inner.Fetch(query, now);
-
-    public int SweepExpired(ulong now, int maxItems) => inner.SweepExpired(now, maxItems);
-
-    public StoreStatistics Statistics => inner.Statistics;
-
-    public void Dispose()
-    {
     }
 }

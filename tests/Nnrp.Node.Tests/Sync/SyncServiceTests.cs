@@ -114,18 +114,4 @@ public sealed class SyncServiceTests
         }
         Assert.Equal([StatusCode.Ok, StatusCode.Ok, StatusCode.RateLimited], statuses);
     }
-
-    [Fact]
-    public async Task The_store_time_index_reads_like_the_in_memory_set_across_chunks()
-    {
-        await using NodeNetwork net = await NodeNetwork.StartAsync();
-        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        List<Notification> items = await StoreAsync(net.Node.Ingress, Enumerable.Range(0, 2600).Select(_ => Fresh(now)));
-        var memory = new MemorySyncSet(items.Select(n => new TimeKey(n.Timestamp, n.Hash)));
-        var store = new StoreSyncSet(net.Node.Store);
-        Assert.Equal(memory.Items, store.Range(SyncBounds.Lowest, SyncBounds.Infinity));
-        TimeKey from = memory.Items[700];
-        TimeKey to = memory.Items[2100];
-        Assert.Equal(memory.Range(from, to), store.Range(from, to));
-    }
 }

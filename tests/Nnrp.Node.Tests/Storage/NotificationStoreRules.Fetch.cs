@@ -2,19 +2,16 @@ using Nnrp.Core;
 using Nnrp.Core.Keys;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
-using Nnrp.Node.Tests.Testing;
+using Nnrp.Node.Storage;
 using Nnrp.Protocol.Requests;
 using static Nnrp.Node.Tests.Testing.Notifications;
 using Notification = Nnrp.Core.Notifications.Notification;
 
 namespace Nnrp.Node.Tests.Storage;
 
-public sealed class StoreFetchTests : IDisposable
+public abstract partial class NotificationStoreRules
 {
     private const ulong Now = 1_767_225_600;
-    private readonly StoreFixture _f = new();
-
-    public void Dispose() => _f.Dispose();
 
     private static FetchQuery Prefix(int bits, byte[] prefix, ulong since = 0, uint limit = 0, byte[]? cursor = null) =>
         FetchQuery.FromProto(new FetchRequest
@@ -25,23 +22,31 @@ public sealed class StoreFetchTests : IDisposable
             Cursor = Google.Protobuf.ByteString.CopyFrom(cursor ?? []),
         });
 
-    private List<Notification> All(FetchQuery first)
+    private List<Notification> All(FetchQuery first) => All(Store, first);
+
+    private static List<Notification> All(INotificationStore store, FetchQuery first)
     {
         var result = new List<Notification>();
         FetchQuery query = first;
         for (int pages = 0; pages < 10_000; pages++)
         {
-            NotificationPage page = _f.Store.Fetch(query, Now);
+            NotificationPage page = store.Fetch(query, Now);
             result.AddRange(page.Notifications);
             if (!page.HasMore)
             {
                 return result;
             }
-            var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
-            proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
-            query = FetchQuery.FromProto(proto);
+            query = Next(query, page);
         }
         throw new InvalidOperationException("paging did not end");
+    }
+
+    /// <summary>The query for the page after <paramref name="page"/>, its cursor copied as a client would.</summary>
+    private static FetchQuery Next(FetchQuery query, NotificationPage page)
+    {
+        var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
+        proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
+        return FetchQuery.FromProto(proto);
     }
 
     [Fact]
@@ -49,7 +54,7 @@ public sealed class StoreFetchTests : IDisposable
     {
         RecipientTag tag = RandomTag();
         Notification[] mine = Enumerable.Range(0, 30).Select(i => Make(tag, timestamp: (long)Now - 100 + (i % 7))).ToArray();
-        _f.Store.Put([.. mine, Make(), Make()]);
+        Store.Put([.. mine, Make(), Make()]);
         List<Notification> got = All(FetchQuery.ForTag(tag));
         Assert.Equal(mine.Select(n => n.Hash).Order(), got.Select(n => n.Hash).Order());
         Assert.Equal(got.OrderBy(n => n.Timestamp).ThenBy(n => n.Hash).Select(n => n.Hash), got.Select(n => n.Hash));
@@ -60,7 +65,7 @@ public sealed class StoreFetchTests : IDisposable
     {
         RecipientTag tag = RandomTag();
         Notification[] mine = Enumerable.Range(0, 23).Select(i => Make(tag, timestamp: (long)Now - (i % 3))).ToArray();
-        _f.Store.Put(mine);
+        Store.Put(mine);
         List<Notification> got = All(FetchQuery.ForTag(tag, limit: 5));
         Assert.Equal(23, got.Count);
         Assert.Equal(23, got.Select(n => n.Hash).Distinct().Count());
@@ -70,7 +75,7 @@ public sealed class StoreFetchTests : IDisposable
     public void Since_excludes_older_timestamps()
     {
         RecipientTag tag = RandomTag();
-        _f.Store.Put([Make(tag, timestamp: (long)Now - 50), Make(tag, timestamp: (long)Now - 10), Make(tag, timestamp: (long)Now)]);
+        Store.Put([Make(tag, timestamp: (long)Now - 50), Make(tag, timestamp: (long)Now - 10), Make(tag, timestamp: (long)Now)]);
         Assert.Equal(2, All(FetchQuery.ForTag(tag, since: Now - 10)).Count);
     }
 
@@ -78,8 +83,51 @@ public sealed class StoreFetchTests : IDisposable
     public void Expired_notifications_are_hidden_before_the_sweep()
     {
         RecipientTag tag = RandomTag();
-        _f.Store.Put([Make(tag, timestamp: (long)Now - 100, ttl: 60), Make(tag, timestamp: (long)Now - 100, ttl: 3600)]);
+        Store.Put([Make(tag, timestamp: (long)Now - 100, ttl: 60), Make(tag, timestamp: (long)Now - 100, ttl: 3600)]);
         Assert.Single(All(FetchQuery.ForTag(tag)));
+    }
+
+    [Fact]
+    public void A_page_that_ends_with_the_last_entry_has_no_cursor()
+    {
+        RecipientTag tag = RandomTag();
+        Store.Put(Enumerable.Range(0, 5).Select(i => Make(tag, timestamp: (long)Now - i)).ToArray());
+        NotificationPage whole = Store.Fetch(FetchQuery.ForTag(tag, limit: 5), Now);
+        Assert.Equal(5, whole.Notifications.Count);
+        Assert.False(whole.HasMore);
+        NotificationPage first = Store.Fetch(FetchQuery.ForTag(tag, limit: 4), Now);
+        Assert.Equal(4, first.Notifications.Count);
+        Assert.True(first.HasMore);
+        NotificationPage last = Store.Fetch(Next(FetchQuery.ForTag(tag, limit: 4), first), Now);
+        Assert.Single(last.Notifications);
+        Assert.False(last.HasMore);
+        Assert.Empty(Store.Fetch(FetchQuery.ForTag(RandomTag()), Now).Notifications);
+    }
+
+    [Fact]
+    public void A_cursor_resumes_after_its_entry_even_when_that_entry_is_gone()
+    {
+        RecipientTag tag = RandomTag();
+        // The fourth lives 60 s: alive at the first page, swept before the second.
+        Notification[] items = Enumerable.Range(0, 10).Select(i => Make(tag, timestamp: (long)Now - 100 + i, ttl: i == 3 ? 60u : 3600u)).ToArray();
+        Store.Put(items);
+        FetchQuery query = FetchQuery.ForTag(tag, limit: 4);
+        NotificationPage first = Store.Fetch(query, Now - 50);
+        Assert.Equal(items.Take(4).Select(n => n.Hash), first.Notifications.Select(n => n.Hash));
+        Assert.Equal(1, Store.SweepExpired(Now, 100));
+        List<Notification> rest = All(Next(query, first));
+        Assert.Equal(items.Skip(4).Select(n => n.Hash), rest.Select(n => n.Hash));
+    }
+
+    [Fact]
+    public void A_cursor_older_than_since_starts_at_since()
+    {
+        RecipientTag tag = RandomTag();
+        Notification[] items = Enumerable.Range(0, 10).Select(i => Make(tag, timestamp: (long)Now - 100 + i)).ToArray();
+        Store.Put(items);
+        NotificationPage first = Store.Fetch(FetchQuery.ForTag(tag, limit: 2), Now);
+        FetchQuery later = FetchQuery.ForTag(tag, since: Now - 95, cursor: first.NextCursor);
+        Assert.Equal(items.Skip(5).Select(n => n.Hash), All(later).Select(n => n.Hash));
     }
 
     [Theory]
@@ -93,7 +141,7 @@ public sealed class StoreFetchTests : IDisposable
         byte[] prefix = full[..((bits + 7) / 8)];
         Notification[] inside = Enumerable.Range(0, 15).Select(i => Make(TagStartingWith(0xab, (byte)(0xc0 | i)), timestamp: (long)Now - i)).ToArray();
         Notification[] outside = [Make(TagStartingWith(0xab, 0x10)), Make(TagStartingWith(0x5b)), Make(TagStartingWith(0xaa, 0xc0))];
-        _f.Store.Put([.. inside, .. outside]);
+        Store.Put([.. inside, .. outside]);
         FetchQuery query = Prefix(bits, prefix, limit: 4);
         List<Notification> got = All(query);
         var expected = inside.Concat(outside).Where(n => query.Matches(n.RecipientTag)).Select(n => n.Hash).Order().ToArray();
@@ -104,12 +152,12 @@ public sealed class StoreFetchTests : IDisposable
     [Fact]
     public void A_sparse_prefix_page_stops_at_the_scan_budget_with_a_cursor()
     {
-        using var f = new StoreFixture(new Nnrp.Node.Storage.StoreOptions { MaxScanPerPage = 10 });
+        INotificationStore store = Create(new StoreOptions { MaxScanPerPage = 10 });
         Notification[] noise = Enumerable.Range(0, 40).Select(i => Make(TagStartingWith(0xab, 0x00), timestamp: (long)Now - 100 + i)).ToArray();
         Notification wanted = Make(TagStartingWith(0xab, 0xff), timestamp: (long)Now);
-        f.Store.Put([.. noise, wanted]);
+        store.Put([.. noise, wanted]);
         FetchQuery query = Prefix(16, [0xab, 0xff]);
-        NotificationPage first = f.Store.Fetch(query, Now);
+        NotificationPage first = store.Fetch(query, Now);
         Assert.Empty(first.Notifications);
         Assert.True(first.HasMore);
         int pages = 1;
@@ -117,9 +165,7 @@ public sealed class StoreFetchTests : IDisposable
         NotificationPage page = first;
         while (page.HasMore)
         {
-            var proto = Nnrp.Protocol.Requests.NnrpClient.ToProto(query);
-            proto.Cursor = Google.Protobuf.ByteString.CopyFrom(page.NextCursor.Span);
-            page = f.Store.Fetch(FetchQuery.FromProto(proto), Now);
+            page = store.Fetch(Next(query, page), Now);
             found.AddRange(page.Notifications);
             pages++;
         }
@@ -139,7 +185,7 @@ public sealed class StoreFetchTests : IDisposable
             {
                 cursor[0] = 2;
             }
-            Assert.Throws<NnrpFormatException>(() => _f.Store.Fetch(FetchQuery.ForTag(tag, cursor: cursor), Now));
+            Assert.Throws<NnrpFormatException>(() => Store.Fetch(FetchQuery.ForTag(tag, cursor: cursor), Now));
         }
     }
 
@@ -147,13 +193,13 @@ public sealed class StoreFetchTests : IDisposable
     public void Random_well_formed_cursors_never_fail()
     {
         RecipientTag tag = RandomTag();
-        _f.Store.Put(Enumerable.Range(0, 10).Select(_ => Make(tag)).ToArray());
+        Store.Put(Enumerable.Range(0, 10).Select(_ => Make(tag)).ToArray());
         for (int i = 0; i < 200; i++)
         {
             byte[] cursor = new byte[41];
             Random.Shared.NextBytes(cursor);
             cursor[0] = 1;
-            NotificationPage page = _f.Store.Fetch(FetchQuery.ForTag(tag, cursor: cursor), Now);
+            NotificationPage page = Store.Fetch(FetchQuery.ForTag(tag, cursor: cursor), Now);
             Assert.True(page.Notifications.Count <= 10);
         }
     }

@@ -5,45 +5,45 @@ using static Nnrp.Node.Tests.Testing.Notifications;
 
 namespace Nnrp.Node.Tests.Storage;
 
-public sealed class StoreSweepTests
+public abstract partial class NotificationStoreRules
 {
     [Fact]
     public void Sweep_deletes_expired_notifications_and_their_index_entries()
     {
-        using var f = new StoreFixture();
+        INotificationStore store = Create();
         Notification gone = Make(timestamp: 1000, ttl: 60);
         Notification kept = Make(timestamp: 1000, ttl: 3600);
-        f.Store.Put([gone, kept]);
-        Assert.Equal(1, f.Store.SweepExpired(1060, 100)); // expires_at = 1060 ≤ now: expired
-        Assert.False(f.Store.Contains(gone.Hash));
-        Assert.True(f.Store.Contains(kept.Hash));
-        Assert.Equal(1, f.Store.Statistics.Count);
-        f.AssertConsistent();
+        store.Put([gone, kept]);
+        Assert.Equal(1, store.SweepExpired(1060, 100)); // expires_at = 1060 ≤ now: expired
+        Assert.False(store.Contains(gone.Hash));
+        Assert.True(store.Contains(kept.Hash));
+        Assert.Equal(1, store.Statistics.Count);
+        AssertConsistent(store);
     }
 
     [Fact]
     public void Sweeper_deletes_in_bounded_batches_until_nothing_is_expired()
     {
-        using var f = new StoreFixture();
-        f.Store.Put(Enumerable.Range(0, 2500).Select(_ => Make(timestamp: 1000, ttl: 60, payloadSize: 10)).ToArray());
+        INotificationStore store = Create();
+        store.Put(Enumerable.Range(0, 2500).Select(_ => Make(timestamp: 1000, ttl: 60, payloadSize: 10)).ToArray());
         var clock = ManualClock.AtUnix(5000);
-        var sweeper = new ExpirySweeper(f.Store, TimeSpan.FromMinutes(1), clock);
+        var sweeper = new ExpirySweeper(store, TimeSpan.FromMinutes(1), clock);
         Assert.Equal(2500, sweeper.SweepNow());
-        Assert.Equal(0, f.Store.Statistics.Count);
-        f.AssertConsistent();
+        Assert.Equal(0, store.Statistics.Count);
+        AssertConsistent(store);
     }
 
     [Fact]
     public async Task Sweeper_runs_on_its_interval()
     {
-        using var f = new StoreFixture();
+        INotificationStore store = Create();
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        f.Store.Put([Make(timestamp: now - 120, ttl: 60)]);
+        store.Put([Make(timestamp: now - 120, ttl: 60)]);
         var swept = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var sweeper = new ExpirySweeper(f.Store, TimeSpan.FromMilliseconds(20));
+        await using var sweeper = new ExpirySweeper(store, TimeSpan.FromMilliseconds(20));
         sweeper.Swept += (_, _) =>
         {
-            if (f.Store.Statistics.Count == 0)
+            if (store.Statistics.Count == 0)
             {
                 swept.TrySetResult();
             }
