@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary
+.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish
 
 all: build
 
@@ -43,6 +43,38 @@ testnet:
 # The fast scenarios of the same harness run in `make test`.
 adversary: build
 	$(DOTNET) test tests/Nnrp.Adversary.Tests --no-build -c $(CONFIGURATION) --filter Category=Long --logger "console;verbosity=normal"
+
+# Issue 13: NuGet packages of the wallet SDK (and the libraries it needs) and the nnrp .NET
+# tool, with symbols, into artifacts/; then check that the SDK's packages carry no RocksDB.
+ARTIFACTS := artifacts
+PACKED := src/Nnrp.Core src/Nnrp.Libp2p src/Nnrp.Protocol src/Nnrp.Client src/Nnrp.Cli
+WALLET_PACKAGES := Nnrp.Core Nnrp.Libp2p Nnrp.Protocol Nnrp.Client
+REPOSITORY_URL ?= $(shell git remote get-url origin 2>/dev/null)
+pack:
+	rm -f $(ARTIFACTS)/*.nupkg $(ARTIFACTS)/*.snupkg
+	for p in $(PACKED); do $(DOTNET) pack $$p -c Release -o $(ARTIFACTS) $(if $(REPOSITORY_URL),-p:RepositoryUrl=$(REPOSITORY_URL)) || exit 1; done
+	$(MAKE) --no-print-directory pack-check
+
+# Fails if a wallet package depends on RocksDB or a node package, or ships librocksdb, or if
+# Nnrp.Client depends on a project package outside the wallet set.
+pack-check:
+	@for id in $(WALLET_PACKAGES); do \
+	  pkg=$$(ls $(ARTIFACTS)/$$id.[0-9]*.nupkg | grep -v snupkg) || exit 1; \
+	  deps=$$(unzip -p $$pkg $$id.nuspec | grep -o '<dependency id="[^"]*"' | cut -d'"' -f2 | sort -u); \
+	  if echo "$$deps" | grep -qiE '^(rocksdb|rocksdbsharp|nnrp\.node|nnrp\.http|nnrp)$$'; then echo "pack-check: $$pkg depends on: $$deps" >&2; exit 1; fi; \
+	  if unzip -l $$pkg | grep -qi rocksdb; then echo "pack-check: $$pkg ships a RocksDB file" >&2; exit 1; fi; \
+	  if [ $$id = Nnrp.Client ]; then \
+	    extra=$$(echo "$$deps" | grep '^Nnrp\.' | grep -vxE 'Nnrp\.(Core|Libp2p|Protocol)'); \
+	    if [ -n "$$extra" ]; then echo "pack-check: Nnrp.Client depends on $$extra" >&2; exit 1; fi; \
+	  fi; \
+	  echo "pack-check: $$id:" $$deps; \
+	done
+
+# A self-contained single-file nnrp for one runtime (RocksDB's native library inside, extracted on start).
+RID ?= linux-x64
+publish:
+	$(DOTNET) publish src/Nnrp.Cli -c Release -r $(RID) --self-contained -p:PublishSingleFile=true \
+	  -p:IncludeNativeLibrariesForSelfExtract=true -o $(ARTIFACTS)/$(RID)
 
 clean:
 	$(DOTNET) clean $(SLN)

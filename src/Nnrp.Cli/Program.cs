@@ -11,6 +11,7 @@ root.Subcommands.Add(WorkCommand.Create());
 root.Subcommands.Add(SendCommand.Create());
 root.Subcommands.Add(FetchCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(IdCommand.Create());
 // Commands that run until stopped (node) handle SIGINT/SIGTERM themselves and shut down
 // gracefully, however long the store takes to flush; System.CommandLine's own handler would
 // kill the process after a fixed timeout.

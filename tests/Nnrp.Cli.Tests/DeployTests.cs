@@ -45,7 +45,7 @@ public sealed class DeployTests : IDisposable
             return; // the structural test above still runs
         }
         // verify checks that ExecStart exists: point it at the nnrp built beside the tests.
-        string unit = File.ReadAllText(DeployFile("nnrp.service")).Replace("ExecStart=/usr/local/bin/nnrp", "ExecStart=" + Path.Combine(AppContext.BaseDirectory, "nnrp"), StringComparison.Ordinal);
+        string unit = File.ReadAllText(DeployFile("nnrp.service")).Replace("ExecStart=/opt/nnrp/nnrp", "ExecStart=" + Path.Combine(AppContext.BaseDirectory, "nnrp"), StringComparison.Ordinal);
         string path = Path.Combine(_root, "nnrp.service");
         File.WriteAllText(path, unit);
 

@@ -11,13 +11,14 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly List<string> _lines = [];
+    private readonly List<string> _stdout = [];
     private readonly SemaphoreSlim _lineArrived = new(0);
 
     private NnrpProcess(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => Add(e.Data);
-        _process.ErrorDataReceived += (_, e) => Add(e.Data);
+        _process.OutputDataReceived += (_, e) => Add(e.Data, stdout: true);
+        _process.ErrorDataReceived += (_, e) => Add(e.Data, stdout: false);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -29,6 +30,18 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
             lock (_lines)
             {
                 return string.Join('\n', _lines);
+            }
+        }
+    }
+
+    /// <summary>The stdout lines alone (results; <see cref="Output"/> interleaves stderr).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return string.Join('\n', _stdout);
             }
         }
     }
@@ -99,7 +112,7 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
 
     public Task<int> WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(Timeout).ContinueWith(_ => _process.ExitCode, TaskScheduler.Default);
 
-    private void Add(string? line)
+    private void Add(string? line, bool stdout)
     {
         if (line is null)
         {
@@ -108,6 +121,10 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
         lock (_lines)
         {
             _lines.Add(line);
+            if (stdout)
+            {
+                _stdout.Add(line);
+            }
         }
         _lineArrived.Release();
     }

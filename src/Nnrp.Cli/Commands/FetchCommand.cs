@@ -108,25 +108,22 @@ internal static class FetchCommand
         using Stream stdout = Console.OpenStandardOutput();
         foreach (OpenedNotification item in contents.Opened)
         {
-            WriteLine(stdout, item.Hash, item.Timestamp, writer =>
+            JsonOutput.WriteLine(stdout, writer =>
             {
+                WriteItem(writer, item.Hash, item.Timestamp);
                 writer.WritePropertyName("event");
                 using (JsonDocument ev = JsonDocument.Parse(item.Event.ToJson()))
                 {
                     ev.WriteTo(writer);
                 }
-                writer.WriteStartArray("sources");
-                foreach (string source in item.Sources)
-                {
-                    writer.WriteStringValue(source);
-                }
-                writer.WriteEndArray();
+                JsonOutput.WriteStrings(writer, "sources", item.Sources);
             });
         }
         foreach (RejectedNotification item in contents.Rejected)
         {
-            WriteLine(stdout, item.Hash, item.Timestamp, writer =>
+            JsonOutput.WriteLine(stdout, writer =>
             {
+                WriteItem(writer, item.Hash, item.Timestamp);
                 writer.WriteStartObject("rejected");
                 writer.WriteString("reason", JsonNamingPolicy.SnakeCaseLower.ConvertName(item.Reason.ToString()));
                 writer.WriteString("message", item.Message);
@@ -136,18 +133,10 @@ internal static class FetchCommand
         stdout.Flush();
     }
 
-    /// <summary>One JSON object on one line: hash, timestamp, then what <paramref name="body"/> writes.</summary>
-    private static void WriteLine(Stream stdout, NotificationHash hash, ulong timestamp, Action<Utf8JsonWriter> body)
+    private static void WriteItem(Utf8JsonWriter writer, NotificationHash hash, ulong timestamp)
     {
-        using (var writer = new Utf8JsonWriter(stdout))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("hash", hash.ToString());
-            writer.WriteNumber("timestamp", timestamp);
-            body(writer);
-            writer.WriteEndObject();
-        }
-        stdout.WriteByte((byte)'\n');
+        writer.WriteString("hash", hash.ToString());
+        writer.WriteNumber("timestamp", timestamp);
     }
 
     private static void PrintTable(FetchResult result)

@@ -17,7 +17,8 @@ internal static class KeyCommand
         var index = new Option<uint>("--index") { Description = "NanoNym index", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out", "-o") { Description = "Key file to create (mode 0600)", DefaultValueFactory = _ => KeygenCommand.DefaultKeyFile };
         var force = new Option<bool>("--force") { Description = "Replace an existing key file" };
-        var fromSeed = new Command("from-seed", "Derive the notification key of a seed and index (NNRP.md §9)") { seed, index, output, force };
+        var json = KeyOutput.JsonOption();
+        var fromSeed = new Command("from-seed", "Derive the notification key of a seed and index (NNRP.md §9)") { seed, index, output, force, json };
         fromSeed.SetAction((parse, ct) => CliExit.RunAsync(async () =>
         {
             string? text = parse.GetValue(seed) ?? Environment.GetEnvironmentVariable("NNRP_SEED");
@@ -31,7 +32,7 @@ internal static class KeyCommand
             }
             uint i = parse.GetValue(index);
             var key = CliExit.Parse("--seed", () => WalletKeys.FromSeed(text, i));
-            return await KeyOutput.SaveAndShowAsync(new NotificationKeyFile(key, i), parse.GetValue(output)!, parse.GetValue(force), ct);
+            return await KeyOutput.SaveAndShowAsync(new NotificationKeyFile(key, i), parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(json), ct);
         }));
         return new Command("key", "Notification key tools") { fromSeed };
     }

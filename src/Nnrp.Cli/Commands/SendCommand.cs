@@ -31,8 +31,9 @@ internal static class SendCommand
         var multiplier = new Option<double?>("--multiplier") { Description = "Threshold of the first work as a multiple of the base" };
         var server = new Option<Uri?>("--work-server") { Description = "Nano work server / node RPC URL for work_generate (default: this machine)" };
         var threads = new Option<int>("--threads") { Description = "Threads for local work (0 = every core)" };
+        var json = new Option<bool>("--json") { Description = "One JSON object: hash, relay_address, work, timestamp, target, met_target, stored, failed (no progress bar)" };
         var network = new NetworkOptions();
-        var command = new Command("send", "Send a sealed payment notification to several nodes") { to, r, tx, amount, memo, ttl, replicas, threshold, multiplier, server, threads };
+        var command = new Command("send", "Send a sealed payment notification to several nodes") { to, r, tx, amount, memo, ttl, replicas, threshold, multiplier, server, threads, json };
         network.AddTo(command);
         command.SetAction((parse, ct) => CliExit.RunAsync(async () =>
         {
@@ -59,8 +60,18 @@ internal static class SendCommand
             {
                 WalletClientOptions clientOptions = await network.ClientOptionsAsync(parse, nodes, source, ct);
                 await using WalletClient client = await WalletClient.ConnectAsync(clientOptions, loggers, ct);
-                SendResult result = await WorkProgressDisplay.RunAsync(options.InitialThreshold, p => client.SendAsync(recipient, paymentEvent, options, p, ct));
-                Print(result);
+                SendResult result;
+                if (parse.GetValue(json))
+                {
+                    // The progress bar would share the terminal with the document.
+                    result = await client.SendAsync(recipient, paymentEvent, options, null, ct);
+                    PrintJson(result);
+                }
+                else
+                {
+                    result = await WorkProgressDisplay.RunAsync(options.InitialThreshold, p => client.SendAsync(recipient, paymentEvent, options, p, ct));
+                    Print(result);
+                }
                 if (!result.MetTarget)
                 {
                     return CliExit.Failure($"stored on {result.Receipts.Count} of the {result.Target} nodes asked for");
@@ -88,4 +99,24 @@ internal static class SendCommand
             Console.WriteLine($"failed {failure.Node} {failure.Reason}");
         }
     }
+
+    private static void PrintJson(SendResult result) => JsonOutput.Write(writer =>
+    {
+        writer.WriteString("hash", result.Hash.ToString());
+        writer.WriteString("relay_address", result.Hash.ToRelayAddress());
+        writer.WriteString("work", ProofOfWork.FormatWork(result.Notification.Work));
+        writer.WriteNumber("timestamp", result.Notification.Timestamp);
+        writer.WriteNumber("target", result.Target);
+        writer.WriteBoolean("met_target", result.MetTarget);
+        JsonOutput.WriteObjects(writer, "stored", result.Receipts, static (w, receipt) =>
+        {
+            w.WriteString("node", receipt.Node.ToString());
+            w.WriteNumber("expires_at", receipt.ExpiresAt);
+        });
+        JsonOutput.WriteObjects(writer, "failed", result.Failures, static (w, failure) =>
+        {
+            w.WriteString("node", failure.Node.ToString());
+            w.WriteString("reason", failure.Reason);
+        });
+    });
 }

@@ -4,7 +4,7 @@ namespace Nnrp.Core.Notifications;
 
 /// <summary>
 /// A validated fetch (NNRP.md §11.5): every notification whose tag starts with
-/// <see cref="Prefix"/> (<see cref="PrefixBits"/> bits; 256 = one exact tag) and whose
+/// <see cref="PrefixBytes"/> (<see cref="PrefixBits"/> bits; 256 = one exact tag) and whose
 /// timestamp ≥ <see cref="Since"/>, at most <see cref="Limit"/> per page, after <see cref="Cursor"/>.
 /// </summary>
 public sealed record FetchQuery

@@ -49,7 +49,7 @@ public static class LengthPrefixed
     /// Reads one message and hands it to <paramref name="parse"/> while the bytes are still in
     /// the pipe (no copy) when it arrives within <see cref="CopyOutThreshold"/>; a larger one is
     /// copied into a pooled buffer as it arrives. Returns <c>default</c> with
-    /// <paramref name="completed"/> when the peer closed cleanly before a new message began; a
+    /// <c>Completed</c> true when the peer closed cleanly before a new message began; a
     /// close mid-message is an error.
     /// </summary>
     public static async ValueTask<(T? Value, bool Completed)> ReadAsync<T>(

@@ -173,16 +173,29 @@ public sealed class Libp2pHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<Multiaddr> GetAdvertisedAddresses(bool withPeerId = false)
     {
-        var result = new List<Multiaddr>(_options.AnnounceAddresses);
-        foreach (Multiaddr listen in result.Count > 0 ? [] : ListenAddresses)
+        IReadOnlyList<Multiaddr> result = AdvertisedAddresses(ListenAddresses, _options.AnnounceAddresses);
+        return withPeerId ? result.Select(a => a.WithPeerIdMultihash(PeerId.Bytes.Span)).ToArray() : result;
+    }
+
+    /// <summary>
+    /// What <see cref="GetAdvertisedAddresses"/> derives from listen and announce addresses,
+    /// usable before any host runs (<c>nnrp id</c>): <paramref name="announce"/> if not empty,
+    /// else the IP listen addresses with wildcards expanded to this machine's interfaces.
+    /// </summary>
+    public static IReadOnlyList<Multiaddr> AdvertisedAddresses(IReadOnlyList<Multiaddr> listen, IReadOnlyList<Multiaddr> announce)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        ArgumentNullException.ThrowIfNull(announce);
+        var result = new List<Multiaddr>(announce);
+        foreach (Multiaddr address in result.Count > 0 ? [] : listen)
         {
-            if (!listen.TryGetIPEndPoint(out IPEndPoint? bound) || bound is null)
+            if (!address.TryGetIPEndPoint(out IPEndPoint? bound) || bound is null)
             {
                 continue;
             }
             if (!bound.Address.Equals(IPAddress.Any) && !bound.Address.Equals(IPAddress.IPv6Any))
             {
-                result.Add(listen);
+                result.Add(address);
                 continue;
             }
             foreach (IPAddress ip in InterfaceAddresses(bound.AddressFamily))
@@ -190,7 +203,7 @@ public sealed class Libp2pHost : IAsyncDisposable
                 result.Add(Multiaddr.FromIPEndPoint(new IPEndPoint(ip, bound.Port)));
             }
         }
-        return withPeerId ? result.Select(a => a.WithPeerIdMultihash(PeerId.Bytes.Span)).ToArray() : result;
+        return result;
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ internal static class KeyFile
         }
     }
 
-    private static KeyPair Load(string path)
+    public static KeyPair Load(string path)
     {
         if (!OperatingSystem.IsWindows())
         {

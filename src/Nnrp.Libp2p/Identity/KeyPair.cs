@@ -106,6 +106,12 @@ public sealed class KeyPair : IDisposable
     /// </summary>
     public static KeyPair LoadOrCreate(string path) => KeyFile.LoadOrCreate(path);
 
+    /// <summary>
+    /// Loads the existing key at <paramref name="path"/> without ever creating one (offline
+    /// tools such as <c>nnrp id</c>); <see cref="FileNotFoundException"/> when there is none.
+    /// </summary>
+    public static KeyPair Load(string path) => KeyFile.Load(Path.GetFullPath(path));
+
     public void Dispose() => _key.Dispose();
 
     private static KeyCreationParameters Exportable() => new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };

@@ -45,7 +45,7 @@ public sealed partial class KadService
 
     /// <summary>
     /// Streams providers of <paramref name="key"/> (for a CID: its multihash, see
-    /// <see cref="ShardKeys.WireKeyOfCid"/>) as they are found — our own store first, then a
+    /// <c>ShardKeys.WireKeyOfCid</c> in Nnrp.Protocol) as they are found — our own store first, then a
     /// GET_PROVIDERS walk — and stops after <paramref name="count"/> distinct providers or when
     /// the walk ends. Each provider's addresses are added to the host's peer store.
     /// </summary>

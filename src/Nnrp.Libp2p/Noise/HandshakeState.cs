@@ -45,6 +45,8 @@ internal sealed class HandshakeState : IDisposable
     private NSecPublicKey? _rs;
     private int _message;
 
+    /// <param name="initiator">True on the dialing side (Noise XX's first message is ours).</param>
+    /// <param name="prologue">Bytes both sides mix into the handshake hash before the first message.</param>
     /// <param name="localStatic">The X25519 static key s (noise-libp2p: separate from the identity key); owned from then on.</param>
     /// <param name="ephemeral">A fixed ephemeral key for known-answer tests (owned from then on); otherwise generated.</param>
     public HandshakeState(bool initiator, ReadOnlySpan<byte> prologue, Key localStatic, Key? ephemeral = null)

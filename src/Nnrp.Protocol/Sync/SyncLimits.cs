@@ -72,7 +72,7 @@ public static class SyncLimits
 
     /// <summary>
     /// §11.8.7: peers whose last session start the initiator remembers (each only for
-    /// <see cref="SyncOptions.MinPeerInterval"/>); when full of recent ones a new peer waits.
+    /// <c>SyncOptions.MinPeerInterval</c> in Nnrp.Node); when full of recent ones a new peer waits.
     /// </summary>
     public const int MaxTrackedPeers = 4096;
 

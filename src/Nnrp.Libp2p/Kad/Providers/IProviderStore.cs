@@ -39,7 +39,7 @@ public delegate bool ProviderVerified(ReadOnlySpan<byte> providerId);
 /// Provider records (kad-dht/README.md "Content routing"): which peers said they provide
 /// which key, until when. One record per (key, provider) — a repeated ADD_PROVIDER renews
 /// it — within the bounds of <see cref="ProviderQuotas"/> (NNRP.md §14.2). Implementations:
-/// <see cref="MemoryProviderStore"/> (tests, clients) and <see cref="RocksDbProviderStore"/> (nodes),
+/// <see cref="MemoryProviderStore"/> (tests, clients) and <c>RocksDbProviderStore</c> (nodes, in Nnrp.Node),
 /// both deciding through one <see cref="ProviderLedger"/>.
 /// Keys are the wire keys (for CIDs: the multihash bytes, as js- and go-libp2p send them).
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Nnrp.Libp2p.Kad.Providers;
 
-/// <summary>The in-memory twin of <see cref="RocksDbProviderStore"/>, same rules, nothing persisted.</summary>
+/// <summary>The in-memory twin of <c>RocksDbProviderStore</c> (Nnrp.Node), same rules, nothing persisted.</summary>
 public sealed class MemoryProviderStore(ProviderQuotas? quotas = null) : IProviderStore
 {
     private readonly Dictionary<KadKey, Dictionary<KadKey, ProviderRecord>> _records = [];

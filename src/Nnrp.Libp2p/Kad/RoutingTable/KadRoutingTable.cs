@@ -222,7 +222,7 @@ public sealed class KadRoutingTable
     /// <summary>
     /// Bucket indexes whose refresh is due: untouched for <see cref="RoutingTableOptions.RefreshInterval"/>,
     /// up to one past the deepest non-empty bucket and at most <see cref="RoutingTableOptions.MaxRefreshPrefixLength"/>.
-    /// A lookup for <see cref="KadKey.RandomWithCommonPrefix"/> of each refreshes it.
+    /// A lookup for <see cref="RandomKeyInBucket"/> of each refreshes it.
     /// </summary>
     public IReadOnlyList<int> BucketsDueForRefresh()
     {
