@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
@@ -30,16 +31,21 @@ internal static class IdCommand
             NodeSettings settings;
             try
             {
-                settings = NodeSettings.Resolve(
-                    name => name switch
+                // The same layers as nnrp node (flag > NNRP_* > --config file > default).
+                var given = new List<KeyValuePair<string, string?>>();
+                if (parse.GetValue(dataDir) is { } d)
+                {
+                    given.Add(KeyValuePair.Create("data_dir", (string?)d));
+                }
+                foreach ((string key, string[]? values) in new[] { ("listen", parse.GetValue(listen)), ("announce", parse.GetValue(announce)) })
+                {
+                    for (int i = 0; values is not null && i < values.Length; i++)
                     {
-                        "data-dir" => parse.GetValue(dataDir) is { } d ? [d] : null,
-                        "listen" => parse.GetValue(listen),
-                        "announce" => parse.GetValue(announce),
-                        _ => null,
-                    },
-                    Environment.GetEnvironmentVariable,
-                    parse.GetValue(config) ?? Environment.GetEnvironmentVariable("NNRP_CONFIG"));
+                        given.Add(KeyValuePair.Create(key + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)values[i]));
+                    }
+                }
+                IConfigurationSource environment = NodeConfiguration.ProcessEnvironment();
+                settings = NodeSettings.Bind(NodeConfiguration.Build(given, environment, parse.GetValue(config) ?? NodeConfiguration.ConfigPathIn(environment)));
             }
             catch (FormatException e)
             {
