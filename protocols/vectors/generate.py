@@ -310,7 +310,17 @@ def work():
                            "multiplier": float(TWO64 - BASE) / float(TWO64 - t)}
                           for t, d in [(0xFFFFFFF800000000, "Nano's send threshold"), (0xFFFFFF2707104CB4, "the §13 work value"),
                                        (BASE, "the base")]]
-    return value_vectors, threshold_vectors, multiplier_vectors
+    required_vectors = []
+    for n, u, d in [(0, 0.0, "a fresh tag on an idle node"), (64, 0.0, "the 65th notification of the hour (n = 64): still the base"),
+                    (65, 0.0, "the 66th (n = 65): 2^(1/64)"), (99, 0.0, "the 100th (n = 99): 2^(35/64)"),
+                    (999, 0.0, "the 1000th (n = 999): 2^(935/64)"), (0, 0.9, "a fresh tag at 90 % fill: 64^0.6"),
+                    (0, 1.0, "a fresh tag on a full node: 64"), (3000, 1.0, "n = 3000 on a full node: capped at 2^40")]:
+        escalation = 2.0 ** (max(0, n - 64) / 64)
+        load = 1.0 if u <= 0.75 else 64.0 ** ((min(u, 1.0) - 0.75) / (1.0 - 0.75))
+        m = min(max(escalation * load, 1.0), 2.0 ** 40)
+        required_vectors.append({"description": "§6.3 required threshold, default constants: " + d, "n": n,
+                                 "utilisation": u, "multiplier": m, "threshold": u64hex(threshold_from_multiplier(m))})
+    return value_vectors, threshold_vectors, multiplier_vectors, required_vectors
 
 
 def sealing():
@@ -426,13 +436,20 @@ def encodings():
 
 
 def payment_events():
-    r, tx = "11" * 32, "22" * 32
+    r, tx = "ab" * 32, "22" * 32
     ok = [('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "required fields only"),
           ('{"tx_hash":"%s","R":"%s","protocol":"nanonym","version":2,"amount_raw":"0","memo":"","extra":{"a":[1]}}' % (tx, r),
            "any order, amount 0, empty memo, an unknown field ignored"),
           ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","amount_raw":"340282366920938463463374607431768211455"}' % (r, tx),
            "amount_raw 2^128-1"),
-          (' {"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"} \n' % (r, tx), "whitespace around the object")]
+          (' {"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"} \n' % (r, tx), "whitespace around the object"),
+          ('{"version":2.0,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "version 2.0: a number whose value is 2"),
+          ('{"version":2e0,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "version 2e0: a number whose value is 2"),
+          ('{"version":2,"protocol":"nanonym","R":"%s","R":"%s","tx_hash":"%s"}' % ("xyz", r, tx), "R twice: the last one counts"),
+          ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","x":%s%s}' % (r, tx, "[" * 15, "]" * 15),
+           "an unknown field nested 16 levels deep counting the object (the deepest a reader must take)"),
+          ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","memo":"caf\\u00e9 \\ud83d\\ude00 <&>"}' % (r, tx),
+           "JSON escapes in a string: a surrogate pair and a Latin-1 letter")]
     bad = [('{"version":2,"protocol":"nanonym","R":"%s"}' % r, "tx_hash missing"),
            ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r.upper(), tx), "R in uppercase hex"),
            ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r[:62], tx), "R of 62 digits"),
@@ -442,18 +459,28 @@ def payment_events():
             "amount_raw 2^128"),
            ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","memo":null}' % (r, tx), "memo null (a present field must have its type)"),
            ('{"version":"2","protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "version as a string"),
+           ('{"version":2,"protocol":"nanonym","R":"%s","R":"%s","tx_hash":"%s"}' % (r, "xyz", tx), "R twice, the last malformed"),
            ('{"version":2.5,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "version 2.5"),
            ('{"version":1,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "version 1"),
            ('{"version":2,"protocol":"NanoNym","R":"%s","tx_hash":"%s"}' % (r, tx), "protocol in another case"),
            ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}x' % (r, tx), "bytes after the object"),
-           ('[{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}]' % (r, tx), "an array, not an object")]
+           ('[{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}]' % (r, tx), "an array, not an object"),
+           ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","x":%s%s}' % (r, tx, "[" * 16, "]" * 16),
+            "an unknown field nested 17 levels deep counting the object"),
+           ('\ufeff{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "a UTF-8 byte order mark before the object"),
+           ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","memo":"a\x01"}' % (r, tx), "memo with a raw control character (U+0001) in the string")]
     out = [{"description": d, "plaintext": h(t.encode()), "valid": True, "r": r, "tx_hash": tx} for t, d in ok]
     for v, (t, _) in zip(out, ok):
+        if "caf" in t:
+            v["memo"] = "caf\u00e9 \U0001F600 <&>"
         if '"amount_raw":"0"' in t:
             v["amount_raw"], v["memo"] = "0", ""
         if "211455" in t:
             v["amount_raw"] = "340282366920938463463374607431768211455"
     out += [{"description": d, "plaintext": h(t.encode()), "valid": False} for t, d in bad]
+    # Bytes that are not UTF-8 (0xc3 0x28), inside an unknown field that a lazy reader would skip.
+    out.append({"description": "invalid UTF-8 inside an unknown field", "valid": False, "plaintext":
+                h(('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","x":"' % (r, tx)).encode() + b"\xc3\x28" + b'"}')})
     return out
 
 
@@ -465,12 +492,14 @@ def main():
            "the shard of a tag (its top b bits).", shards())
     family("notifications", "§3, §12, §13", "Content hash, relay address, protobuf encoding (a standard encoder: fields in "
            "number order, zero values omitted) and JSON form of whole notifications.", notifications())
-    values, thresholds, multipliers = work()
+    values, thresholds, multipliers, required = work()
     family("work", "§6.1, §6.2", "Work values (BLAKE2b-8(work LE ‖ hash) read LE), thresholds from multipliers "
            "(binary64 division of 2^64 − base by the multiplier, truncated; multiplier is the binary64 value of the JSON "
-           "number) and multipliers from thresholds (binary64 quotient).",
+           "number) and multipliers from thresholds (binary64 quotient); required_threshold vectors follow §6.3 with the default "
+           "constants (pow as binary64; an implementation's pow may differ in the last bit, see §6.2).",
            [{"kind": "value", **v} for v in values] + [{"kind": "threshold_from_multiplier", **v} for v in thresholds]
-           + [{"kind": "multiplier_from_threshold", **v} for v in multipliers])
+           + [{"kind": "multiplier_from_threshold", **v} for v in multipliers]
+           + [{"kind": "required_threshold", **v} for v in required])
     family("sealing", "§7", "HPKE base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305 with a fixed "
            "ephemeral private key (a sender MUST use a fresh random one); payload = enc ‖ ciphertext; then the content hash "
            "and a work for a low test threshold.", sealing())
