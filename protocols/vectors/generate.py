@@ -468,7 +468,9 @@ def payment_events():
            ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","x":%s%s}' % (r, tx, "[" * 16, "]" * 16),
             "an unknown field nested 17 levels deep counting the object"),
            ('\ufeff{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s"}' % (r, tx), "a UTF-8 byte order mark before the object"),
-           ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","memo":"a\x01"}' % (r, tx), "memo with a raw control character (U+0001) in the string")]
+           ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","memo":"a\x01"}' % (r, tx), "memo with a raw control character (U+0001) in the string"),
+           ('{"version":2,"protocol":"nanonym","R":"%s","tx_hash":"%s","memo":"\\ud83d"}' % (r, tx),
+            "memo escaping a lone surrogate (not a Unicode string)")]
     out = [{"description": d, "plaintext": h(t.encode()), "valid": True, "r": r, "tx_hash": tx} for t, d in ok]
     for v, (t, _) in zip(out, ok):
         if "caf" in t:
