@@ -21,7 +21,7 @@ export function base58btc(bytes: Uint8Array): string {
 /** The multihash bytes of an Ed25519 peer id: 0x00 0x24 ‖ 08 01 12 20 ‖ key. */
 export function peerIdBytesOf(ed25519PublicKey: Uint8Array): Uint8Array {
   if (ed25519PublicKey.length !== 32) throw new NnrpFormatError(`an Ed25519 public key is 32 bytes, not ${ed25519PublicKey.length}`);
-  const out = new Uint8Array(40);
+  const out = new Uint8Array(6 + 32);
   out.set([0x00, 0x24, 0x08, 0x01, 0x12, 0x20]);
   out.set(ed25519PublicKey, 6);
   return out;
