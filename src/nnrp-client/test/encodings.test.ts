@@ -6,7 +6,7 @@ import {
   encodeNanoNym, encodeRelayAddress, encodeTrailing, formatNotificationUri, NnrpFormatError, nnrpDestinationOf,
   parseNotificationUri, toHex,
 } from '../src/index.js';
-import { hex, loadVectors } from './vectors.js';
+import { hex, loadVectors } from '../test-support/vectors.js';
 
 interface V { kind: string; description: string; [k: string]: unknown }
 const vectors = loadVectors<V>('encodings.json');

@@ -5,7 +5,7 @@ import {
   fetchPageFromJson, formatCursor, formatNotificationJson, NnrpFormatError, parseNotificationJson, problemFromJson,
   publishAnswerFromJson, receiptFromJson, receiptToJson, toHex, type Notification,
 } from '../src/index.js';
-import { hex, loadVectors } from './vectors.js';
+import { hex, loadVectors } from '../test-support/vectors.js';
 
 interface NV { json?: string; recipient_tag: string; timestamp: number; ttl: number; payload: string; work: string; version: number }
 const v = loadVectors<NV>('notifications.json').find((x) => x.json !== undefined)!;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deriveNotificationKey, keyPairFromPrivateKey, NnrpFormatError, notificationUriOf, recipientTagOf, toHex } from '../src/index.js';
-import { hex, loadVectors, seed00to1f } from './vectors.js';
+import { hex, loadVectors, seed00to1f } from '../test-support/vectors.js';
 
 interface KeyVector { description: string; seed: string; index: number; private_key: string; public_key: string; recipient_tag: string; uri: string }
 

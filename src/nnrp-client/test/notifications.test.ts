@@ -7,7 +7,7 @@ import {
   lengthPrefixed, NnrpFormatError, NotificationRuleError, readLengthPrefixed, relayAddressOf, toHex, validateNotification,
   type Notification, type Response,
 } from '../src/index.js';
-import { hex, loadVectors } from './vectors.js';
+import { hex, loadVectors } from '../test-support/vectors.js';
 
 interface NV { description: string; version: number; recipient_tag: string; timestamp: number; ttl: number; payload: string; work: string;
   preimage?: string; hash: string; relay_address: string; expires_at: number; work_value: string; protobuf: string; size: number }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodePaymentEvent, encodePaymentEvent, NnrpFormatError, paymentEvent } from '../src/index.js';
-import { hex, loadVectors } from './vectors.js';
+import { hex, loadVectors } from '../test-support/vectors.js';
 
 interface PV { description: string; plaintext: string; valid: boolean; r?: string; tx_hash?: string; amount_raw?: string; memo?: string }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { checkReceipt, contentHash, peerIdOf, receiptPeerId, receiptSignedBytes, toHex, verifyReceiptSignature, type Notification } from '../src/index.js';
-import { hex, loadVectors } from './vectors.js';
+import { hex, loadVectors } from '../test-support/vectors.js';
 
 interface RV { description: string; node_seed: string; node_public_key: string; peer_id: string; hash: string; expires_at: number; signed_bytes?: string; signature: string; valid: boolean }
 

@@ -6,7 +6,7 @@ import {
   contentHash, deriveNotificationKey, encodeNotification, hpkeOpen, hpkeSeal, open, openPayload, paymentEvent, seal, SealingError, toHex,
   workValue, type Notification,
 } from '../src/index.js';
-import { hex, loadVectors, seed00to1f } from './vectors.js';
+import { hex, loadVectors, seed00to1f } from '../test-support/vectors.js';
 
 describe('HPKE suite (RFC 9180 A.2.1, DHKEM(X25519) / HKDF-SHA256 / ChaCha20-Poly1305)', () => {
   const skEm = hex('f4ec9b33b792c372c1d2c2063507b684ef925b8c75a42dbcbf57d63ccd381600');

@@ -9,7 +9,7 @@ import {
   BASE_THRESHOLD, formatWork, fromMultiplier, generateWork, isValidWork, NnrpFormatError, parseWork, toHex, toMultiplier, workValue,
   workValueReference, WorkCancelledError,
 } from '../src/index.js';
-import { hex, loadVectors } from './vectors.js';
+import { hex, loadVectors } from '../test-support/vectors.js';
 
 interface WV { kind: string; description: string; hash?: string; work?: string; value?: string; valid_at_base?: boolean; base?: string; multiplier?: number; threshold?: string }
 const vectors = loadVectors<WV>('work.json');

@@ -12,6 +12,7 @@ export const MAX_PAYMENT_EVENT_BYTES = 2000;
 /** Nesting bound for hostile plaintexts (the reference reader's MaxDepth). */
 export const MAX_DEPTH = 16;
 const HEX64 = /^[0-9a-f]{64}$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const U128_MAX = (1n << 128n) - 1n;
 
 function checkHex(value: unknown, name: string): string {
@@ -32,6 +33,8 @@ export function paymentEvent(fields: { R: string; txHash: string; amountRaw?: st
   if (fields.amountRaw !== undefined) event.amountRaw = checkAmount(fields.amountRaw);
   if (fields.memo !== undefined) {
     if (typeof fields.memo !== 'string') throw new NnrpFormatError('memo is a string');
+    // JSON can escape a lone surrogate ("\ud800"), which is no Unicode string (RFC 8259 §8.2).
+    if (LONE_SURROGATE.test(fields.memo)) throw new NnrpFormatError('memo is not a Unicode string (a lone surrogate)');
     event.memo = fields.memo;
   }
   return event;

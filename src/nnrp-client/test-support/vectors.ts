@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// dist/test/vectors.js → the package is two folders up, the repository four.
+// dist/test-support/vectors.js → the package is two folders up, the repository four.
 const folder = new URL('../../../../protocols/vectors/', import.meta.url);
 
 export interface VectorFile<T> { family: string; spec: string; vectors: T[] }
