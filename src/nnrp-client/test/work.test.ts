@@ -9,6 +9,8 @@ import {
   BASE_THRESHOLD, formatWork, fromMultiplier, generateWork, isValidWork, NnrpFormatError, parseWork, toHex, toMultiplier, workValue,
   workValueReference, WorkCancelledError,
 } from '../src/index.js';
+import { searchBatch, searchEngine } from '../src/work/work-search.js';
+import { rootWords } from '../src/work/work-value.js';
 import { hex, loadVectors } from '../test-support/vectors.js';
 
 interface WV { kind: string; description: string; hash?: string; work?: string; value?: string; valid_at_base?: boolean; base?: string; multiplier?: number; threshold?: string }
@@ -32,6 +34,30 @@ describe('work value (§6.1)', () => {
       const w = (BigInt(words[0]!) << 32n) | BigInt(words[1]!);
       assert.equal(workValue(r, w), workValueReference(r, w));
     }
+  });
+  it('both search engines (WebAssembly and JS) compute the reference value and stop at the first valid work', () => {
+    assert.equal(searchEngine(), 'wasm', 'Node has WebAssembly: the fast engine must load');
+    const out = new Uint32Array(2);
+    for (let i = 0; i < 300; i++) {
+      const r = crypto.getRandomValues(new Uint8Array(32));
+      const words = crypto.getRandomValues(new Uint32Array(2));
+      const start = (BigInt(words[0]!) << 32n) | BigInt(words[1]!);
+      for (const engine of ['wasm', 'js'] as const) {
+        const found = searchBatch({ root: rootWords(r), threshold: 0n, start }, start, out, engine);
+        assert.ok(typeof found !== 'number');
+        assert.deepEqual([found.work, found.value, found.hashes], [start, workValueReference(r, start), 1], engine);
+        const easy = searchBatch({ root: rootWords(r), threshold: EASY, start }, start, out, engine);
+        if (typeof easy !== 'number') {
+          assert.ok(workValueReference(r, easy.work) >= EASY);
+          for (let w = start; w !== easy.work; w = BigInt.asUintN(64, w + 1n)) assert.ok(workValueReference(r, w) < EASY, `${engine} skipped ${w}`);
+        }
+      }
+    }
+  });
+  it('the WebAssembly engine wraps at 2^64', () => {
+    const out = new Uint32Array(2);
+    const found = searchBatch({ root: rootWords(root), threshold: EASY, start: 0xffffffffffffff00n }, 0xffffffffffffff00n, out, 'wasm');
+    assert.ok(typeof found !== 'number' && workValueReference(root, found.work) >= EASY);
   });
   it('text form: 16 hex digits big-endian, either case in', () => {
     assert.equal(formatWork(0x46d662n), '000000000046d662');

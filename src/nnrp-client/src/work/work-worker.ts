@@ -3,7 +3,7 @@
 // not cross every structured-clone path the same way), hashes batch after batch, posts
 // {type: 'progress', hashes} after each batch and {type: 'found', work, value, hashes} when
 // done. The owner stops it with terminate(), so no message is needed to cancel.
-import { BATCH, randomStart, searchBatch, type SearchJob } from './work-search.js';
+import { randomStart, searchBatch, type SearchJob } from './work-search.js';
 
 interface StartMessage { root: number[]; threshold: string; start?: string }
 type Post = (message: unknown) => void;
@@ -24,7 +24,6 @@ function run(message: StartMessage, post: Post): void {
     }
     post({ type: 'progress', hashes: r });
     next = BigInt.asUintN(64, next + BigInt(r));
-    if (r < BATCH) continue; // crossed a 2^32 boundary: carry on in the next high word
   }
 }
 
