@@ -40,9 +40,13 @@ function inThreadRate(engine) {
   return n / ((performance.now() - t0) / 1000);
 }
 
+const dotnet = !process.env.NNRP_BENCH_NO_DOTNET;
+// Build the C# harness before timing anything, so both sides run back to back.
+if (dotnet) spawnSync('dotnet', ['build', '-c', 'Release', '../../tests/Nnrp.Benchmarks'], { stdio: 'ignore' });
+
 function dotnetRows() {
-  if (process.env.NNRP_BENCH_NO_DOTNET) return [];
-  const r = spawnSync('dotnet', ['run', '-c', 'Release', '--project', '../../tests/Nnrp.Benchmarks', '--', 'pow', String(Math.min(seconds, 3))], { encoding: 'utf8' });
+  if (!dotnet) return [];
+  const r = spawnSync('dotnet', ['run', '--no-build', '-c', 'Release', '--project', '../../tests/Nnrp.Benchmarks', '--', 'pow', String(Math.min(seconds, 3))], { encoding: 'utf8' });
   if (r.status !== 0) return [`(C# harness failed: ${r.stderr.slice(0, 200)})`];
   return r.stdout.split('\n').filter((l) => /^\| (plain|PoW)|^Generator/.test(l));
 }
