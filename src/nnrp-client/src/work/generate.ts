@@ -60,8 +60,7 @@ async function spawn(url: string | URL): Promise<WorkerHandle> {
   }
   const nodeWorkerThreads = 'node:worker_threads';
   const { Worker: NodeWorker } = (await import(nodeWorkerThreads)) as typeof import('node:worker_threads');
-  const w = new NodeWorker(url);
-  w.unref();
+  const w = new NodeWorker(url); // kept referenced: a pending search keeps the process alive
   return {
     post: (m) => w.postMessage(m),
     onMessage: (l) => { w.on('message', l); },

@@ -11,12 +11,24 @@ export const DEFAULT_WORK_SERVER_TIMEOUT_MS = 30_000;
 /** Bytes of a work server answer read at most (it is a few dozen). */
 const MAX_ANSWER = 4096;
 
+/** The caller's signal, aborted also after `ms` (AbortSignal.any where it exists). */
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  if (!signal) return timeout;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, timeout]);
+  const both = new AbortController();
+  const abort = (): void => both.abort();
+  signal.addEventListener('abort', abort, { once: true });
+  timeout.addEventListener('abort', abort, { once: true });
+  if (signal.aborted) both.abort();
+  return both.signal;
+}
+
 export async function requestServerWork(
   url: string, root: Uint8Array, threshold: bigint,
   options: { signal?: AbortSignal; timeoutMs?: number; fetch?: typeof fetch } = {},
 ): Promise<bigint> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_WORK_SERVER_TIMEOUT_MS);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const signal = withTimeout(options.signal, options.timeoutMs ?? DEFAULT_WORK_SERVER_TIMEOUT_MS);
   const response = await (options.fetch ?? fetch)(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
