@@ -27,9 +27,16 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 # The TypeScript SDK: spec output on the console, TAP into a file for the counts.
 tap="$results/nnrp-client.tap"
-(cd src/nnrp-client && node --test --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$tap" $(find dist/test -name '*.test.js' | sort))
-ts_status=$?
+ts_tests=$(cd src/nnrp-client && find dist/test -name '*.test.js' 2>/dev/null | sort)
+if [ -z "$ts_tests" ]; then
+  echo "src/nnrp-client/dist/test holds no tests: build the TypeScript SDK with make npm" >&2
+  ts_status=1
+else
+  # shellcheck disable=SC2086 # one path per word
+  (cd src/nnrp-client && node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" $ts_tests)
+  ts_status=$?
+fi
 tap_count() { grep -E "^# $1 [0-9]+$" "$tap" 2>/dev/null | tail -n 1 | grep -o '[0-9]*$' || echo 0; }
 ts_failed=$(( $(tap_count fail) + $(tap_count cancelled) ))
 if [ "$ts_status" -ne 0 ] && [ "$ts_failed" -eq 0 ]; then
