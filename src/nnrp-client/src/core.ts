@@ -30,5 +30,6 @@ export {
 export { workValue, workValueReference, isValidWork } from './work/work-value.js';
 export { generateWork, defaultWorkerCount, type GenerateWorkOptions, type WorkResult } from './work/generate.js';
 export { requestServerWork } from './work/work-server.js';
+export { searchEngine, type SearchEngine } from './work/work-search.js';
 export { verifyReceiptSignature, checkReceipt, receiptSignedBytes, receiptPeerId, type ReceiptProblem } from './receipts/receipt.js';
 export { peerIdOf, peerIdBytesOf } from './receipts/peer-id.js';

@@ -87,6 +87,7 @@ describe('work generation (§6)', () => {
     let progress = 0n;
     const r = await generateWork(root, 0xfff0000000000000n, { workers: 2, onProgress: (h) => { progress = h; } });
     assert.equal(r.source, 'local');
+    assert.equal(r.engine, 'wasm');
     assert.ok(r.value >= 0xfff0000000000000n);
     assert.equal(workValueReference(root, r.work), r.value);
     assert.ok(r.hashes > 0n && r.hashes >= progress);

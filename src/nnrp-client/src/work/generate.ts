@@ -8,7 +8,7 @@ import type { WorkOptions } from '../api.js';
 import { WorkCancelledError } from '../errors.js';
 import { NnrpFormatError } from '../errors.js';
 import { DEFAULT_WORK_SERVER_TIMEOUT_MS, requestServerWork } from './work-server.js';
-import { randomStart, searchBatch } from './work-search.js';
+import { randomStart, searchBatch, searchEngine, type SearchEngine } from './work-search.js';
 import { rootWords, workValue } from './work-value.js';
 
 export interface GenerateWorkOptions extends WorkOptions {
@@ -26,6 +26,8 @@ export interface WorkResult {
   source: 'server' | 'local';
   /** Hashes computed locally (0 when the server answered). */
   hashes: bigint;
+  /** The hashing engine of the worker that found it: WebAssembly, or JS where it was refused. */
+  engine?: SearchEngine;
   /** Why the work server was not used, when it was set and failed. */
   serverError?: string;
 }
@@ -39,7 +41,7 @@ interface WorkerHandle {
 
 type WorkerMessage =
   | { type: 'progress'; hashes: number }
-  | { type: 'found'; work: string; value: string; hashes: number };
+  | { type: 'found'; work: string; value: string; hashes: number; engine: SearchEngine };
 
 const isBrowserWorkers = typeof (globalThis as { Worker?: unknown }).Worker === 'function'
   && typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string';
@@ -140,7 +142,7 @@ async function generateWithWorkers(root: Uint8Array, threshold: bigint, count: n
       }
       const work = BigInt('0x' + m.work);
       const value = workValue(root, work); // never trust a worker's word for it
-      if (value >= threshold) finish(() => resolve({ work, value, source: 'local', hashes }));
+      if (value >= threshold) finish(() => resolve({ work, value, source: 'local', hashes, engine: m.engine }));
     };
     (async () => {
       for (let i = 0; i < count && !settled; i++) {
@@ -163,7 +165,7 @@ async function generateInThread(root: Uint8Array, threshold: bigint, options: Ge
   for (;;) {
     if (options.signal?.aborted) throw new WorkCancelledError();
     const r = searchBatch(job, next, out);
-    if (typeof r !== 'number') return { work: r.work, value: r.value, source: 'local', hashes: hashes + BigInt(r.hashes) };
+    if (typeof r !== 'number') return { work: r.work, value: r.value, source: 'local', hashes: hashes + BigInt(r.hashes), engine: searchEngine() };
     hashes += BigInt(r);
     next = BigInt.asUintN(64, next + BigInt(r));
     options.onProgress?.(hashes);

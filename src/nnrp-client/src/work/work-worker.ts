@@ -1,9 +1,9 @@
 // The proof-of-work worker script: a Web Worker ({type: 'module'}) in browsers, a
 // worker_threads Worker in Node. It gets {root, threshold, start} (hex strings, as bigints do
 // not cross every structured-clone path the same way), hashes batch after batch, posts
-// {type: 'progress', hashes} after each batch and {type: 'found', work, value, hashes} when
+// {type: 'progress', hashes} after each batch and {type: 'found', work, value, hashes, engine} when
 // done. The owner stops it with terminate(), so no message is needed to cancel.
-import { randomStart, searchBatch, type SearchJob } from './work-search.js';
+import { randomStart, searchBatch, searchEngine, type SearchJob } from './work-search.js';
 
 interface StartMessage { root: number[]; threshold: string; start?: string }
 type Post = (message: unknown) => void;
@@ -19,7 +19,7 @@ function run(message: StartMessage, post: Post): void {
   for (;;) {
     const r = searchBatch(job, next, out);
     if (typeof r !== 'number') {
-      post({ type: 'found', work: r.work.toString(16), value: r.value.toString(16), hashes: r.hashes });
+      post({ type: 'found', work: r.work.toString(16), value: r.value.toString(16), hashes: r.hashes, engine: searchEngine() });
       return;
     }
     post({ type: 'progress', hashes: r });
