@@ -16,11 +16,18 @@ restore:
 build: restore
 	$(DOTNET) build $(SLN) -c $(CONFIGURATION) --no-restore
 
-# The js-libp2p interop peers, pinned by package-lock.json.
-npm: $(INTEROP)/node_modules/.package-lock.json
+# The js-libp2p interop peers and the TypeScript wallet SDK, pinned by package-lock.json; the
+# SDK is built too (its tests, the C# cross tests and the browser tests load the built JS).
+CLIENT_TS := src/nnrp-client
+npm: $(INTEROP)/node_modules/.package-lock.json $(CLIENT_TS)/node_modules/.package-lock.json
+	cd $(CLIENT_TS) && npm run --silent build && npm run --silent build:browser
 
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
 	cd $(INTEROP) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(CLIENT_TS)/node_modules/.package-lock.json: $(CLIENT_TS)/package.json $(CLIENT_TS)/package-lock.json
+	cd $(CLIENT_TS) && npm ci --no-audit --no-fund
 	@touch $@
 
 test: build npm
