@@ -73,6 +73,15 @@ public sealed class HttpContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Openapi_json_reads_back_without_errors_as_an_OpenAPI_3_1_document()
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(Document.GetRawText()));
+        Microsoft.OpenApi.Reader.ReadResult read = await Microsoft.OpenApi.OpenApiDocument.LoadAsync(stream, "json");
+        Assert.Empty(read.Diagnostic?.Errors ?? []);
+        Assert.Equal(Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1, read.Diagnostic?.SpecificationVersion);
+    }
+
+    [Fact]
     public void The_problem_table_names_the_status_and_title_of_every_refusal_the_node_decides()
     {
         Dictionary<string, string[]> table = SpecTables.Read("http-problems").ToDictionary(row => row[0]);
