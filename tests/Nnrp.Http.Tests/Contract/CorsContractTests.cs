@@ -43,10 +43,27 @@ public sealed class CorsContractTests
         Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
     }
 
-    private static Task<HttpResponseMessage> GetFromWalletAsync(HttpClient client)
+    [Fact]
+    public async Task A_browser_can_read_a_500_of_a_failing_store()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/work");
+        await using var api = await ApiFixture.StartAsync(new HttpApiOptions { CorsOrigins = [Wallet] });
+        Nnrp.Core.Notifications.Notification stored = ApiFixture.MakeNotification();
+        api.Node.Store.Dispose(); // every read now throws
+
+        using HttpResponseMessage page = await GetFromWalletAsync(api.Client, $"/v1/notifications?tag={stored.RecipientTag}");
+        using HttpResponseMessage one = await GetFromWalletAsync(api.Client, "/v1/notifications/" + stored.Hash.ToRelayAddress());
+
+        foreach (HttpResponseMessage response in new[] { page, one })
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal(Wallet, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        }
+    }
+
+    private static async Task<HttpResponseMessage> GetFromWalletAsync(HttpClient client, string path = "/v1/work")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("Origin", Wallet);
-        return client.SendAsync(request);
+        return await client.SendAsync(request);
     }
 }
