@@ -55,9 +55,19 @@ internal static class ContractDocument
 
             options.AddSchemaTransformer((schema, context, _) =>
             {
-                if (context.JsonPropertyInfo is { Name: "reason", DeclaringType: var declaring } && declaring == typeof(ProblemDocument))
+                // What annotations cannot say: the reason words, and the byte encodings by their
+                // names in the OpenAPI format registry (patterns say the same for validators).
+                switch (context.JsonPropertyInfo)
                 {
-                    schema.Enum = [.. ProblemReasons.Select(word => (JsonNode)JsonValue.Create(word))];
+                    case { Name: "reason", DeclaringType: var type } when type == typeof(ProblemDocument):
+                        schema.Enum = [.. ProblemReasons.Select(word => (JsonNode)JsonValue.Create(word))];
+                        break;
+                    case { Name: "payload", DeclaringType: var type } when type == typeof(NotificationDocument):
+                        schema.Format = "byte";
+                        break;
+                    case { Name: "next_cursor", DeclaringType: var type } when type == typeof(MailboxPage):
+                        schema.Format = "base64url";
+                        break;
                 }
                 return Task.CompletedTask;
             });

@@ -82,6 +82,22 @@ public sealed class HttpContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Openapi_json_states_the_encodings_of_byte_fields()
+    {
+        JsonElement schemas = Document.GetProperty("components").GetProperty("schemas");
+        JsonElement notification = schemas.GetProperty("NotificationDocument").GetProperty("properties");
+        Assert.Equal("byte", notification.GetProperty("payload").GetProperty("format").GetString());
+        Assert.Equal("base64url", schemas.GetProperty("MailboxPage").GetProperty("properties").GetProperty("next_cursor").GetProperty("format").GetString());
+        Assert.Equal("^[0-9a-fA-F]{64}$", notification.GetProperty("recipient_tag").GetProperty("pattern").GetString());
+        Assert.Equal("^[0-9a-fA-F]{16}$", notification.GetProperty("work").GetProperty("pattern").GetString());
+        JsonElement problem = schemas.GetProperty("ProblemDocument").GetProperty("properties");
+        foreach (string member in new[] { "type", "title", "status", "detail", "reason", "required_threshold", "min_prefix_bits", "correlation_id" })
+        {
+            Assert.True(problem.TryGetProperty(member, out _), $"ProblemDocument lacks '{member}'");
+        }
+    }
+
+    [Fact]
     public void The_problem_table_names_the_status_and_title_of_every_refusal_the_node_decides()
     {
         Dictionary<string, string[]> table = SpecTables.Read("http-problems").ToDictionary(row => row[0]);
