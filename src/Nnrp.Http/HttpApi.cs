@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 using Nnrp.Http.Endpoints;
 using Nnrp.Http.Health;
 using Nnrp.Http.Metrics;
+using Nnrp.Http.OpenApi;
 using Nnrp.Node;
 using Nnrp.Node.Decisions;
 
@@ -48,6 +50,7 @@ public sealed class HttpApi : IAsyncDisposable
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
+        ContractDocument.AddServices(builder.Services);
         IHealthChecksBuilder health = builder.Services.AddHealthChecks().Add(StoreHealthCheck.Registration(api.Node.Store));
         foreach (HealthCheckRegistration check in options.HealthChecks)
         {
@@ -65,27 +68,31 @@ public sealed class HttpApi : IAsyncDisposable
                 {
                     policy.WithOrigins([.. options.CorsOrigins]);
                 }
-                policy.AllowAnyHeader().WithMethods("GET", "POST");
+                // §12.1: a page must be able to read Retry-After on a 429 or 503.
+                policy.AllowAnyHeader().WithMethods("GET", "POST").WithExposedHeaders(HeaderNames.RetryAfter);
             }));
         }
 
         WebApplication app = builder.Build();
         // Order: who the client is (behind trusted proxies) → no exception text leaves the node
-        // → latency (on the node's meters, when it has them) → per-client rate limit → CORS → endpoints.
+        // → latency (on the node's meters, when it has them) → CORS → per-client rate limit → endpoints.
+        // CORS comes before the rate limit so a browser can read a 429 and its Retry-After
+        // (NNRP.md §12.1); its headers are added as the answer starts, so a 500 keeps them too.
         app.Use(clientAddress.InvokeAsync);
         app.Use((context, next) => Problems.CatchAsync(context, next, logger));
         if (api.Meters is not null)
         {
             app.Use(new RequestLatency(api.Meters).Middleware);
         }
-        app.Use((context, next) => AdmitAsync(context, next, api.Node, logger));
         if (options.CorsOrigins.Count > 0)
         {
             app.UseCors();
         }
+        app.Use((context, next) => AdmitAsync(context, next, api.Node, logger));
         NotificationEndpoints.Map(app, api, options, logger);
         NodeEndpoints.Map(app, api);
         HealthEndpoints.Map(app);
+        ContractDocument.Map(app);
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound, Nnrp.Protocol.Reasons.ReasonWords.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
         await app.StartAsync(cancellationToken);
         return new HttpApi(app);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Nnrp.Core.Protocol;
 using Nnrp.Core.Work;
+using Nnrp.Http.OpenApi;
 using Nnrp.Libp2p.Addressing;
 
 namespace Nnrp.Http.Endpoints;
@@ -12,8 +13,8 @@ internal static class NodeEndpoints
 {
     public static void Map(WebApplication app, HttpApiContext api)
     {
-        app.MapGet("/v1/work", (HttpContext context) => WorkAsync(context, api));
-        app.MapGet("/v1/status", (HttpContext context) => StatusAsync(context, api));
+        app.MapGet("/v1/work", ContractDocument.Described(context => WorkAsync(context, api))).WithTags(ContractDocument.NodeTag).Produces<WorkDocument>(StatusCodes.Status200OK);
+        app.MapGet("/v1/status", ContractDocument.Described(context => StatusAsync(context, api))).WithTags(ContractDocument.NodeTag).Produces(StatusCodes.Status200OK, contentType: "application/json");
     }
 
     private static async Task WorkAsync(HttpContext context, HttpApiContext api)
