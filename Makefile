@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish
+.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check
 
 all: build
 
@@ -82,6 +82,11 @@ RID ?= linux-x64
 publish:
 	$(DOTNET) publish src/Nnrp.Cli -c Release -r $(RID) --self-contained -p:PublishSingleFile=true \
 	  -p:IncludeNativeLibrariesForSelfExtract=true -o $(ARTIFACTS)/$(RID)
+
+# Publishes this machine's single file into a temp folder and starts a node from it (minutes;
+# not part of `make test`).
+publish-check:
+	$(DOTNET) test tests/Nnrp.Cli.Tests -c $(CONFIGURATION) --filter Category=Long --logger "console;verbosity=normal"
 
 clean:
 	$(DOTNET) clean $(SLN)
