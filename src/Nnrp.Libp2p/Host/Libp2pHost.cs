@@ -19,8 +19,8 @@ public sealed class ConnectionEventArgs(Connection connection) : EventArgs
 }
 
 /// <summary>
-/// A libp2p host over TCP + Noise + Yamux: listens, dials by multiaddr or peer id, serves
-/// stream handlers by protocol id, and keeps connections within <see cref="ConnectionLimits"/>
+/// A libp2p host over TCP or WebSocket (chosen per multiaddr) + Noise + Yamux: listens, dials
+/// by multiaddr or peer id, serves stream handlers by protocol id, and keeps connections within <see cref="ConnectionLimits"/>
 /// (admission by <see cref="ConnectionGater"/>, watermarks by <see cref="ConnectionTrimmer"/>,
 /// per-protocol stream caps by <see cref="StreamLimiter"/>; NNRP.md §14.1). Protocols (identify, ping, Kad, GossipSub, NNRP) sit on top as stream handlers and
 /// connection-event subscribers, so the host knows none of them.
