@@ -142,6 +142,12 @@ internal sealed record NodeSettings
             {
                 throw new FormatException($"Bad --listen address {listen}: {problem}; a node listens on /ip4|ip6/<address>/tcp/<port> (TCP), optionally followed by /ws or /tls/ws (WebSocket)");
             }
+            // No certificate reaches the WebSocket transport yet (HostOptions.WebSocket.ServerCertificate):
+            // until the TLS settings are wired, a TLS listener is a settings error, not a failed start.
+            if (Multiaddr.Parse(listen).Components.Any(static c => c.Protocol is MultiaddrProtocol.Tls or MultiaddrProtocol.Wss))
+            {
+                throw new FormatException($"Bad --listen address {listen}: a TLS WebSocket listener needs a certificate, which this node cannot take yet; listen on /ws behind a TLS-terminating proxy");
+            }
         }
         foreach (string announce in Announce)
         {

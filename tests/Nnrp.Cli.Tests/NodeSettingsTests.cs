@@ -217,8 +217,18 @@ public sealed class NodeSettingsTests : IDisposable
     [Fact]
     public void WebSocket_listen_addresses_are_taken_beside_tcp_ones()
     {
-        NodeSettings settings = Read(["--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--listen", "/ip6/::1/tcp/0/tls/ws", "--listen", "/ip4/127.0.0.1/tcp/0/wss"]);
-        Assert.Equal(["/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/0/ws", "/ip6/::1/tcp/0/tls/ws", "/ip4/127.0.0.1/tcp/0/wss"], settings.Listen);
+        NodeSettings settings = Read(["--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--listen", "/ip6/::1/tcp/0/ws"]);
+        Assert.Equal(["/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/0/ws", "/ip6/::1/tcp/0/ws"], settings.Listen);
+    }
+
+    [Theory]
+    [InlineData("/ip4/127.0.0.1/tcp/0/tls/ws")]
+    [InlineData("/ip4/127.0.0.1/tcp/0/wss")]
+    public void A_tls_websocket_listener_without_a_certificate_is_a_settings_error(string address)
+    {
+        var ex = Assert.Throws<FormatException>(() => Read(["--listen", address]));
+        Assert.StartsWith("Bad --listen address " + address + ":", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("certificate", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
