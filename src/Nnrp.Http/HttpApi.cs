@@ -46,6 +46,7 @@ public sealed class HttpApi : IAsyncDisposable
     public IReadOnlyList<Multiaddr> Doors { get; }
 
     /// <exception cref="FormatException">a trusted proxy is not an address or network.</exception>
+    /// <exception cref="ArgumentException">an https URL without a certificate.</exception>
     public static async Task<HttpApi> StartAsync(HttpApiContext api, HttpApiOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(api);
@@ -58,6 +59,15 @@ public sealed class HttpApi : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.UseUrls([.. options.Urls]);
+        if (options.Certificate is not null)
+        {
+            // The slim builder leaves HTTPS out until asked for.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+        else if (options.Urls.Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException("an https:// URL needs a certificate (HttpApiOptions.Certificate)", nameof(options));
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
