@@ -79,7 +79,7 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
     /// A provider's first libp2p address (this client's own transport, with the peer id the
     /// Noise handshake proves), else its HTTP(S) API (NNRP.md §12 "Browser doors").
     /// </summary>
-    private static NodeAddress? ToNode(KadPeer provider)
+    internal static NodeAddress? ToNode(KadPeer provider)
     {
         foreach (Multiaddr address in provider.Addresses.OrderBy(static a => BrowserDoors.KindOf(a) is DoorKind.Http or DoorKind.Https))
         {
