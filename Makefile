@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check
+.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup
 
 all: build
 
@@ -30,7 +30,14 @@ $(CLIENT_TS)/node_modules/.package-lock.json: $(CLIENT_TS)/package.json $(CLIENT
 	cd $(CLIENT_TS) && npm ci --no-audit --no-fund
 	@touch $@
 
-test: build npm
+# System packages the tests need, installed when absent (Debian/Ubuntu, as root or with sudo):
+# nginx-light, whose `nginx -t` checks the reverse-proxy recipe in deploy/nginx.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+setup:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; }
+
+test: setup build npm
 	CONFIGURATION=$(CONFIGURATION) tests/run-tests.sh
 
 run:
