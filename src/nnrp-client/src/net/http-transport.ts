@@ -4,7 +4,7 @@
 //   POST /v1/notifications   body: §12 notification JSON   → 202/200 {"hash", "address", "receipt"}
 //   GET  /v1/notifications?tag=|tag_prefix=&prefix_bits=&since=&limit=&cursor=<base64url>
 //                                                           → {"notifications": […], "next_cursor": …|null}
-//   GET  /v1/status          → {"peer_id", "addresses", "agent", "base_threshold", …}
+//   GET  /v1/status          → {"peer_id", "addresses" (browser doors), "addrs" (all), "agent", "base_threshold", …}
 //   GET  /v1/peers           → {"peers": [{"peer_id", "addresses": […]}]}
 //   refusals: application/problem+json {"reason", "detail", "required_threshold"?, "min_prefix_bits"?},
 //             Retry-After with 429 and 503
@@ -161,7 +161,7 @@ function stringList(value: unknown, max: number): string[] {
   return value.filter((a): a is string => typeof a === 'string' && a.length <= 1024).slice(0, max);
 }
 
-/** §12 `GET /v1/status`; `addresses` (or the older `addrs`) lists multiaddrs. */
+/** §12 `GET /v1/status`; `addresses` (browser doors) and `addrs` (every advertised multiaddr) merged. */
 export function statusFromJson(body: unknown): NodeStatus {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new NnrpFormatError('a status is a JSON object');
   const doc = body as Record<string, unknown>;
@@ -184,7 +184,8 @@ export function statusFromJson(body: unknown): NodeStatus {
     maxPage: uint(field(doc, 'max_page'), 'max_page'),
   };
   if (typeof doc.peer_id === 'string' && doc.peer_id.length <= 128) status.peerId = doc.peer_id;
-  const addresses = stringList(doc.addresses ?? doc.addrs, MAX_ADDRESSES_PER_PEER);
+  // `addresses`: the browser doors (without /p2p/); `addrs`: every advertised multiaddr (with it).
+  const addresses = [...new Set([...stringList(doc.addresses, MAX_ADDRESSES_PER_PEER), ...stringList(doc.addrs, MAX_ADDRESSES_PER_PEER)])];
   if (addresses.length > 0) status.addresses = addresses;
   return status;
 }
