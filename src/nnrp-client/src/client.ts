@@ -34,7 +34,7 @@ import { paymentEvent } from './sealing/payment-event.js';
 import { generateWork, type GenerateWorkOptions } from './work/generate.js';
 import { BASE_THRESHOLD, toMultiplier } from './work/thresholds.js';
 import { workValue } from './work/work-value.js';
-import type { DiscoveredNode } from './net/discover.js';
+import { discover, type DiscoveredNode, type DiscoverOptions } from './net/discover.js';
 import { parseNodeEndpoint, type NodeEndpoint } from './net/endpoints.js';
 import { NodeRefusedError } from './net/errors.js';
 import { HttpNodeTransport } from './net/http-transport.js';
@@ -56,6 +56,8 @@ export interface NnrpClientOptions {
   timeoutMs?: number;
   /** libp2p transports (default WebSockets only, the browser's). Node.js may add @libp2p/tcp. */
   libp2pTransports?: TransportFactories;
+  /** A libp2p node to share (default: one of the client's own, created on first use with `libp2pTransports`). */
+  dialer?: Libp2pDialer;
   /** Accept plain `/tcp` libp2p addresses (only with a TCP transport; default false). */
   dialTcp?: boolean;
   /** The most work a node may demand, as a multiple of the base, before it is given up (default 1024). */
@@ -198,8 +200,25 @@ export class NnrpClient {
     this.fetchFrom = Math.max(1, options.fetchFrom ?? DEFAULT_FETCH_FROM);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxMultiplier = options.maxMultiplier ?? DEFAULT_MAX_MULTIPLIER;
-    this.dialer = new Libp2pDialer(options.libp2pTransports ? { transports: options.libp2pTransports } : {});
+    this.dialer = options.dialer ?? new Libp2pDialer(options.libp2pTransports ? { transports: options.libp2pTransports } : {});
     for (const node of options.nodes) this.addCandidates(this.candidates, node);
+  }
+
+  /**
+   * A client on the nodes `discover` finds from `bootstrap` (one https URL of one node is enough
+   * where nodes list their peers): as many as publishing needs, plus one spare.
+   */
+  static async connect(bootstrap: string | readonly string[], options: Omit<NnrpClientOptions, 'nodes'> & { discovery?: DiscoverOptions } = {}): Promise<NnrpClient> {
+    const want = Math.max(options.publishTo ?? DEFAULT_PUBLISH_TO, options.fetchFrom ?? DEFAULT_FETCH_FROM) + 1;
+    const dialer = options.dialer ?? new Libp2pDialer(options.libp2pTransports ? { transports: options.libp2pTransports } : {});
+    const found = await discover(bootstrap, {
+      want,
+      dialer,
+      ...(options.dialTcp === undefined ? {} : { dialTcp: options.dialTcp }),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...options.discovery,
+    });
+    return new NnrpClient({ ...options, nodes: found, dialer });
   }
 
   /** The transports in use, in the order they are tried. */
@@ -316,7 +335,7 @@ export class NnrpClient {
     return { events, rejected, checkpoint: checkpoint.advance(delivered, started).toJson(), nodes: reports };
   }
 
-  /** Stops the shared libp2p node, if one was started. */
+  /** Stops the libp2p node if one was started (a dialer passed in options too). */
   async close(): Promise<void> {
     await Promise.all(this.candidates.map((c) => c.transport.close()));
     await this.dialer.stop();

@@ -3,6 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { tcp } from '@libp2p/tcp';
+import { randomBytes } from 'node:crypto';
+import { toHex } from '../../src/bytes.js';
+import { NnrpClient } from '../../src/client.js';
+import { keyPairFromPrivateKey } from '../../src/keys/notification-keys.js';
 import { discover } from '../../src/net/discover.js';
 import { HttpNodeTransport } from '../../src/net/http-transport.js';
 import { Libp2pDialer } from '../../src/net/libp2p-dialer.js';
@@ -36,6 +40,18 @@ describe('discover from one node', () => {
     for (const node of found) {
       assert.equal(node.endpoints[0]?.kind, 'http', 'a browser-usable door first');
       assert.equal(node.status.protocolVersion, 1);
+    }
+  });
+
+  it('gives NnrpClient.connect the nodes it needs, and the client sends to all three', async () => {
+    const client = await NnrpClient.connect(seed.httpUrl, { publishTo: 3, work: { workers: 1 } });
+    try {
+      assert.equal(client.nodes.length, 3);
+      const key = keyPairFromPrivateKey(new Uint8Array(randomBytes(32)));
+      const sent = await client.send(toHex(key.publicKey), { R: toHex(new Uint8Array(32).fill(1)), txHash: toHex(new Uint8Array(32).fill(2)) });
+      assert.equal(sent.receipts.length, 3);
+    } finally {
+      await client.close();
     }
   });
 
