@@ -24,7 +24,7 @@ import { equalBytes, fromHex, toHex } from './bytes.js';
 import { decodeNanoNym, nnrpDestinationOf } from './encoding/nanonym-address.js';
 import { parseNotificationUri } from './encoding/notification-uri.js';
 import { encodeRelayAddress } from './encoding/relay-address.js';
-import { NnrpFormatError } from './errors.js';
+import { NnrpFormatError, SealingError } from './errors.js';
 import { contentHash } from './notification/hash.js';
 import { DEFAULT_TTL, MAX_PAGE } from './notification/limits.js';
 import { checkForm } from './notification/validate.js';
@@ -142,7 +142,7 @@ export interface FetchedEvent {
 export interface RejectedItem {
   hash: string;
   timestamp: number;
-  reason: 'invalid_form' | 'insufficient_work' | 'undecryptable';
+  reason: 'invalid_form' | 'insufficient_work' | 'undecryptable' | 'invalid_payment_event';
   message: string;
 }
 
@@ -328,7 +328,10 @@ export class NnrpClient {
       try {
         events.push({ hash, address: encodeRelayAddress(fromHex(hash)), timestamp, event: await open(keyPair, n) });
       } catch (e) {
-        rejected.push({ hash, timestamp, reason: 'undecryptable', message: (e as Error).message });
+        // SealingError: tampered, or sealed to another key with a colliding tag; otherwise the
+        // plaintext opened but is not a valid payment event (§7.1).
+        const reason = e instanceof SealingError ? 'undecryptable' : 'invalid_payment_event';
+        rejected.push({ hash, timestamp, reason, message: (e as Error).message });
       }
     }
     const delivered = [...events, ...rejected].map((e) => ({ hash: e.hash, timestamp: BigInt(e.timestamp) }));

@@ -8,6 +8,9 @@ import { tcp } from '@libp2p/tcp';
 import { NnrpClient, SendFailedError } from '../../src/client.js';
 import { keyPairFromPrivateKey } from '../../src/keys/notification-keys.js';
 import { toHex } from '../../src/bytes.js';
+import { HttpNodeTransport } from '../../src/net/http-transport.js';
+import { contentHash } from '../../src/notification/hash.js';
+import { notificationFor, tagStartingWith } from './fixtures.js';
 import { NnrpNodeProcess, TEST_BASE_THRESHOLD } from './nnrp-node.js';
 
 const hex32 = (): string => toHex(new Uint8Array(randomBytes(32)));
@@ -59,6 +62,19 @@ describe('NnrpClient send and fetch against three real nodes', () => {
     const c = await client.fetch(key, { ...testFetch, checkpoint: b.checkpoint });
     assert.deepEqual(c.events.map((e) => e.hash), [second.hash]);
     assert.equal(JSON.parse(c.checkpoint).recipient_tag, toHex(key.tag));
+    await client.close();
+  });
+
+  it('lists an item for our tag that does not open as rejected, and neighbours\' items not at all', async () => {
+    const client = new NnrpClient({ nodes: nodes.map((n) => n.httpUrl), fetchFrom: 2 });
+    const key = newKey();
+    const http = new HttpNodeTransport(nodes[0]!.httpUrl);
+    const garbage = notificationFor(key.tag);
+    const neighbour = notificationFor(tagStartingWith(key.tag[0]!));
+    for (const n of [garbage, neighbour]) assert.equal((await http.publish(n)).reason, 'ok');
+    const got = await client.fetch(key, testFetch);
+    assert.deepEqual(got.events, []);
+    assert.deepEqual(got.rejected.map((r) => [r.hash, r.reason]), [[toHex(contentHash(garbage)), 'undecryptable']]);
     await client.close();
   });
 
