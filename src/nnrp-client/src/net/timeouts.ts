@@ -9,7 +9,3 @@ export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number):
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
-/** True when `error` is the abort of `signal` by its caller, not our own timeout. */
-export function callerAborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true;
-}
