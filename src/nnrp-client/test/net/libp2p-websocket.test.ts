@@ -1,8 +1,11 @@
 // The browser's way in, from Node: the client with its default libp2p transports (WebSockets
 // only, as the browser build has) against a real node listening on /ws, found through the node's
-// own status addresses.
+// own status addresses. Node 20 has a global WebSocket only behind --experimental-websocket
+// (Node 22 always): without it, this file runs itself again in a child with the flag.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { toHex } from '../../src/bytes.js';
 import { NnrpClient } from '../../src/client.js';
@@ -11,6 +14,12 @@ import { endpointsOf } from '../../src/net/endpoints.js';
 import { HttpNodeTransport } from '../../src/net/http-transport.js';
 import { NnrpNodeProcess, TEST_BASE_THRESHOLD } from './nnrp-node.js';
 
+if (typeof globalThis.WebSocket === 'undefined') {
+  it('runs with a global WebSocket (node --experimental-websocket)', () => {
+    const child = spawnSync(process.execPath, ['--experimental-websocket', '--test', fileURLToPath(import.meta.url)], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(child.status, 0, `${child.stdout}\n${child.stderr}`);
+  });
+} else {
 describe('libp2p over WebSockets against real nodes', () => {
   let nodes: NnrpNodeProcess[] = [];
   const wsAddresses: string[] = [];
@@ -38,3 +47,4 @@ describe('libp2p over WebSockets against real nodes', () => {
     await client.close();
   });
 });
+}
