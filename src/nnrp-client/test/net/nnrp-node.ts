@@ -64,6 +64,7 @@ export class NnrpNodeProcess {
       const fail = (e: Error): void => {
         clearTimeout(timer);
         this.child.kill('SIGKILL');
+        rmSync(this.dataDir, { recursive: true, force: true });
         rejectStart(e);
       };
       const onData = (data: Buffer): void => {
