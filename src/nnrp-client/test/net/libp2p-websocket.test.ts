@@ -1,0 +1,50 @@
+// The browser's way in, from Node: the client with its default libp2p transports (WebSockets
+// only, as the browser build has) against a real node listening on /ws, found through the node's
+// own status addresses. Node 20 has a global WebSocket only behind --experimental-websocket
+// (Node 22 always): without it, this file runs itself again in a child with the flag.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { toHex } from '../../src/bytes.js';
+import { NnrpClient } from '../../src/client.js';
+import { keyPairFromPrivateKey } from '../../src/keys/notification-keys.js';
+import { endpointsOf } from '../../src/net/endpoints.js';
+import { HttpNodeTransport } from '../../src/net/http-transport.js';
+import { NnrpNodeProcess, TEST_BASE_THRESHOLD } from './nnrp-node.js';
+
+if (typeof globalThis.WebSocket === 'undefined') {
+  it('runs with a global WebSocket (node --experimental-websocket)', () => {
+    const child = spawnSync(process.execPath, ['--experimental-websocket', '--test', fileURLToPath(import.meta.url)], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(child.status, 0, `${child.stdout}\n${child.stderr}`);
+  });
+} else {
+describe('libp2p over WebSockets against real nodes', () => {
+  let nodes: NnrpNodeProcess[] = [];
+  const wsAddresses: string[] = [];
+  before(async () => {
+    nodes = await NnrpNodeProcess.startMany(2, { extraArgs: ['--listen', '/ip4/127.0.0.1/tcp/0/ws'] });
+    for (const node of nodes) {
+      const status = await new HttpNodeTransport(node.httpUrl).status();
+      const ws = endpointsOf(status.addresses ?? [], status.peerId).find((e) => e.kind === 'libp2p');
+      assert.ok(ws && ws.kind === 'libp2p', `the node advertises a /ws door: ${JSON.stringify(status.addresses)}`);
+      wsAddresses.push(ws.multiaddr);
+    }
+  });
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  });
+
+  it('sends to and fetches from two nodes with the default (WebSocket) transport', async () => {
+    const client = new NnrpClient({ nodes: wsAddresses, publishTo: 2, work: { workers: 1 } });
+    assert.equal(client.nodes.length, 2);
+    const key = keyPairFromPrivateKey(new Uint8Array(randomBytes(32)));
+    const sent = await client.send(toHex(key.publicKey), { R: toHex(new Uint8Array(randomBytes(32))), txHash: toHex(new Uint8Array(randomBytes(32))) });
+    assert.deepEqual(new Set(sent.receipts.map((r) => r.peerId)), new Set(nodes.map((n) => n.peerId)));
+    const got = await client.fetch(key, { minimumWork: TEST_BASE_THRESHOLD });
+    assert.deepEqual(got.events.map((e) => e.hash), [sent.hash]);
+    await client.close();
+  });
+});
+}
