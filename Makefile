@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish
+.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish chromium wallet
 
 all: build
 
@@ -16,14 +16,28 @@ restore:
 build: restore
 	$(DOTNET) build $(SLN) -c $(CONFIGURATION) --no-restore
 
-# The js-libp2p interop peers, pinned by package-lock.json.
-npm: $(INTEROP)/node_modules/.package-lock.json
+# The js-libp2p interop peers and the TypeScript SDK's dependencies, pinned by package-lock.json.
+NNRP_CLIENT := src/nnrp-client
+npm: $(INTEROP)/node_modules/.package-lock.json $(NNRP_CLIENT)/node_modules/.package-lock.json
 
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
 	cd $(INTEROP) && npm ci --no-audit --no-fund
 	@touch $@
 
-test: build npm
+$(NNRP_CLIENT)/node_modules/.package-lock.json: $(NNRP_CLIENT)/package.json $(NNRP_CLIENT)/package-lock.json
+	cd $(NNRP_CLIENT) && npm ci --no-audit --no-fund
+	@touch $@
+
+# Issue 14: the browser tests drive Debian's chromium through playwright-core (never a
+# downloaded browser); CI runs as root on a clean Debian machine.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+# The wallet page (src/nnrp-wallet/dist), bundled by esbuild with nnrp-client's sources.
+wallet: npm
+	node src/nnrp-wallet/build.mjs
+
+test: build npm chromium wallet
 	CONFIGURATION=$(CONFIGURATION) tests/run-tests.sh
 
 run:

@@ -1,0 +1,34 @@
+// Builds the wallet page into dist/ (index.html, wallet.css, wallet.js and the PoW benchmark
+// page): esbuild bundles src/*.ts with nnrp-client's sources for browsers (ESM, no Node APIs).
+// esbuild is nnrp-client's pinned devDependency, so the wallet has no package.json of its own.
+//   node src/nnrp-wallet/build.mjs          (after `npm ci` in src/nnrp-client; `make wallet`)
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const client = join(here, '..', 'nnrp-client');
+const esbuild = createRequire(join(client, 'package.json'))('esbuild');
+const dist = join(here, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+for (const file of ['index.html', 'wallet.css', 'pow-bench.html']) {
+  copyFileSync(join(here, file), join(dist, file));
+}
+await esbuild.build({
+  entryPoints: { wallet: join(here, 'src', 'main.ts'), 'pow-bench': join(here, 'src', 'pow-bench.ts') },
+  outdir: dist,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome120', 'firefox120', 'safari17'],
+  // nnrp-client's dependencies resolve from its own node_modules.
+  nodePaths: [join(client, 'node_modules')],
+  sourcemap: true,
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.log(`wallet page built in ${dist}`);
