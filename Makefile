@@ -43,7 +43,7 @@ test: build npm chromium wallet
 run:
 	$(DOTNET) run --project src/Nnrp.Cli -c Release -- node
 
-bench: npm
+bench: npm chromium wallet
 	$(DOTNET) run --project tests/Nnrp.Benchmarks -c Release -- $(BENCH_ARGS)
 
 # Issue 8: N real nodes on loopback with a partition and a kill -9, then a loss report (not in CI).

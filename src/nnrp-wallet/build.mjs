@@ -2,6 +2,7 @@
 // page): esbuild bundles src/*.ts with nnrp-client's sources for browsers (ESM, no Node APIs).
 // esbuild is nnrp-client's pinned devDependency, so the wallet has no package.json of its own.
 //   node src/nnrp-wallet/build.mjs          (after `npm ci` in src/nnrp-client; `make wallet`)
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,8 +10,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const client = join(here, '..', 'nnrp-client');
-const esbuild = createRequire(join(client, 'package.json'))('esbuild');
+const require = createRequire(join(client, 'package.json'));
+const esbuild = require('esbuild');
 const dist = join(here, 'dist');
+
+// Type-check first (esbuild only strips types), with nnrp-client's pinned TypeScript.
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -24,7 +29,8 @@ await esbuild.build({
   format: 'esm',
   platform: 'browser',
   target: ['chrome120', 'firefox120', 'safari17'],
-  // nnrp-client's dependencies resolve from its own node_modules.
+  // The SDK from source (as tsconfig.json's paths); its dependencies from its own node_modules.
+  alias: { 'nnrp-client': join(client, 'src', 'index.ts') },
   nodePaths: [join(client, 'node_modules')],
   sourcemap: true,
   minify: true,

@@ -1,0 +1,46 @@
+// The browser PoW benchmark (docs/BENCHMARKS.md "Browser"): nnrp-client's generator searches an
+// unreachable threshold for a fixed time with 1 … N Web Workers, and the hashes it reports per
+// second are the rate. Results go to #results and, as JSON, to <body data-result>.
+import { generateWork } from 'nnrp-client';
+
+interface Row { workers: number; hashes: number; seconds: number; mhs: number }
+
+const params = new URLSearchParams(location.search);
+const seconds = Number(params.get('seconds') ?? '3');
+const counts = (params.get('workers') ?? [...Array(navigator.hardwareConcurrency || 1).keys()].map((i) => i + 1).join(','))
+  .split(',').map(Number).filter((n) => n > 0);
+// No nonce meets this threshold: the generator runs until the deadline aborts it.
+const UNREACHABLE = 0xffffffffffffffffn;
+
+async function measure(workers: number): Promise<Row> {
+  let hashes = 0n;
+  const root = crypto.getRandomValues(new Uint8Array(32));
+  const started = performance.now();
+  try {
+    await generateWork(root, UNREACHABLE, { workers, signal: AbortSignal.timeout(seconds * 1000), onProgress: (h) => { hashes = h; } });
+  } catch {
+    // The deadline: expected.
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  return { workers, hashes: Number(hashes), seconds: elapsed, mhs: Number(hashes) / elapsed / 1e6 };
+}
+
+async function run(): Promise<void> {
+  document.body.dataset.state = 'running';
+  const rows: Row[] = [];
+  const table = document.getElementById('results')!;
+  for (const workers of counts) {
+    document.getElementById('bench-status')!.textContent = `${workers} worker(s) …`;
+    const row = await measure(workers);
+    rows.push(row);
+    const tr = (table as HTMLTableSectionElement).insertRow();
+    for (const text of [String(workers), row.mhs.toFixed(2), (row.mhs / workers).toFixed(2), String(row.hashes), row.seconds.toFixed(2)]) {
+      tr.insertCell().textContent = text;
+    }
+  }
+  document.getElementById('bench-status')!.textContent = `done (${navigator.hardwareConcurrency} logical cores reported)`;
+  document.body.dataset.result = JSON.stringify({ cores: navigator.hardwareConcurrency, rows });
+  document.body.dataset.state = 'done';
+}
+
+void run();
