@@ -23,7 +23,12 @@ for (const file of ['index.html', 'wallet.css', 'pow-bench.html']) {
   copyFileSync(join(here, file), join(dist, file));
 }
 await esbuild.build({
-  entryPoints: { wallet: join(here, 'src', 'main.ts'), 'pow-bench': join(here, 'src', 'pow-bench.ts') },
+  entryPoints: {
+    wallet: join(here, 'src', 'main.ts'),
+    'pow-bench': join(here, 'src', 'pow-bench.ts'),
+    // The SDK starts its PoW workers from `work-worker.js` beside the bundle (new URL(…, import.meta.url)).
+    'work-worker': join(client, 'src', 'work', 'work-worker.ts'),
+  },
   outdir: dist,
   bundle: true,
   format: 'esm',
@@ -32,6 +37,10 @@ await esbuild.build({
   // The SDK from source (as tsconfig.json's paths); its dependencies from its own node_modules.
   alias: { 'nnrp-client': join(client, 'src', 'index.ts') },
   nodePaths: [join(client, 'node_modules')],
+  // The libp2p stack is a chunk of its own, loaded when a WebSocket door is first dialed.
+  splitting: true,
+  // Chunks beside the entries: the SDK finds work-worker.js relative to the module that spawns it.
+  chunkNames: 'chunk-[hash]',
   sourcemap: true,
   minify: true,
   legalComments: 'none',

@@ -108,11 +108,11 @@ public sealed class WalletPageTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"page load to first fetched notification: {loadToFirst:F0} ms"));
         await _browser.ScreenshotAsync("restored", Path.Combine(_artifacts, "wallet-restored.png"));
 
-        // The node page a browser sees at the node's own https URL.
+        // The node page a browser sees at the node's own https URL: its peer id and a store that holds the notification.
         await _browser.OpenAsync("node", entry);
-        JsonNode? status = System.Text.Json.Nodes.JsonNode.Parse(await _net.Http.GetStringAsync(new Uri(entry, "/v1/status")));
-        string peerId = status!["peer_id"]!.GetValue<string>();
-        await _browser.WaitAsync("node", $"document.body.innerText.includes('{peerId}')", PageTimeout);
+        JsonNode status = JsonNode.Parse(await _net.Http.GetStringAsync(new Uri(entry, "/v1/status")))!;
+        Assert.Equal(status["peer_id"]!.GetValue<string>(), (await _browser.EvalAsync("node", "document.querySelector('#peer_id').textContent.trim()"))!.GetValue<string>());
+        Assert.True((await _browser.EvalAsync("node", "Number(document.querySelector('#stored').textContent)"))!.GetValue<double>() >= 1, "the node page counts the stored notification");
         await _browser.ScreenshotAsync("node", Path.Combine(_artifacts, "node-page.png"));
 
         // One node down: a fresh context still discovers the rest and opens the notification.

@@ -6,11 +6,11 @@
 //   data-discovering running|done|failed   data-discovered <nodes>
 //   data-key none|ready                    data-sent running|done|failed
 //   data-fetching running|done|failed      data-first-notification-ms <ms since navigation>
-import { fromHex, toHex } from 'nnrp-client';
+import { fromHex, toHex, type FetchedEvent } from 'nnrp-client';
 import { discoverNodes, type PageNode } from './nodes.js';
-import { fetchMailbox, type MailboxItem } from './mailbox.js';
-import { keyFromSeed, parseRecipient, type WalletKey } from './keys.js';
-import { publishEverywhere, type PublishRow } from './send.js';
+import { fetchMailbox } from './mailbox.js';
+import { keyFromSeed, type WalletKey } from './keys.js';
+import { sendOverBothDoors, type PublishRow } from './send.js';
 
 const PUBLISH_NODES = 3;
 
@@ -59,7 +59,7 @@ function renderNodes(): void {
     cell(row, short(node.peerId, 8)).title = node.peerId;
     cell(row, node.https ?? '—');
     cell(row, node.wss ? short(node.wss, 24) : '—').title = node.wss ?? '';
-    cell(row, node.threshold.toString(16));
+    cell(row, node.status.currentThreshold.toString(16).padStart(16, '0'));
   }
   body.discovered = String(nodes.length);
 }
@@ -110,22 +110,23 @@ async function send(): Promise<void> {
   el('receipts').replaceChildren();
   try {
     if (nodes.length === 0) throw new Error('discover nodes first');
-    const recipient = parseRecipient(input('recipient').value.trim());
+    const recipient = input('recipient').value.trim();
     const amount = input('amount').value.trim();
     const memo = input('memo').value;
     const targets = nodes.slice(0, PUBLISH_NODES);
     setStatus('send-status', 'Sealing and making proof of work …');
-    const rows = await publishEverywhere(recipient, {
+    const rows = await sendOverBothDoors(recipient, {
       txHash: input('tx-hash').value.trim().toLowerCase(),
       ...(amount ? { amountRaw: amount } : {}),
       ...(memo ? { memo } : {}),
     }, targets, {
-      onWork: (ms) => setStatus('send-status', `Work found in ${ms.toFixed(0)} ms; publishing to ${targets.length} nodes over WebSocket and HTTPS …`),
+      onWork: () => setStatus('send-status', `Sent over WebSocket; the same notification over HTTPS …`),
       onRow: renderReceipt,
     });
-    const stored = new Set(rows.filter((r) => r.verified).map((r) => r.peerId));
-    const good = stored.size >= Math.min(PUBLISH_NODES, targets.length);
-    setStatus('send-status', `${stored.size} node(s) gave a signed receipt (${rows.filter((r) => r.verified).length} receipts in all).`, !good);
+    const stored = (transport: string): number => new Set(rows.filter((r) => r.verified && r.transport === transport).map((r) => r.peerId)).size;
+    const wanted = Math.min(PUBLISH_NODES, targets.length);
+    const good = stored('wss') >= wanted && stored('https') >= wanted;
+    setStatus('send-status', `Signed receipts from ${stored('wss')} node(s) over WebSocket and ${stored('https')} over HTTPS.`, !good);
     body.sent = good ? 'done' : 'failed';
   } catch (e) {
     setStatus('send-status', `Not sent: ${errorText(e)}`, true);
@@ -135,7 +136,7 @@ async function send(): Promise<void> {
 
 // ---- 4. Mailbox ----------------------------------------------------------------------------
 
-function renderMailbox(items: MailboxItem[]): void {
+function renderMailbox(items: FetchedEvent[]): void {
   const table = el<HTMLTableSectionElement>('inbox');
   table.replaceChildren();
   for (const item of items) {
@@ -144,7 +145,7 @@ function renderMailbox(items: MailboxItem[]): void {
     tr.dataset.amount = item.event.amountRaw ?? '';
     tr.dataset.memo = item.event.memo ?? '';
     tr.dataset.r = item.event.R;
-    cell(tr, new Date(Number(item.timestamp) * 1000).toISOString().replace('T', ' ').slice(0, 19));
+    cell(tr, new Date(item.timestamp * 1000).toISOString().replace('T', ' ').slice(0, 19));
     cell(tr, short(item.event.txHash)).title = item.event.txHash;
     cell(tr, item.event.amountRaw ?? '');
     cell(tr, item.event.memo ?? '');
@@ -163,7 +164,8 @@ async function fetchAndOpen(): Promise<void> {
     if (!key) throw new Error('create or restore a key first');
     if (nodes.length === 0) throw new Error('discover nodes first');
     setStatus('fetch-status', `Fetching from ${nodes.length} node(s) …`);
-    const result = await fetchMailbox(key, nodes, (source) => {
+    const result = await fetchMailbox(key, nodes);
+    for (const source of result.sources) {
       const li = document.createElement('li');
       li.dataset.peer = source.peerId;
       li.dataset.transport = source.transport;
@@ -172,11 +174,11 @@ async function fetchAndOpen(): Promise<void> {
         (source.error ? `failed (${source.error})` : `${source.count} notification(s)`);
       li.className = source.error ? 'error' : 'ok';
       sources.append(li);
-    });
-    renderMailbox(result.items);
+    }
+    renderMailbox(result.events);
     const answered = result.sources.filter((s) => !s.error).length;
-    setStatus('fetch-status', `${result.items.length} notification(s) opened; ${answered} of ${result.sources.length} node(s) answered` +
-      (result.unreadable ? `; ${result.unreadable} could not be opened with this key` : '') + '.', answered === 0);
+    setStatus('fetch-status', `${result.events.length} notification(s) opened; ${answered} of ${result.sources.length} node(s) answered` +
+      (result.rejected ? `; ${result.rejected} refused (bad form, too little work, or not for this key)` : '') + '.', answered === 0);
     body.fetching = answered > 0 ? 'done' : 'failed';
   } catch (e) {
     setStatus('fetch-status', `Fetch failed: ${errorText(e)}`, true);

@@ -1,9 +1,8 @@
-// From the one URL the page was given to every node it can reach (NnrpClient discovery:
-// /v1/status and /v1/peers), each with the two doors a page served over https may open: the
-// node's HTTPS API and its libp2p secure WebSocket (/tls/ws or /wss). A node is one row however
-// many doors it has.
+// From the one URL the page was given to every node it can reach (nnrp-client's discovery asks
+// /v1/status and /v1/peers, breadth first), each with the two doors a page served over https may
+// open: the node's HTTPS API and its libp2p secure WebSocket (/tls/ws or /wss). A node is one row
+// however many doors it has.
 import { discover, type DiscoveredNode, type NodeStatus } from 'nnrp-client';
-import { dialerFor } from './dialer.js';
 
 /** Discovery stops once this many nodes answered (or the peers lists are exhausted). */
 const DISCOVER_AT_MOST = 8;
@@ -14,7 +13,6 @@ export interface PageNode {
   https?: string;
   /** A `/tls/ws` or `/wss` multiaddr ending in `/p2p/<peerId>`. */
   wss?: string;
-  threshold: bigint;
   status: NodeStatus;
 }
 
@@ -26,12 +24,16 @@ function pageNode(node: DiscoveredNode): PageNode | undefined {
     peerId: node.peerId,
     ...(https?.kind === 'http' ? { https: https.url } : {}),
     ...(wss?.kind === 'libp2p' ? { wss: wss.multiaddr } : {}),
-    threshold: node.status.currentThreshold,
     status: node.status,
   };
 }
 
 export async function discoverNodes(url: string): Promise<PageNode[]> {
-  const found = await discover(url, { want: DISCOVER_AT_MOST, timeoutMs: DISCOVERY_TIMEOUT_MS, dialer: dialerFor(url) });
+  const found = await discover(url, { want: DISCOVER_AT_MOST, timeoutMs: DISCOVERY_TIMEOUT_MS });
   return found.map(pageNode).filter((n): n is PageNode => n !== undefined);
+}
+
+/** The lowest base threshold the nodes state: fetched items with less work are refused (§6). */
+export function lowestBaseThreshold(nodes: readonly PageNode[]): bigint | undefined {
+  return nodes.reduce<bigint | undefined>((low, n) => (low === undefined || n.status.baseThreshold < low ? n.status.baseThreshold : low), undefined);
 }

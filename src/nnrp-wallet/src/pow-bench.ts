@@ -1,7 +1,7 @@
 // The browser PoW benchmark (docs/BENCHMARKS.md "Browser"): nnrp-client's generator searches an
 // unreachable threshold for a fixed time with 1 … N Web Workers, and the hashes it reports per
 // second are the rate. Results go to #results and, as JSON, to <body data-result>.
-import { generateWork } from 'nnrp-client';
+import { generateWork, WorkCancelledError } from 'nnrp-client';
 
 interface Row { workers: number; hashes: number; seconds: number; mhs: number }
 
@@ -18,8 +18,8 @@ async function measure(workers: number): Promise<Row> {
   const started = performance.now();
   try {
     await generateWork(root, UNREACHABLE, { workers, signal: AbortSignal.timeout(seconds * 1000), onProgress: (h) => { hashes = h; } });
-  } catch {
-    // The deadline: expected.
+  } catch (e) {
+    if (!(e instanceof WorkCancelledError)) throw e; // the deadline is expected; anything else is not
   }
   const elapsed = (performance.now() - started) / 1000;
   return { workers, hashes: Number(hashes), seconds: elapsed, mhs: Number(hashes) / elapsed / 1e6 };
@@ -43,4 +43,7 @@ async function run(): Promise<void> {
   document.body.dataset.state = 'done';
 }
 
-void run();
+run().catch((e: unknown) => {
+  document.getElementById('bench-status')!.textContent = `failed: ${e instanceof Error ? e.message : String(e)}`;
+  document.body.dataset.state = 'failed';
+});

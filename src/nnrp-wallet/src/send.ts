@@ -1,13 +1,10 @@
-// A payment notification to several nodes over both doors a browser has: the event is sealed to
-// the recipient's key (NNRP.md §7), worked to the highest threshold the chosen nodes ask (§6,
-// Web Workers on every core), then published to each node over libp2p WebSocket (/nnrp/1.0) and
-// over HTTPS (POST /v1/notifications). A receipt counts only when its signature verifies, it
-// names this notification's hash, and its key is the node's own (the peer id we dialed, §11.6).
-import {
-  contentHash, equalBytes, generateWork, HttpNodeTransport, Libp2pNodeTransport, peerIdOfPublicKey,
-  sealPaymentEvent, toHex, unixNow, verifyReceipt, DEFAULT_TTL, type NodeTransport, type PaymentEvent, type PublishOutcome,
-} from 'nnrp-client';
-import { dialer } from './dialer.js';
+// A payment notification to three nodes over both doors a browser has. NnrpClient sends it over
+// libp2p secure WebSockets (/nnrp/1.0): sealed to the recipient (NNRP.md §7), worked in Web
+// Workers to the nodes' current threshold (§6), published with every receipt checked (signature,
+// hash, expiry, signer = the peer id dialed; §11.6). The very same notification then goes to the
+// same nodes over HTTPS (POST /v1/notifications), each answer ('ok' or 'duplicate') checked the
+// same way, so each row of the page says which transport its receipt came through.
+import { checkReceipt, HttpNodeTransport, NnrpClient, SendFailedError, type Notification, type SendResult } from 'nnrp-client';
 import type { PageNode } from './nodes.js';
 
 export type Transport = 'wss' | 'https';
@@ -28,61 +25,68 @@ export interface EventFields {
 }
 
 export interface SendHooks {
-  onWork?: (milliseconds: number) => void;
+  onWork?: () => void;
   onRow?: (row: PublishRow) => void;
 }
 
-function transportsOf(node: PageNode): [Transport, NodeTransport][] {
-  const doors: [Transport, NodeTransport][] = [];
-  if (node.wss) doors.push(['wss', new Libp2pNodeTransport(node.wss, dialer())]);
-  if (node.https) doors.push(['https', new HttpNodeTransport(node.https)]);
-  return doors;
+async function overWebSockets(recipient: string, fields: EventFields, targets: PageNode[], rows: PublishRow[], hooks: SendHooks): Promise<Notification | undefined> {
+  const byEndpoint = new Map(targets.filter((t) => t.wss).map((t) => [t.wss!, t.peerId]));
+  if (byEndpoint.size === 0) return undefined;
+  const client = new NnrpClient({ nodes: [...byEndpoint.keys()], publishTo: byEndpoint.size });
+  let result: SendResult;
+  try {
+    result = await client.send(recipient, {
+      // A NanoNym wallet puts the payment's ephemeral key here; this page makes a random one.
+      R: Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join(''),
+      ...fields,
+    });
+  } catch (e) {
+    if (!(e instanceof SendFailedError)) throw e;
+    result = e.result;
+  } finally {
+    await client.close();
+  }
+  hooks.onWork?.();
+  for (const r of result.receipts) {
+    rows.push({ peerId: r.peerId, transport: 'wss', reason: 'ok', verified: true, expiresAt: r.expiresAt });
+  }
+  for (const f of result.failures) {
+    rows.push({ peerId: byEndpoint.get(f.endpoint) ?? f.endpoint, transport: 'wss', reason: f.reason, verified: false, message: f.message });
+  }
+  rows.forEach((row) => hooks.onRow?.(row));
+  return result.notification;
 }
 
-function checkReceipt(outcome: PublishOutcome, hash: Uint8Array, peerId: string): boolean {
-  const receipt = outcome.receipt;
-  if (!receipt || (outcome.reason !== 'ok' && outcome.reason !== 'duplicate')) return false;
-  return equalBytes(receipt.hash, hash) && verifyReceipt(receipt) && peerIdOfPublicKey(receipt.nodePublicKey) === peerId;
+async function overHttps(notification: Notification, node: PageNode): Promise<PublishRow> {
+  const door = new HttpNodeTransport(node.https!);
+  try {
+    const outcome = await door.publish(notification);
+    const stored = outcome.reason === 'ok' || outcome.reason === 'duplicate';
+    const problems = outcome.receipt ? checkReceipt(outcome.receipt, notification, node.peerId) : ['missing'];
+    return {
+      peerId: node.peerId,
+      transport: 'https',
+      reason: outcome.reason,
+      verified: stored && problems.length === 0,
+      ...(outcome.receipt ? { expiresAt: outcome.receipt.expiresAt } : {}),
+      ...(outcome.message ? { message: outcome.message } : problems.length > 0 && stored ? { message: `receipt ${problems.join(', ')} wrong` } : {}),
+    };
+  } catch (e) {
+    return { peerId: node.peerId, transport: 'https', reason: 'unreachable', verified: false, message: e instanceof Error ? e.message : String(e) };
+  } finally {
+    await door.close();
+  }
 }
 
-export async function publishEverywhere(recipientKey: Uint8Array, fields: EventFields, targets: PageNode[], hooks: SendHooks = {}): Promise<PublishRow[]> {
-  const event: PaymentEvent = {
-    version: 2,
-    protocol: 'nanonym',
-    // A NanoNym wallet puts the payment's ephemeral key here; this page makes a random one.
-    R: toHex(crypto.getRandomValues(new Uint8Array(32))),
-    txHash: fields.txHash,
-    ...(fields.amountRaw ? { amountRaw: fields.amountRaw } : {}),
-    ...(fields.memo ? { memo: fields.memo } : {}),
-  };
-  const sealed = await sealPaymentEvent(recipientKey, event, { timestamp: unixNow(), ttl: DEFAULT_TTL });
-  const hash = contentHash(sealed);
-  const threshold = targets.reduce((max, t) => (t.threshold > max ? t.threshold : max), 0n);
-  const started = performance.now();
-  const work = await generateWork(hash, threshold);
-  hooks.onWork?.(performance.now() - started);
-  const notification = { ...sealed, work };
-
+/** Sends over WebSockets, then the same notification over HTTPS; every receipt row, in order. */
+export async function sendOverBothDoors(recipient: string, fields: EventFields, targets: PageNode[], hooks: SendHooks = {}): Promise<PublishRow[]> {
   const rows: PublishRow[] = [];
-  await Promise.all(targets.flatMap((node) => transportsOf(node).map(async ([transport, door]) => {
-    let row: PublishRow;
-    try {
-      const outcome = await door.publish(notification);
-      row = {
-        peerId: node.peerId,
-        transport,
-        reason: outcome.reason,
-        verified: checkReceipt(outcome, hash, node.peerId),
-        ...(outcome.receipt ? { expiresAt: outcome.receipt.expiresAt } : {}),
-        ...(outcome.message ? { message: outcome.message } : {}),
-      };
-    } catch (e) {
-      row = { peerId: node.peerId, transport, reason: 'unreachable', verified: false, message: e instanceof Error ? e.message : String(e) };
-    } finally {
-      await door.close();
-    }
-    rows.push(row);
+  const notification = await overWebSockets(recipient, fields, targets, rows, hooks);
+  if (!notification) throw new Error('no node offers a secure WebSocket door');
+  const https = await Promise.all(targets.filter((t) => t.https).map(async (t) => {
+    const row = await overHttps(notification, t);
     hooks.onRow?.(row);
-  })));
-  return rows;
+    return row;
+  }));
+  return [...rows, ...https];
 }
