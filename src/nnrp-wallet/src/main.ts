@@ -120,7 +120,7 @@ async function send(): Promise<void> {
       ...(amount ? { amountRaw: amount } : {}),
       ...(memo ? { memo } : {}),
     }, targets, {
-      onWork: () => setStatus('send-status', `Sent over WebSocket; the same notification over HTTPS …`),
+      onWork: () => setStatus('send-status', 'Sealed, worked and sent; copies over HTTPS …'),
       onRow: renderReceipt,
     });
     const stored = (transport: string): number => new Set(rows.filter((r) => r.verified && r.transport === transport).map((r) => r.peerId)).size;

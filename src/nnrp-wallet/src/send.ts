@@ -29,9 +29,10 @@ export interface SendHooks {
   onRow?: (row: PublishRow) => void;
 }
 
-async function overWebSockets(recipient: string, fields: EventFields, targets: PageNode[], rows: PublishRow[], hooks: SendHooks): Promise<Notification | undefined> {
-  const byEndpoint = new Map(targets.filter((t) => t.wss).map((t) => [t.wss!, t.peerId]));
-  if (byEndpoint.size === 0) return undefined;
+// NnrpClient's send over one kind of door of the targets; the notification it made and published.
+async function sendOnce(recipient: string, fields: EventFields, targets: PageNode[], transport: Transport, rows: PublishRow[], hooks: SendHooks): Promise<Notification> {
+  const byEndpoint = new Map(targets.map((t) => [transport === 'wss' ? t.wss : t.https, t.peerId] as const)
+    .filter((e): e is [string, string] => e[0] !== undefined));
   const client = new NnrpClient({ nodes: [...byEndpoint.keys()], publishTo: byEndpoint.size });
   let result: SendResult;
   try {
@@ -47,13 +48,12 @@ async function overWebSockets(recipient: string, fields: EventFields, targets: P
     await client.close();
   }
   hooks.onWork?.();
-  for (const r of result.receipts) {
-    rows.push({ peerId: r.peerId, transport: 'wss', reason: 'ok', verified: true, expiresAt: r.expiresAt });
-  }
-  for (const f of result.failures) {
-    rows.push({ peerId: byEndpoint.get(f.endpoint) ?? f.endpoint, transport: 'wss', reason: f.reason, verified: false, message: f.message });
-  }
-  rows.forEach((row) => hooks.onRow?.(row));
+  const added: PublishRow[] = [
+    ...result.receipts.map((r): PublishRow => ({ peerId: r.peerId, transport, reason: 'ok', verified: true, expiresAt: r.expiresAt })),
+    ...result.failures.map((f): PublishRow => ({ peerId: byEndpoint.get(f.endpoint) ?? f.endpoint, transport, reason: f.reason, verified: false, message: f.message })),
+  ];
+  rows.push(...added);
+  added.forEach((row) => hooks.onRow?.(row));
   return result.notification;
 }
 
@@ -78,11 +78,17 @@ async function overHttps(notification: Notification, node: PageNode): Promise<Pu
   }
 }
 
-/** Sends over WebSockets, then the same notification over HTTPS; every receipt row, in order. */
+/**
+ * Sends over WebSockets, then the same notification over HTTPS; every receipt row, in order.
+ * Without any WebSocket door it sends over HTTPS alone.
+ */
 export async function sendOverBothDoors(recipient: string, fields: EventFields, targets: PageNode[], hooks: SendHooks = {}): Promise<PublishRow[]> {
   const rows: PublishRow[] = [];
-  const notification = await overWebSockets(recipient, fields, targets, rows, hooks);
-  if (!notification) throw new Error('no node offers a secure WebSocket door');
+  if (!targets.some((t) => t.wss)) {
+    await sendOnce(recipient, fields, targets, 'https', rows, hooks);
+    return rows;
+  }
+  const notification = await sendOnce(recipient, fields, targets, 'wss', rows, hooks);
   const https = await Promise.all(targets.filter((t) => t.https).map(async (t) => {
     const row = await overHttps(notification, t);
     hooks.onRow?.(row);
