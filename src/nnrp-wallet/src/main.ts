@@ -58,7 +58,7 @@ function renderNodes(): void {
     row.dataset.wss = node.wss ?? '';
     cell(row, short(node.peerId, 8)).title = node.peerId;
     cell(row, node.https ?? '—');
-    cell(row, node.wss ? short(node.wss, 24) : '—').title = node.wss ?? '';
+    cell(row, node.wss ? node.wss.replace(/\/p2p\/[^/]+$/, '') : '—').title = node.wss ?? '';
     cell(row, node.status.currentThreshold.toString(16).padStart(16, '0'));
   }
   body.discovered = String(nodes.length);
@@ -101,7 +101,7 @@ function renderReceipt(row: PublishRow): void {
   tr.dataset.verified = String(row.verified);
   cell(tr, short(row.peerId, 8)).title = row.peerId;
   cell(tr, row.transport === 'wss' ? 'libp2p WebSocket (/tls/ws)' : 'HTTPS');
-  cell(tr, row.reason + (row.message ? `: ${row.message}` : ''), row.reason === 'ok' || row.reason === 'duplicate' ? 'ok' : 'error');
+  cell(tr, row.reason + (row.message ? `: ${row.message}` : ''), row.verified ? 'ok' : 'error');
   cell(tr, row.verified ? `signed, expires ${new Date(Number(row.expiresAt) * 1000).toISOString().slice(0, 10)}` : 'none', row.verified ? 'ok' : 'error');
 }
 

@@ -12,6 +12,7 @@ export type Transport = 'wss' | 'https';
 export interface PublishRow {
   peerId: string;
   transport: Transport;
+  /** 'ok' or 'duplicate' (an HTTPS answer), 'stored' (NnrpClient counted it: ok or duplicate), else why not. */
   reason: string;
   verified: boolean;
   expiresAt?: bigint;
@@ -49,7 +50,7 @@ async function sendOnce(recipient: string, fields: EventFields, targets: PageNod
   }
   hooks.onWork?.();
   const added: PublishRow[] = [
-    ...result.receipts.map((r): PublishRow => ({ peerId: r.peerId, transport, reason: 'ok', verified: true, expiresAt: r.expiresAt })),
+    ...result.receipts.map((r): PublishRow => ({ peerId: r.peerId, transport, reason: 'stored', verified: true, expiresAt: r.expiresAt })),
     ...result.failures.map((f): PublishRow => ({ peerId: byEndpoint.get(f.endpoint) ?? f.endpoint, transport, reason: f.reason, verified: false, message: f.message })),
   ];
   rows.push(...added);
