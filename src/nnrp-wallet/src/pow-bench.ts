@@ -1,6 +1,7 @@
 // The browser PoW benchmark (docs/BENCHMARKS.md "Browser"): nnrp-client's generator searches an
 // unreachable threshold for a fixed time with 1 … N Web Workers, and the hashes it reports per
-// second are the rate. Results go to #results and, as JSON, to <body data-result>.
+// second (between its first and last progress report) are the rate. Results go to #results and,
+// as JSON, to <body data-result>.
 import { generateWork, WorkCancelledError } from 'nnrp-client';
 
 interface Row { workers: number; hashes: number; seconds: number; mhs: number }
@@ -12,17 +13,29 @@ const counts = (params.get('workers') ?? [...Array(navigator.hardwareConcurrency
 // No nonce meets this threshold: the generator runs until the deadline aborts it.
 const UNREACHABLE = 0xffffffffffffffffn;
 
+// Rate between the first and the last progress report, so worker start-up and the partial
+// batch at the deadline are not counted.
 async function measure(workers: number): Promise<Row> {
-  let hashes = 0n;
+  let first: [bigint, number] | undefined;
+  let last: [bigint, number] | undefined;
   const root = crypto.getRandomValues(new Uint8Array(32));
-  const started = performance.now();
   try {
-    await generateWork(root, UNREACHABLE, { workers, signal: AbortSignal.timeout(seconds * 1000), onProgress: (h) => { hashes = h; } });
+    await generateWork(root, UNREACHABLE, {
+      workers,
+      signal: AbortSignal.timeout(seconds * 1000),
+      onProgress: (h) => {
+        const at: [bigint, number] = [h, performance.now()];
+        first ??= at;
+        last = at;
+      },
+    });
   } catch (e) {
     if (!(e instanceof WorkCancelledError)) throw e; // the deadline is expected; anything else is not
   }
-  const elapsed = (performance.now() - started) / 1000;
-  return { workers, hashes: Number(hashes), seconds: elapsed, mhs: Number(hashes) / elapsed / 1e6 };
+  if (!first || !last || last[1] <= first[1]) throw new Error(`${workers} worker(s) reported too little progress to measure`);
+  const hashes = Number(last[0] - first[0]);
+  const elapsed = (last[1] - first[1]) / 1000;
+  return { workers, hashes, seconds: elapsed, mhs: hashes / elapsed / 1e6 };
 }
 
 async function run(): Promise<void> {

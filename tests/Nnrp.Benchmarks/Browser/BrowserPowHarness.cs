@@ -9,7 +9,8 @@ namespace Nnrp.Benchmarks.Browser;
 /// <summary>
 /// <c>browser-pow</c> harness: proof of work in headless Chromium (nnrp-client's Web Worker
 /// generator, src/nnrp-wallet's pow-bench page) beside the C# generator, both with 1 … N
-/// threads on this machine in one run, each searching an unreachable threshold for a fixed time.
+/// threads on this machine in one run, each searching an unreachable threshold for a fixed time
+/// and rated between its first and last progress report (start-up not counted).
 /// Needs `make wallet` (the page) and Debian's chromium.
 /// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- browser-pow [seconds-per-row]</code>
 /// </summary>
@@ -57,11 +58,17 @@ internal static class BrowserPowHarness
         return 0;
     }
 
-    // The C# generator with `threads` threads over an unreachable threshold for `seconds`: hashes per second.
+    // The C# generator with `threads` threads over an unreachable threshold for `seconds`: hashes
+    // per second between its first and last progress report, as the browser page measures.
     private static async Task<double> CSharpRateAsync(int threads, double seconds)
     {
+        WorkProgress? first = null;
         WorkProgress last = default;
-        var progress = new SynchronousProgress(p => last = p);
+        var progress = new SynchronousProgress(p =>
+        {
+            first ??= p;
+            last = p;
+        });
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try
         {
@@ -72,7 +79,7 @@ internal static class BrowserPowHarness
         {
             // The deadline: expected.
         }
-        return last.Hashes / last.Elapsed.TotalSeconds;
+        return first is { } f && last.Elapsed > f.Elapsed ? (last.Hashes - f.Hashes) / (last.Elapsed - f.Elapsed).TotalSeconds : 0;
     }
 
     private sealed class SynchronousProgress(Action<WorkProgress> report) : IProgress<WorkProgress>
