@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Transport;
+using Nnrp.Libp2p.WebSockets;
 
 namespace Nnrp.Cli;
 
@@ -128,24 +129,31 @@ internal sealed record NodeSettings
 
     /// <summary>
     /// What no single value shows: every listen address is one the node has a transport for
-    /// (TCP only; WebSocket, QUIC and UDP addresses parse but nothing could bind them), and every
-    /// announce address is one a peer can dial over TCP.
+    /// (TCP and WebSocket; QUIC and UDP addresses parse but nothing could bind them), and every
+    /// announce address is one a peer can dial over TCP or WebSocket.
     /// </summary>
     private void Validate()
     {
         var tcp = new TcpTransport(new TcpTransportOptions(), NullLoggerFactory.Instance);
+        var ws = new WebSocketTransport(new WebSocketTransportOptions(), new TcpTransportOptions(), NullLoggerFactory.Instance);
         foreach (string listen in Listen)
         {
-            if (Problem(listen, tcp.CanListen) is { } problem)
+            if (Problem(listen, a => tcp.CanListen(a) || ws.CanListen(a)) is { } problem)
             {
-                throw new FormatException($"Bad --listen address {listen}: {problem}; a node listens on /ip4|ip6/<address>/tcp/<port> (TCP is its only transport)");
+                throw new FormatException($"Bad --listen address {listen}: {problem}; a node listens on /ip4|ip6/<address>/tcp/<port> (TCP), optionally followed by /ws or /tls/ws (WebSocket)");
+            }
+            // No certificate reaches the WebSocket transport yet (HostOptions.WebSocket.ServerCertificate):
+            // until the TLS settings are wired, a TLS listener is a settings error, not a failed start.
+            if (Multiaddr.Parse(listen).Components.Any(static c => c.Protocol is MultiaddrProtocol.Tls or MultiaddrProtocol.Wss))
+            {
+                throw new FormatException($"Bad --listen address {listen}: a TLS WebSocket listener needs a certificate, which this node cannot take yet; listen on /ws behind a TLS-terminating proxy");
             }
         }
         foreach (string announce in Announce)
         {
-            if (Problem(announce, tcp.CanDial) is { } problem)
+            if (Problem(announce, a => tcp.CanDial(a) || ws.CanDial(a)) is { } problem)
             {
-                throw new FormatException($"Bad --announce address {announce}: {problem}; peers dial /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>, optionally ending in /p2p/<peer id>");
+                throw new FormatException($"Bad --announce address {announce}: {problem}; peers dial /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>, optionally followed by /ws or /tls/ws, optionally ending in /p2p/<peer id>");
             }
         }
     }

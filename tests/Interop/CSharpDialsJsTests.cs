@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Nnrp.Interop;
 
 /// <summary>Our host dials a js-libp2p peer: TCP, /noise, /yamux/1.0.0 all negotiated by us as initiator.</summary>
-public sealed class CSharpDialsJsTests(ITestOutputHelper output) : IAsyncLifetime
+public class CSharpDialsJsTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly ILoggerFactory _loggers = TestLogging.Create(output, LogLevel.Debug);
@@ -19,10 +19,13 @@ public sealed class CSharpDialsJsTests(ITestOutputHelper output) : IAsyncLifetim
     private CSharpPeer _cs = null!;
     private PeerId _jsId = null!;
 
+    /// <summary>Where every peer listens (and so which transport carries the test); the WebSocket subclass says /ws.</summary>
+    protected virtual string Listen => "/ip4/127.0.0.1/tcp/0";
+
     public async Task InitializeAsync()
     {
-        _js = await JsPeer.StartAsync();
-        _cs = await CSharpPeer.StartAsync(_loggers);
+        _js = await JsPeer.StartAsync(Listen);
+        _cs = await CSharpPeer.StartAsync(_loggers, listen: Listen);
         _jsId = PeerId.Parse(_js.PeerId);
         await _cs.Host.DialAsync(Nnrp.Libp2p.Addressing.Multiaddr.Parse(_js.DialAddress), CancellationToken.None).WaitAsync(Timeout);
     }

@@ -17,7 +17,7 @@ namespace Nnrp.Interop;
 /// NNRP runs it: StrictNoSign, message id = SHA-256 of the data, and the same validator rule
 /// (a message whose first byte is 0x00 is rejected). Connections go both ways.
 /// </summary>
-public sealed class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLifetime
+public class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Topic = "/nnrp/notifications/1.0";
     private const int JsCount = 2;
@@ -39,17 +39,20 @@ public sealed class GossipSubInteropTests(ITestOutputHelper output) : IAsyncLife
         },
     };
 
+    /// <summary>Where every peer listens (and so which transport carries the test); the WebSocket subclass says /ws.</summary>
+    protected virtual string Listen => "/ip4/127.0.0.1/tcp/0";
+
     public async Task InitializeAsync()
     {
         for (int i = 0; i < JsCount; i++)
         {
-            JsPeer js = await JsPeer.StartAsync("js/gossip-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200" });
+            JsPeer js = await JsPeer.StartAsync("js/gossip-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200", ["LISTEN"] = Listen });
             await js.CallAsync("subscribe", new { topic = Topic });
             _js.Add(js);
         }
         for (int i = 0; i < CSharpCount; i++)
         {
-            CSharpPeer cs = await CSharpPeer.StartAsync(_loggers);
+            CSharpPeer cs = await CSharpPeer.StartAsync(_loggers, listen: Listen);
             GossipSubService gossip = GossipSubService.Attach(cs.Host, Options(), _loggers);
             gossip.SetValidator(Topic, static (m, _, _) =>
                 ValueTask.FromResult(m.Data.Length > 0 && m.Data.Span[0] == 0 ? ValidationResult.Reject : ValidationResult.Accept));

@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Nnrp.Interop;
 
 /// <summary>A js-libp2p peer dials our host: we are the multistream responder, Noise responder and Yamux server.</summary>
-public sealed class JsDialsCSharpTests(ITestOutputHelper output) : IAsyncLifetime
+public class JsDialsCSharpTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly ILoggerFactory _loggers = TestLogging.Create(output, LogLevel.Information);
@@ -20,10 +20,13 @@ public sealed class JsDialsCSharpTests(ITestOutputHelper output) : IAsyncLifetim
     private PeerId _jsId = null!;
     private string _ourAddress = null!;
 
+    /// <summary>Where every peer listens (and so which transport carries the test); the WebSocket subclass says /ws.</summary>
+    protected virtual string Listen => "/ip4/127.0.0.1/tcp/0";
+
     public async Task InitializeAsync()
     {
-        _js = await JsPeer.StartAsync();
-        _cs = await CSharpPeer.StartAsync(_loggers);
+        _js = await JsPeer.StartAsync(Listen);
+        _cs = await CSharpPeer.StartAsync(_loggers, listen: Listen);
         _jsId = PeerId.Parse(_js.PeerId);
         _ourAddress = _cs.DialAddress.ToString();
         JsonObject dialed = await _js.CallAsync("dial", new { addr = _ourAddress });

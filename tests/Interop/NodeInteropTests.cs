@@ -21,7 +21,7 @@ namespace Nnrp.Interop;
 /// composition root (store, ingress, /nnrp/1.0, NotificationGossip, DHT), checks the store receipt's Ed25519 signature (§11.6)
 /// and fetches them back.
 /// </summary>
-public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
+public class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>Cheap work (1 in 16 values passes) so the js side finds it at once.</summary>
     private const ulong BaseThreshold = 0xf000000000000000;
@@ -35,12 +35,16 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
 
     private string NodeAddress => _node.Addresses[0].ToString();
 
+    /// <summary>Where every peer listens (and so which transport carries the test); the WebSocket subclass says /ws.</summary>
+    protected virtual string Listen => "/ip4/127.0.0.1/tcp/0";
+
     public async Task InitializeAsync()
     {
         // Every peer of the mixed network shares 127.0.0.1: the private-network case of NNRP.md §14.1.
         _node = await NnrpNode.StartAsync(new NnrpNodeOptions
         {
             DataDirectory = _data,
+            Host = new() { ListenAddresses = [Nnrp.Libp2p.Addressing.Multiaddr.Parse(Listen)] },
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = BaseThreshold } },
             PrivateNetwork = true,
             Gossip = NotificationGossip.DefaultOptions(privateNetwork: true, TimeSpan.FromMilliseconds(200)),
@@ -48,7 +52,7 @@ public sealed class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
         }, _loggers);
         _gossip = _node.Gossip;
 
-        _js = await JsPeer.StartAsync("js/nnrp-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200" });
+        _js = await JsPeer.StartAsync("js/nnrp-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200", ["LISTEN"] = Listen });
         await _js.CallAsync("dial", new { addr = NodeAddress });
         // Both sides see each other on the topic before anything is gossiped.
         await Eventually.TrueAsync(() => _gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1, "the C# node grafts the js peer");

@@ -44,6 +44,18 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_listens_on_tcp_and_websocket_together_and_a_peer_bootstraps_over_websocket()
+    {
+        await using var first = NnrpProcess.Start("node", "--http", "off", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--private-network", "--bootstrap-file", Dir("none.txt"));
+        await first.WaitForLineAsync(NnrpProcess.LoopbackAddress());
+        string wsAddress = (await first.WaitForLineAsync(new Regex(@"Reachable at (/ip4/127\.0\.0\.1/tcp/[1-9]\d*/ws/p2p/\w+)"))).Groups[1].Value;
+
+        await using var second = NnrpProcess.Start("node", "--http", "off", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--private-network", "--bootstrap-file", Dir("none.txt"), "--bootstrap", wsAddress);
+
+        Assert.Equal("1", (await second.WaitForLineAsync(NnrpProcess.DhtReady())).Groups[1].Value);
+    }
+
+    [Fact]
     public async Task A_bad_listen_address_exits_with_code_2_and_says_why()
     {
         await using var node = NnrpProcess.Start("node", "--http", "http://127.0.0.1:0", "--data-dir", Dir("a"), "--listen", "/ip4/999.0.0.1/tcp/1");
@@ -52,10 +64,9 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--listen", "/ip4/127.0.0.1/tcp/4842/ws", "Bad --listen address /ip4/127.0.0.1/tcp/4842/ws:")]
     [InlineData("--listen", "/ip4/127.0.0.1/udp/4842/quic-v1", "Bad --listen address /ip4/127.0.0.1/udp/4842/quic-v1:")]
     [InlineData("--listen", "/ip4/127.0.0.1/udp/4842", "Bad --listen address /ip4/127.0.0.1/udp/4842:")]
-    [InlineData("--announce", "/ip4/127.0.0.1/tcp/4842/ws", "Bad --announce address /ip4/127.0.0.1/tcp/4842/ws:")]
+    [InlineData("--announce", "/ip4/127.0.0.1/udp/4842/quic-v1", "Bad --announce address /ip4/127.0.0.1/udp/4842/quic-v1:")]
     [InlineData("--max-connections", "many", "--max-connections: 'many' is not valid")]
     public async Task A_setting_the_node_cannot_use_exits_with_code_2_and_one_line(string option, string value, string expected)
     {

@@ -202,8 +202,8 @@ public sealed class NodeSettingsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/ip4/127.0.0.1/tcp/4842/ws")]
     [InlineData("/ip4/127.0.0.1/udp/4842/quic-v1")]
+    [InlineData("/ip4/127.0.0.1/tcp/4842/tls/sni/example.com/ws")]
     [InlineData("/ip4/127.0.0.1/udp/4842")]
     [InlineData("/dns4/localhost/tcp/4842")]
     [InlineData("/ip4/999.0.0.1/tcp/1")]
@@ -214,8 +214,33 @@ public sealed class NodeSettingsTests : IDisposable
         Assert.Contains("/ip4|ip6/<address>/tcp/<port>", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void WebSocket_listen_addresses_are_taken_beside_tcp_ones()
+    {
+        NodeSettings settings = Read(["--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--listen", "/ip6/::1/tcp/0/ws"]);
+        Assert.Equal(["/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/0/ws", "/ip6/::1/tcp/0/ws"], settings.Listen);
+    }
+
     [Theory]
-    [InlineData("/ip4/203.0.113.5/tcp/4001/ws")]
+    [InlineData("/ip4/127.0.0.1/tcp/0/tls/ws")]
+    [InlineData("/ip4/127.0.0.1/tcp/0/wss")]
+    public void A_tls_websocket_listener_without_a_certificate_is_a_settings_error(string address)
+    {
+        var ex = Assert.Throws<FormatException>(() => Read(["--listen", address]));
+        Assert.StartsWith("Bad --listen address " + address + ":", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("certificate", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/dns4/node.example.com/tcp/443/tls/ws")]
+    [InlineData("/ip4/203.0.113.5/tcp/4002/ws")]
+    public void A_websocket_announce_address_is_taken(string address)
+    {
+        NodeSettings settings = Read([], ("NNRP_ANNOUNCE", address));
+        Assert.Equal([address], settings.Announce);
+    }
+
+    [Theory]
     [InlineData("/ip4/203.0.113.5/udp/4001/quic-v1")]
     public void An_announce_address_no_peer_can_dial_is_refused(string address)
     {

@@ -15,7 +15,7 @@ public sealed class Connection : IAsyncDisposable
 {
     private static long s_nextId;
 
-    private readonly TransportConnection _transport;
+    private readonly ITransportConnection _transport;
     private readonly SecureChannel _secure;
     private readonly YamuxSession _session;
     private readonly TimeSpan _negotiationTimeout;
@@ -23,7 +23,7 @@ public sealed class Connection : IAsyncDisposable
     private int _closing;
 
     internal Connection(
-        TransportConnection transport,
+        ITransportConnection transport,
         SecureChannel secure,
         YamuxSession session,
         ConnectionDirection direction,

@@ -27,7 +27,7 @@ internal sealed class ConnectionUpgrader(KeyPair identity, HostOptions options, 
     /// connection owns it.
     /// </summary>
     public async Task<Connection> UpgradeAsync(
-        TransportConnection transport,
+        ITransportConnection transport,
         ConnectionDirection direction,
         PeerId? expectedPeer,
         CancellationToken cancellationToken)

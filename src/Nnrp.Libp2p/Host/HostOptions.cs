@@ -1,6 +1,7 @@
 using System.Reflection;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Transport;
+using Nnrp.Libp2p.WebSockets;
 using Nnrp.Libp2p.Yamux;
 
 namespace Nnrp.Libp2p.Host;
@@ -28,6 +29,9 @@ public sealed record HostOptions
     public ConnectionLimits Limits { get; init; } = new();
 
     public TcpTransportOptions Tcp { get; init; } = new();
+
+    /// <summary>The WebSocket transport (<c>/ws</c>, <c>/tls/ws</c>): its TLS certificate and upgrade timeout.</summary>
+    public WebSocketTransportOptions WebSocket { get; init; } = new();
 
     public YamuxOptions Yamux { get; init; } = new();
 

@@ -7,6 +7,7 @@ using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.ConnectionManager;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Transport;
+using Nnrp.Libp2p.WebSockets;
 using Nnrp.Libp2p.Yamux;
 using Mss = Nnrp.Libp2p.MultistreamSelect.MultistreamSelect;
 
@@ -18,8 +19,8 @@ public sealed class ConnectionEventArgs(Connection connection) : EventArgs
 }
 
 /// <summary>
-/// A libp2p host over TCP + Noise + Yamux: listens, dials by multiaddr or peer id, serves
-/// stream handlers by protocol id, and keeps connections within <see cref="ConnectionLimits"/>
+/// A libp2p host over TCP or WebSocket (chosen per multiaddr) + Noise + Yamux: listens, dials
+/// by multiaddr or peer id, serves stream handlers by protocol id, and keeps connections within <see cref="ConnectionLimits"/>
 /// (admission by <see cref="ConnectionGater"/>, watermarks by <see cref="ConnectionTrimmer"/>,
 /// per-protocol stream caps by <see cref="StreamLimiter"/>; NNRP.md §14.1). Protocols (identify, ping, Kad, GossipSub, NNRP) sit on top as stream handlers and
 /// connection-event subscribers, so the host knows none of them.
@@ -29,7 +30,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     private readonly KeyPair _identity;
     private readonly HostOptions _options;
     private readonly ILogger _logger;
-    private readonly TcpTransport _tcp;
+    private readonly ITransport[] _transports;
     private readonly ConnectionUpgrader _upgrader;
     private readonly ConcurrentDictionary<string, StreamHandler> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Connection, byte> _connections = new();
@@ -50,7 +51,11 @@ public sealed class Libp2pHost : IAsyncDisposable
         _options = options ?? new HostOptions();
         loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<Libp2pHost>();
-        _tcp = new TcpTransport(_options.Tcp, loggerFactory);
+        _transports =
+        [
+            new TcpTransport(_options.Tcp, loggerFactory),
+            new WebSocketTransport(_options.WebSocket, _options.Tcp, loggerFactory),
+        ];
         _upgrader = new ConnectionUpgrader(identity, _options, loggerFactory);
         PeerStore = new PeerStore();
         _gater = new ConnectionGater(_options.Limits);
@@ -148,7 +153,9 @@ public sealed class Libp2pHost : IAsyncDisposable
             ITransportListener listener;
             try
             {
-                listener = await _tcp.ListenAsync(address, cancellationToken);
+                ITransport transport = Array.Find(_transports, t => t.CanListen(address))
+                    ?? throw new ArgumentException($"no transport listens on {address}: expected /ip4|ip6/<address>/tcp/<port>, optionally followed by /ws or /tls/ws");
+                listener = await transport.ListenAsync(address, cancellationToken);
             }
             catch (SocketException ex) when (IsIpv6Wildcard(address) && ex.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
             {
@@ -198,9 +205,12 @@ public sealed class Libp2pHost : IAsyncDisposable
                 result.Add(address);
                 continue;
             }
+            // Whatever follows /tcp/port (/ws, /tls/ws) stays on each expanded address.
+            Multiaddr? tail = address.Components.Count > 2 ? Multiaddr.FromComponents(address.Components.Skip(2)) : null;
             foreach (IPAddress ip in InterfaceAddresses(bound.AddressFamily))
             {
-                result.Add(Multiaddr.FromIPEndPoint(new IPEndPoint(ip, bound.Port)));
+                Multiaddr expanded = Multiaddr.FromIPEndPoint(new IPEndPoint(ip, bound.Port));
+                result.Add(tail is null ? expanded : expanded.Encapsulate(tail));
             }
         }
         return result;
@@ -247,7 +257,7 @@ public sealed class Libp2pHost : IAsyncDisposable
             var errors = new List<Exception>();
             foreach (Multiaddr address in addresses)
             {
-                if (!_tcp.CanDial(address))
+                if (!CanDial(address))
                 {
                     continue;
                 }
@@ -263,6 +273,9 @@ public sealed class Libp2pHost : IAsyncDisposable
             throw new PeerUnreachableException(peer, $"{addresses.Count} addresses failed", errors);
         }, cancellationToken);
     }
+
+    /// <summary>Whether one of the host's transports (TCP, WebSocket) dials <paramref name="address"/>.</summary>
+    public bool CanDial(Multiaddr address) => Array.Exists(_transports, t => t.CanDial(address));
 
     /// <summary>Opens a stream to <paramref name="peer"/> (dialing if needed) and negotiates one of <paramref name="protocols"/>.</summary>
     public async Task<Libp2pStream> NewStreamAsync(PeerId peer, IReadOnlyList<string> protocols, CancellationToken cancellationToken)
@@ -378,10 +391,12 @@ public sealed class Libp2pHost : IAsyncDisposable
             throw TableFull();
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        TransportConnection transport;
+        ITransportConnection transport;
         try
         {
-            transport = await _tcp.DialAsync(address, linked.Token);
+            ITransport dialer = Array.Find(_transports, t => t.CanDial(address))
+                ?? throw new ArgumentException($"no transport dials {address}: expected /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>, optionally followed by /ws or /tls/ws", nameof(address));
+            transport = await dialer.DialAsync(address, linked.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -427,7 +442,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
     }
 
-    private async Task UpgradeInboundAsync(TransportConnection transport, PendingHandshake pending)
+    private async Task UpgradeInboundAsync(ITransportConnection transport, PendingHandshake pending)
     {
         Connection connection;
         try

@@ -9,5 +9,5 @@ public interface ITransportListener : IAsyncDisposable
     Multiaddr ListenAddress { get; }
 
     /// <summary>The next inbound connection; null once the listener is disposed (also for a pending call).</summary>
-    ValueTask<TransportConnection?> AcceptAsync(CancellationToken cancellationToken);
+    ValueTask<ITransportConnection?> AcceptAsync(CancellationToken cancellationToken);
 }

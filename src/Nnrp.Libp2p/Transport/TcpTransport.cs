@@ -10,7 +10,7 @@ namespace Nnrp.Libp2p.Transport;
 /// optionally ending in <c>/p2p/…</c>, which the transport ignores and the upgrader checks).
 /// It yields raw connections; security and multiplexing are layered on by the host.
 /// </summary>
-public sealed class TcpTransport
+public sealed class TcpTransport : ITransport
 {
     private readonly TcpTransportOptions _options;
     private readonly ILogger _logger;
@@ -81,7 +81,11 @@ public sealed class TcpTransport
     /// <see cref="TransportDialException"/>; cancelling <paramref name="cancellationToken"/>
     /// throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task<TransportConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken)
+    public async Task<ITransportConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken) =>
+        await DialTcpAsync(address, cancellationToken);
+
+    /// <summary><see cref="DialAsync"/> typed as TCP (the WebSocket transport dials through it).</summary>
+    internal async Task<TransportConnection> DialTcpAsync(Multiaddr address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (!CanDial(address))

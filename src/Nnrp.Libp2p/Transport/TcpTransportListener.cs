@@ -25,7 +25,11 @@ internal sealed class TcpTransportListener : ITransportListener
 
     private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    public async ValueTask<TransportConnection?> AcceptAsync(CancellationToken cancellationToken)
+    public async ValueTask<ITransportConnection?> AcceptAsync(CancellationToken cancellationToken) =>
+        await AcceptTcpAsync(cancellationToken);
+
+    /// <summary>The next accepted socket as a TCP connection (the WebSocket listener builds on it).</summary>
+    internal async ValueTask<TransportConnection?> AcceptTcpAsync(CancellationToken cancellationToken)
     {
         while (!IsDisposed)
         {

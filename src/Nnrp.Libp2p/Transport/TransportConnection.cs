@@ -18,7 +18,7 @@ namespace Nnrp.Libp2p.Transport;
 /// slow reader throttles the peer through TCP flow control. The send loop writes each
 /// flushed segment as it is. Neither loop allocates per read or write.
 /// </summary>
-public sealed class TransportConnection : IDuplexPipe, IAsyncDisposable
+public sealed class TransportConnection : ITransportConnection
 {
     /// <summary>Smallest buffer handed to a receive; pipe segments are at least this large.</summary>
     private const int ReceiveSegmentSize = 16 * 1024;

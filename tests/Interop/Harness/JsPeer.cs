@@ -76,6 +76,9 @@ public sealed class JsPeer : IAsyncDisposable
             UseShellExecute = false,
             StandardOutputEncoding = System.Text.Encoding.UTF8,
         };
+        // Node 20 has a global WebSocket (undici's, as in browsers) only behind this flag; Node 22
+        // has it by default and still takes the flag.
+        start.ArgumentList.Add("--experimental-websocket");
         start.ArgumentList.Add("--import");
         start.ArgumentList.Add("./js/polyfill.mjs");
         start.ArgumentList.Add(script);

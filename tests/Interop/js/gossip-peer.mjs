@@ -8,6 +8,7 @@ import { out, serve } from './driver.mjs'
 import { createHash } from 'node:crypto'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -18,7 +19,8 @@ const sha256 = (data) => new Uint8Array(createHash('sha256').update(data).digest
 
 const node = await createLibp2p({
   addresses: { listen: [process.env.LISTEN ?? '/ip4/127.0.0.1/tcp/0'] },
-  transports: [tcp()],
+  // LISTEN picks the transport peers reach us on (…/tcp/N or …/tcp/N/ws); both dial out.
+  transports: [tcp(), webSockets()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: {

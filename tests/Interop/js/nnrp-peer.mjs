@@ -15,6 +15,7 @@ import { blake2b } from '@noble/hashes/blake2.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -167,7 +168,8 @@ function messageId (data) {
 
 const node = await createLibp2p({
   addresses: { listen: [process.env.LISTEN ?? '/ip4/127.0.0.1/tcp/0'] },
-  transports: [tcp()],
+  // LISTEN picks the transport peers reach us on (…/tcp/N or …/tcp/N/ws); both dial out.
+  transports: [tcp(), webSockets()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: {

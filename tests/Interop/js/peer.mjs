@@ -5,6 +5,7 @@ import { out, serve } from './driver.mjs'
 import { createHash, randomBytes } from 'node:crypto'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify, identifyPush } from '@libp2p/identify'
@@ -18,7 +19,8 @@ const STREAM_LIMITS = { maxInboundStreams: 512, maxOutboundStreams: 512 }
 
 const node = await createLibp2p({
   addresses: { listen: [process.env.LISTEN ?? '/ip4/127.0.0.1/tcp/0'] },
-  transports: [tcp()],
+  // LISTEN picks the transport peers reach us on (…/tcp/N or …/tcp/N/ws); both dial out.
+  transports: [tcp(), webSockets()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   // js-libp2p 3 takes the identify agentVersion from nodeInfo.userAgent.

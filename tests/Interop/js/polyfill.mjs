@@ -7,3 +7,7 @@ if (typeof Promise.withResolvers !== 'function') {
     return { promise, resolve, reject }
   }
 }
+
+// @libp2p/websockets dials with the global WebSocket: Node 22 has it, Node 20 only with
+// --experimental-websocket, which Harness/JsPeer.cs passes (the `ws` package's client is no
+// substitute: it hands out data that arrives with the 101 before js-libp2p listens for it).

@@ -15,7 +15,8 @@ namespace Nnrp.Benchmarks.Libp2p;
 /// <c>libp2p</c> harness: TCP + Noise + Yamux measured side by side in one run on loopback —
 /// /perf/1.0.0 throughput C#↔C# and js-libp2p↔js-libp2p (each pair in its own processes'
 /// worth of CPU: our two hosts share this process, the js pair is two node processes),
-/// connection setup (TCP + Noise + Yamux + identify) and ping RTT.
+/// C#↔C# over WebSocket (<c>/ws</c>) against the same over TCP, connection setup
+/// (TCP + Noise + Yamux + identify) and ping RTT.
 /// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- libp2p [MiB-per-run] [runs]</code>
 /// </summary>
 internal static class NetworkHarness
@@ -31,20 +32,28 @@ internal static class NetworkHarness
         await using CSharpPeer b = await CSharpPeer.StartAsync(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await using JsPeer jsA = await JsPeer.StartAsync();
         await using JsPeer jsB = await JsPeer.StartAsync();
+        await using CSharpPeer wsA = await CSharpPeer.StartAsync(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, listen: "/ip4/127.0.0.1/tcp/0/ws");
+        await using CSharpPeer wsB = await CSharpPeer.StartAsync(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, listen: "/ip4/127.0.0.1/tcp/0/ws");
         await a.Host.DialAsync(b.DialAddress, CancellationToken.None);
+        await wsA.Host.DialAsync(wsB.DialAddress, CancellationToken.None);
         await jsA.CallAsync("dial", new { addr = jsB.DialAddress });
 
         // Warm up both stacks (JIT, TCP windows) before measuring.
         await a.Perf.RunAsync(b.Host.PeerId, 16 << 20, 16 << 20, CancellationToken.None);
+        await wsA.Perf.RunAsync(wsB.Host.PeerId, 16 << 20, 16 << 20, CancellationToken.None);
         await jsA.CallAsync("perf", new { addr = jsB.DialAddress, upload = 16 << 20, download = 16 << 20 }, TimeSpan.FromMinutes(5));
 
-        double csUp = 0, csDown = 0, jsUp = 0, jsDown = 0;
+        double csUp = 0, csDown = 0, jsUp = 0, jsDown = 0, wsUp = 0, wsDown = 0;
         for (int i = 0; i < runs; i++)
         {
             PerfResult up = await a.Perf.RunAsync(b.Host.PeerId, bytes, 0, CancellationToken.None);
             csUp = Math.Max(csUp, bytes / up.TotalTime.TotalSeconds);
             PerfResult down = await a.Perf.RunAsync(b.Host.PeerId, 0, bytes, CancellationToken.None);
             csDown = Math.Max(csDown, bytes / down.TotalTime.TotalSeconds);
+            PerfResult wup = await wsA.Perf.RunAsync(wsB.Host.PeerId, bytes, 0, CancellationToken.None);
+            wsUp = Math.Max(wsUp, bytes / wup.TotalTime.TotalSeconds);
+            PerfResult wdown = await wsA.Perf.RunAsync(wsB.Host.PeerId, 0, bytes, CancellationToken.None);
+            wsDown = Math.Max(wsDown, bytes / wdown.TotalTime.TotalSeconds);
             JsonObject jup = await jsA.CallAsync("perf", new { addr = jsB.DialAddress, upload = bytes, download = 0 }, TimeSpan.FromMinutes(10));
             jsUp = Math.Max(jsUp, bytes / (jup["totalMs"]!.GetValue<double>() / 1000));
             JsonObject jdown = await jsA.CallAsync("perf", new { addr = jsB.DialAddress, upload = 0, download = bytes }, TimeSpan.FromMinutes(10));
@@ -91,6 +100,11 @@ internal static class NetworkHarness
         var pingMs = pings.Select(static p => p.TotalMilliseconds).Order().ToList();
         jsPings.Sort();
         Console.WriteLine($"| ping RTT p50, ms                            | {Percentile(pingMs, 0.50),10:F3} | {Percentile(jsPings, 0.50),5:F2} |        n/a |");
+        Console.WriteLine();
+        Console.WriteLine("| C#↔C# perf by transport (same run)          |        TCP |   /ws |  ratio ws/TCP |");
+        Console.WriteLine("|---------------------------------------------|-----------:|------:|--------------:|");
+        Console.WriteLine($"| {"perf upload, MB/s",-43} | {csUp / 1e6,10:F1} | {wsUp / 1e6,5:F1} | {wsUp / csUp,12:P0} |");
+        Console.WriteLine($"| {"perf download, MB/s",-43} | {csDown / 1e6,10:F1} | {wsDown / 1e6,5:F1} | {wsDown / csDown,12:P0} |");
         Console.WriteLine();
         Console.WriteLine($"js ping RTT is measured by js-libp2p's ping service; each js ping opens a new stream ({jsPingFailures} of 200 js pings failed js-side).");
         return 0;

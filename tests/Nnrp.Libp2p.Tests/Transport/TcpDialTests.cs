@@ -41,10 +41,10 @@ public class TcpDialTests
         var transport = NewTransport();
         await using ITransportListener listener = await transport.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), CancellationToken.None);
         listener.ListenAddress.TryGetIPEndPoint(out var endpoint);
-        ValueTask<TransportConnection?> accept = listener.AcceptAsync(CancellationToken.None);
+        ValueTask<ITransportConnection?> accept = listener.AcceptAsync(CancellationToken.None);
         var target = Multiaddr.Parse(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, endpoint!.Port));
-        await using TransportConnection client = await transport.DialAsync(target, CancellationToken.None).WaitAsync(Generous);
-        await using TransportConnection? server = await accept.AsTask().WaitAsync(Generous);
+        await using ITransportConnection client = await transport.DialAsync(target, CancellationToken.None).WaitAsync(Generous);
+        await using ITransportConnection? server = await accept.AsTask().WaitAsync(Generous);
         Assert.Equal(listener.ListenAddress, client.RemoteAddress);
         Assert.True(client.RemoteAddress.IsLoopback);
     }
@@ -79,7 +79,7 @@ public class TcpDialTests
         var transport = NewTransport(new TcpTransportOptions { DialTimeout = TimeSpan.FromMilliseconds(200) });
         try
         {
-            await using TransportConnection connection = await transport
+            await using ITransportConnection connection = await transport
                 .DialAsync(Multiaddr.Parse("/ip4/10.255.255.1/tcp/4001"), CancellationToken.None).WaitAsync(Generous);
         }
         catch (TransportDialException error)
@@ -93,7 +93,7 @@ public class TcpDialTests
     {
         using StalledPort stalled = await StallPortAsync();
         using var cancel = new CancellationTokenSource();
-        Task<TransportConnection> dial = NewTransport().DialAsync(stalled.Address, cancel.Token);
+        Task<ITransportConnection> dial = NewTransport().DialAsync(stalled.Address, cancel.Token);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dial.WaitAsync(Generous));
     }

@@ -55,7 +55,7 @@ public class TcpListenerTests
     public async Task Disposing_the_listener_ends_a_pending_accept_with_null()
     {
         ITransportListener listener = await NewTransport().ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), CancellationToken.None);
-        ValueTask<TransportConnection?> pending = listener.AcceptAsync(CancellationToken.None);
+        ValueTask<ITransportConnection?> pending = listener.AcceptAsync(CancellationToken.None);
         await listener.DisposeAsync();
         Assert.Null(await pending.AsTask().WaitAsync(Generous));
         Assert.Null(await listener.AcceptAsync(CancellationToken.None).AsTask().WaitAsync(Generous));
@@ -66,7 +66,7 @@ public class TcpListenerTests
     {
         await using ITransportListener listener = await NewTransport().ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), CancellationToken.None);
         using var cancel = new CancellationTokenSource();
-        ValueTask<TransportConnection?> pending = listener.AcceptAsync(cancel.Token);
+        ValueTask<ITransportConnection?> pending = listener.AcceptAsync(cancel.Token);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.AsTask().WaitAsync(Generous));
     }

@@ -15,13 +15,13 @@ internal static class TcpTestSupport
         new(options ?? new TcpTransportOptions(), NullLoggerFactory.Instance);
 
     /// <summary>A connected (dialer, listener-side) pair on 127.0.0.1.</summary>
-    public static async Task<(TransportConnection Client, TransportConnection Server, ITransportListener Listener)> ConnectAsync(
+    public static async Task<(ITransportConnection Client, ITransportConnection Server, ITransportListener Listener)> ConnectAsync(
         TcpTransport transport, string listenAddress = "/ip4/127.0.0.1/tcp/0")
     {
         ITransportListener listener = await transport.ListenAsync(Multiaddr.Parse(listenAddress), CancellationToken.None);
-        ValueTask<TransportConnection?> accept = listener.AcceptAsync(CancellationToken.None);
-        TransportConnection client = await transport.DialAsync(listener.ListenAddress, CancellationToken.None).WaitAsync(Generous);
-        TransportConnection server = (await accept.AsTask().WaitAsync(Generous))!;
+        ValueTask<ITransportConnection?> accept = listener.AcceptAsync(CancellationToken.None);
+        ITransportConnection client = await transport.DialAsync(listener.ListenAddress, CancellationToken.None).WaitAsync(Generous);
+        ITransportConnection server = (await accept.AsTask().WaitAsync(Generous))!;
         return (client, server, listener);
     }
 
