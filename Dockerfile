@@ -8,6 +8,12 @@ RUN dotnet publish src/Nnrp.Cli -c Release -o /app -p:UseAppHost=false
 # Run stage: the ASP.NET Core runtime (the HTTP API needs it) on Debian, as the image's
 # non-root `app` user. Everything the node keeps lives in the /data volume.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# `docker build --build-arg REVISION=$(git rev-parse HEAD) .` stamps the image with its commit
+# (OCI image-spec annotations), so an operator can tell which source a running node came from.
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="nnrp" \
+      org.opencontainers.image.description="NNRP node: stores and relays sealed NanoNym payment notifications" \
+      org.opencontainers.image.revision="$REVISION"
 WORKDIR /app
 COPY --from=build /app .
 RUN mkdir -p /data && chown "$APP_UID" /data

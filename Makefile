@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish chromium wallet
+.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup chromium wallet
 
 all: build
 
@@ -16,28 +16,38 @@ restore:
 build: restore
 	$(DOTNET) build $(SLN) -c $(CONFIGURATION) --no-restore
 
-# The js-libp2p interop peers and the TypeScript SDK's dependencies, pinned by package-lock.json.
-NNRP_CLIENT := src/nnrp-client
-npm: $(INTEROP)/node_modules/.package-lock.json $(NNRP_CLIENT)/node_modules/.package-lock.json
+# The js-libp2p interop peers and the TypeScript wallet SDK, pinned by package-lock.json; the
+# SDK is built too (its tests, the C# cross tests and the browser tests load the built JS).
+CLIENT_TS := src/nnrp-client
+npm: $(INTEROP)/node_modules/.package-lock.json $(CLIENT_TS)/node_modules/.package-lock.json
+	cd $(CLIENT_TS) && npm run --silent build && npm run --silent build:browser
 
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
 	cd $(INTEROP) && npm ci --no-audit --no-fund
 	@touch $@
 
-$(NNRP_CLIENT)/node_modules/.package-lock.json: $(NNRP_CLIENT)/package.json $(NNRP_CLIENT)/package-lock.json
-	cd $(NNRP_CLIENT) && npm ci --no-audit --no-fund
+$(CLIENT_TS)/node_modules/.package-lock.json: $(CLIENT_TS)/package.json $(CLIENT_TS)/package-lock.json
+	cd $(CLIENT_TS) && npm ci --no-audit --no-fund
 	@touch $@
 
-# Issue 14: the browser tests drive Debian's chromium through playwright-core (never a
-# downloaded browser); CI runs as root on a clean Debian machine.
+# System packages the tests need, installed when absent (Debian/Ubuntu, as root or with sudo):
+# nginx-light, whose `nginx -t` checks the reverse-proxy recipe in deploy/nginx, and chromium.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+setup: chromium
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; }
+
+# Issue 14: the browser tests and the browser-pow benchmark drive Debian's chromium through
+# playwright-core with executablePath (never a browser downloaded by a package).
 chromium:
-	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@command -v chromium >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
 
 # The wallet page (src/nnrp-wallet/dist), bundled by esbuild with nnrp-client's sources.
 wallet: npm
 	node src/nnrp-wallet/build.mjs
 
-test: build npm chromium wallet
+test: setup build npm wallet
 	CONFIGURATION=$(CONFIGURATION) tests/run-tests.sh
 
 run:
@@ -89,6 +99,11 @@ RID ?= linux-x64
 publish:
 	$(DOTNET) publish src/Nnrp.Cli -c Release -r $(RID) --self-contained -p:PublishSingleFile=true \
 	  -p:IncludeNativeLibrariesForSelfExtract=true -o $(ARTIFACTS)/$(RID)
+
+# Publishes this machine's single file into a temp folder and starts a node from it (minutes;
+# not part of `make test`).
+publish-check:
+	$(DOTNET) test tests/Nnrp.Cli.Tests -c $(CONFIGURATION) --filter Category=Long --logger "console;verbosity=normal"
 
 clean:
 	$(DOTNET) clean $(SLN)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test project of the solution (dotnet test discovers them; no hand-kept list)
-# and ends with one line "N passed, N failed, N skipped" summed over all projects, read from
-# the TRX result file each project writes.
+# and the TypeScript SDK's tests (node --test over src/nnrp-client/dist/test, built by
+# `make npm`; every dist/test/**/*.test.js), and ends with one line "N passed, N failed, N skipped" summed over all of them,
+# read from the TRX file each project writes and the TAP summary node writes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
@@ -23,6 +24,29 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A build error or a crashed test host is a failure even though no test said so.
   failed=1
+fi
+# The TypeScript SDK: spec output on the console, TAP into a file for the counts.
+tap="$results/nnrp-client.tap"
+ts_tests=$(cd src/nnrp-client && find dist/test -name '*.test.js' 2>/dev/null | sort)
+if [ -z "$ts_tests" ]; then
+  echo "src/nnrp-client/dist/test holds no tests: build the TypeScript SDK with make npm" >&2
+  ts_status=1
+else
+  # shellcheck disable=SC2086 # one path per word
+  (cd src/nnrp-client && node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" $ts_tests)
+  ts_status=$?
+fi
+tap_count() { grep -E "^# $1 [0-9]+$" "$tap" 2>/dev/null | tail -n 1 | grep -o '[0-9]*$' || echo 0; }
+ts_failed=$(( $(tap_count fail) + $(tap_count cancelled) ))
+if [ "$ts_status" -ne 0 ] && [ "$ts_failed" -eq 0 ]; then
+  ts_failed=1 # no summary (a missing build, a crashed runner) is a failure too
+fi
+passed=$((passed + $(tap_count pass)))
+failed=$((failed + ts_failed))
+skipped=$((skipped + $(tap_count skipped) + $(tap_count todo)))
+if [ "$ts_status" -ne 0 ]; then
+  status=1
 fi
 if [ "$files" -eq 0 ]; then
   echo "no test project reported a result" >&2

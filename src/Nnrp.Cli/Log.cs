@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Error, "Bad bootstrap peer: {Reason}")]
     public static partial void BadBootstrapPeer(this ILogger logger, string reason);
 
+    [LoggerMessage(7, LogLevel.Error, "Bad TLS setting: {Reason}")]
+    public static partial void BadTls(this ILogger logger, string reason);
+
     [LoggerMessage(9, LogLevel.Information, "HTTP API on {Url}")]
     public static partial void HttpListening(this ILogger logger, string url);
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Nnrp.Core.Work;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
@@ -9,16 +11,65 @@ using Nnrp.Node.Sync;
 
 namespace Nnrp.Cli;
 
-/// <summary>A listen/announce address or a bootstrap entry that does not parse (exit code 2).</summary>
-internal sealed class BadSettingException(bool bootstrap, string message, Exception inner) : FormatException(message, inner)
+/// <summary>Which setting a <see cref="BadSettingException"/> is about.</summary>
+internal enum BadSetting
 {
-    /// <summary>True for a bootstrap entry or file, false for a listen or announce address.</summary>
-    public bool IsBootstrap { get; } = bootstrap;
+    /// <summary>A listen or announce address.</summary>
+    Address,
+
+    /// <summary>A bootstrap entry or file.</summary>
+    Bootstrap,
+
+    /// <summary>The TLS certificate and key files.</summary>
+    Tls,
+}
+
+/// <summary>A listen/announce address, a bootstrap entry or the TLS files that do not load (exit code 2).</summary>
+internal sealed class BadSettingException(BadSetting setting, string message, Exception? inner = null) : FormatException(message, inner)
+{
+    public BadSetting Setting { get; } = setting;
 }
 
 /// <summary>The operator's <see cref="NodeSettings"/> as the node's typed options.</summary>
 internal static class NodeOptionsMapping
 {
+    /// <summary>
+    /// The node's TLS certificate from <c>--tls-cert</c> and <c>--tls-key</c> (PEM), loaded once at
+    /// start-up: every TLS door (the HTTP API's https URLs, the libp2p WebSocket's <c>/tls/ws</c>)
+    /// serves this one instance. Null when neither file is set.
+    /// </summary>
+    /// <exception cref="BadSettingException">one file without the other, https in <c>--http</c> without them,
+    /// or files that are missing, unreadable, not PEM, or a key that does not match the certificate.</exception>
+    public static X509Certificate2? LoadCertificate(NodeSettings settings)
+    {
+        if (settings.TlsCert is null && settings.TlsKey is null)
+        {
+            return settings.Http.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                ? throw new BadSettingException(BadSetting.Tls, $"--http {settings.Http} needs --tls-cert and --tls-key (PEM files)")
+                : null;
+        }
+        if (settings.TlsCert is not { } certPath || settings.TlsKey is not { } keyPath)
+        {
+            throw new BadSettingException(BadSetting.Tls, "--tls-cert and --tls-key go together");
+        }
+        try
+        {
+            using X509Certificate2 pem = X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            if (!pem.HasPrivateKey)
+            {
+                throw new CryptographicException("the key file holds no private key");
+            }
+            // A PEM key is ephemeral; one PKCS#12 round trip gives a certificate whose key SslStream
+            // can use on every platform (Windows refuses ephemeral keys; Linux does not mind).
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new BadSettingException(BadSetting.Tls, $"TLS certificate {certPath} with key {keyPath}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+    }
+
+    /// <remarks>The TLS certificate is <see cref="LoadCertificate"/>'s, loaded before this.</remarks>
     /// <exception cref="BadSettingException">an address or bootstrap entry does not parse.</exception>
     public static async Task<NnrpNodeOptions> ToNodeOptionsAsync(NodeSettings settings, CancellationToken cancellationToken)
     {
@@ -30,7 +81,7 @@ internal static class NodeOptionsMapping
         }
         catch (FormatException ex)
         {
-            throw new BadSettingException(bootstrap: false, ex.Message, ex);
+            throw new BadSettingException(BadSetting.Address, ex.Message, ex);
         }
         var bootstrap = new List<Multiaddr>();
         try
@@ -50,7 +101,7 @@ internal static class NodeOptionsMapping
         }
         catch (FormatException ex)
         {
-            throw new BadSettingException(bootstrap: true, ex.Message, ex);
+            throw new BadSettingException(BadSetting.Bootstrap, ex.Message, ex);
         }
 
         return new NnrpNodeOptions

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -22,9 +23,11 @@ internal static class NodeRunner
     public static async Task<int> RunAsync(NodeSettings settings, CancellationToken commandToken)
     {
         NnrpNodeOptions? options = null;
+        X509Certificate2? certificate = null;
         BadSettingException? bad = null;
         try
         {
+            certificate = NodeOptionsMapping.LoadCertificate(settings);
             options = await NodeOptionsMapping.ToNodeOptionsAsync(settings, commandToken);
         }
         catch (BadSettingException ex)
@@ -32,17 +35,22 @@ internal static class NodeRunner
             bad = ex;
         }
 
-        using IHost host = Build(settings, options);
+        using X509Certificate2? disposeCertificate = certificate;
+        using IHost host = Build(settings, options, new NodeCertificate(certificate));
         ILogger log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nnrp");
         if (bad is not null)
         {
-            if (bad.IsBootstrap)
+            switch (bad.Setting)
             {
-                log.BadBootstrapPeer(bad.Message);
-            }
-            else
-            {
-                log.BadListenAddress(bad.Message);
+                case BadSetting.Bootstrap:
+                    log.BadBootstrapPeer(bad.Message);
+                    break;
+                case BadSetting.Tls:
+                    log.BadTls(bad.Message);
+                    break;
+                default:
+                    log.BadListenAddress(bad.Message);
+                    break;
             }
             return CliExit.Usage;
         }
@@ -70,7 +78,7 @@ internal static class NodeRunner
         return CliExit.Ok;
     }
 
-    private static IHost Build(NodeSettings settings, NnrpNodeOptions? options)
+    private static IHost Build(NodeSettings settings, NnrpNodeOptions? options, NodeCertificate certificate)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         // Under systemd: Type=notify readiness and stop, journald log levels (UseSystemd; nothing elsewhere).
@@ -78,6 +86,7 @@ internal static class NodeRunner
         ConfigureLogging(builder.Logging, settings);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(certificate);
         builder.Services.AddSingleton(_ => options ?? throw new InvalidOperationException("the node settings did not map to options"));
         builder.Services.AddSingleton(TimeProvider.System);
         // Started in this order, stopped in reverse: node, HTTP door, metrics.
@@ -117,3 +126,6 @@ internal static class NodeRunner
         return code;
     }
 }
+
+/// <summary>The node's TLS certificate (<see cref="NodeOptionsMapping.LoadCertificate"/>), null without <c>--tls-cert</c>; one instance for every TLS door.</summary>
+internal sealed record NodeCertificate(X509Certificate2? Certificate);

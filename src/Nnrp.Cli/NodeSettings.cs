@@ -30,6 +30,19 @@ internal sealed record NodeSettings
 
     public IReadOnlyList<string> Cors { get; init; } = [];
 
+    /// <summary>
+    /// NNRP.md §12 "Browser doors": the public addresses of the HTTP API (behind a reverse proxy:
+    /// <c>https://node.example.org</c>), as multiaddrs (<c>/dns4/node.example.org/tcp/443/tls/http</c>);
+    /// empty: the bound URL, advertised only when public (or on a private network).
+    /// </summary>
+    public IReadOnlyList<string> HttpAnnounce { get; init; } = [];
+
+    /// <summary>PEM certificate (chain) file of the node's TLS doors (<c>--http https://…</c>); with <see cref="TlsKey"/>.</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>PEM private key file of <see cref="TlsCert"/>.</summary>
+    public string? TlsKey { get; init; }
+
     /// <summary>Prometheus <c>/metrics</c> URL, apart from the API (NNRP.md §12), or <c>off</c>.</summary>
     public string Metrics { get; init; } = Nnrp.Http.MetricsListener.DefaultUrl;
 
@@ -81,6 +94,9 @@ internal sealed record NodeSettings
         new("announce", "Multiaddr to advertise instead of the listen addresses; repeatable", "the listen addresses", IsList: true),
         new("http", "HTTP API URL, or off", "http://127.0.0.1:8080"),
         new("cors", "Origin allowed to call the HTTP API from a browser (* for any); repeatable", "none", IsList: true),
+        new("http-announce", "Public URL or multiaddr of the HTTP API to advertise (https://node.example.org behind a proxy); repeatable", "the --http URL when public", IsList: true),
+        new("tls-cert", "PEM certificate file for https:// in --http (with --tls-key)", "none"),
+        new("tls-key", "PEM private key file of --tls-cert", "none"),
         new("metrics", "Prometheus /metrics URL, apart from the HTTP API, or off", "http://127.0.0.1:9464"),
         new("trusted-proxy", "Proxy address or network (10.0.0.0/8) whose Forwarded / X-Forwarded-For headers name the HTTP client; repeatable", "none", IsList: true),
         new("http-rate-limit", "HTTP requests a second per client address (bursts of twice as many); over it, 429 rate_limited", "50"),
@@ -177,6 +193,9 @@ internal sealed record NodeSettings
         "announce" => s with { Announce = v },
         "http" => s with { Http = v[0] },
         "cors" => s with { Cors = v },
+        "http-announce" => s with { HttpAnnounce = v.Select(a => Nnrp.Protocol.Doors.HttpDoorAddress.Parse(a).ToString()).ToArray() },
+        "tls-cert" => s with { TlsCert = v[0] },
+        "tls-key" => s with { TlsKey = v[0] },
         "metrics" => s with { Metrics = v[0] },
         "trusted-proxy" => s with { TrustedProxy = v.Select(p => Nnrp.Http.HttpApiOptions.CheckProxy(p)).ToArray() },
         "http-rate-limit" => s with { HttpRateLimit = int.Parse(v[0], CultureInfo.InvariantCulture) is > 0 and var r ? r : throw new FormatException("a positive number expected") },

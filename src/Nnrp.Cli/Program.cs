@@ -1,6 +1,11 @@
 using System.CommandLine;
 using Nnrp.Cli;
+using Nnrp.Cli.Bundle;
 using Nnrp.Cli.Commands;
+
+// Before anything else runs (it changes the working directory for a moment): a single-file
+// build finds RocksDB's native library in its extraction folder.
+RocksDbNativeProbe.LoadFromBundle();
 
 var root = new RootCommand("NNRP — the NanoNym Relay Protocol node and tools");
 root.Subcommands.Add(NodeCommand.Create());

@@ -11,6 +11,11 @@ namespace Nnrp.Http;
 /// <c>for=</c>) wins over <c>X-Forwarded-For</c>. Headers from anyone else are ignored, so a
 /// client cannot choose its own rate-limit bucket. ASP.NET Core's ForwardedHeaders middleware
 /// reads only the X- headers, hence this.
+/// The request's scheme follows the same walk, as ASP.NET Core's middleware and nginx's realip
+/// do: the protocol the client used towards the outermost trusted proxy (<c>proto=</c> of the
+/// element that named the client, or the <c>X-Forwarded-Proto</c> entry in the same position
+/// from the right), so <c>Request.IsHttps</c> is true behind a TLS-terminating proxy. Only
+/// <c>http</c> and <c>https</c> are taken; the Host header is never rewritten.
 /// </summary>
 internal sealed class ForwardedClientAddress
 {
@@ -45,57 +50,91 @@ internal sealed class ForwardedClientAddress
     {
         if (_trusted.Length > 0 && context.Connection.RemoteIpAddress is { } peer)
         {
-            context.Connection.RemoteIpAddress = Resolve(Normalize(peer), context.Request.Headers);
+            (IPAddress client, string? scheme) = Resolve(Normalize(peer), context.Request.Headers);
+            context.Connection.RemoteIpAddress = client;
+            if (scheme is not null)
+            {
+                context.Request.Scheme = scheme;
+            }
         }
         await next(context);
     }
 
-    internal IPAddress Resolve(IPAddress peer, IHeaderDictionary headers)
+    /// <summary>The client and, when a trusted proxy said so, the scheme it used (null: the connection's own).</summary>
+    internal (IPAddress Client, string? Scheme) Resolve(IPAddress peer, IHeaderDictionary headers)
     {
         if (!IsTrusted(peer))
         {
-            return peer;
+            return (peer, null);
         }
-        List<IPAddress> hops = headers.TryGetValue("Forwarded", out var forwarded) && forwarded.Count > 0
+        List<Hop> hops = headers.TryGetValue("Forwarded", out var forwarded) && forwarded.Count > 0
             ? ForwardedFor(forwarded)
-            : XForwardedFor(headers["X-Forwarded-For"]);
+            : XForwardedFor(headers["X-Forwarded-For"], headers["X-Forwarded-Proto"]);
         IPAddress client = peer;
+        string? scheme = null;
         for (int i = hops.Count - 1; i >= 0 && IsTrusted(client); i--)
         {
-            client = hops[i];
+            client = hops[i].Address;
+            scheme = hops[i].Scheme ?? scheme;
         }
-        return client;
+        return (client, scheme);
     }
+
+    /// <summary>One forwarding hop: the address it names and the scheme used towards the proxy that wrote it (if said).</summary>
+    private readonly record struct Hop(IPAddress Address, string? Scheme);
 
     private bool IsTrusted(IPAddress address) => _trusted.Any(n => n.Contains(address));
 
-    private static List<IPAddress> XForwardedFor(Microsoft.Extensions.Primitives.StringValues values)
+    /// <summary>X-Forwarded-For, with X-Forwarded-Proto entries matched to it from the right (a proxy appends one of each).</summary>
+    private static List<Hop> XForwardedFor(Microsoft.Extensions.Primitives.StringValues values, Microsoft.Extensions.Primitives.StringValues protos)
     {
-        var hops = new List<IPAddress>();
-        foreach (string? value in values)
+        var hops = new List<Hop>();
+        foreach (string item in Items(values))
         {
-            foreach (string item in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                AddHop(hops, item);
-            }
+            AddHop(hops, item, null);
+        }
+        List<string> schemes = Items(protos);
+        for (int i = 0; i < Math.Min(hops.Count, schemes.Count); i++)
+        {
+            int hop = hops.Count - 1 - i;
+            hops[hop] = hops[hop] with { Scheme = Scheme(schemes[^(i + 1)]) };
         }
         return hops;
     }
 
-    /// <summary>RFC 7239: <c>Forwarded: for=192.0.2.43, for="[2001:db8::1]:4711";proto=https</c>.</summary>
-    private static List<IPAddress> ForwardedFor(Microsoft.Extensions.Primitives.StringValues values)
+    private static List<string> Items(Microsoft.Extensions.Primitives.StringValues values) =>
+        [.. values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).TakeLast(MaxHops)];
+
+    private static string? Scheme(string value) => value.Trim('"').ToLowerInvariant() switch
     {
-        var hops = new List<IPAddress>();
+        "http" => "http",
+        "https" => "https",
+        _ => null,
+    };
+
+    /// <summary>RFC 7239: <c>Forwarded: for=192.0.2.43, for="[2001:db8::1]:4711";proto=https</c>.</summary>
+    private static List<Hop> ForwardedFor(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        var hops = new List<Hop>();
         foreach (string? value in values)
         {
             foreach (string element in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
+                string? node = null, scheme = null;
                 foreach (string pair in element.Split(';', StringSplitOptions.TrimEntries))
                 {
                     if (pair.StartsWith("for=", StringComparison.OrdinalIgnoreCase))
                     {
-                        AddHop(hops, pair[4..].Trim('"'));
+                        node = pair[4..].Trim('"');
                     }
+                    else if (pair.StartsWith("proto=", StringComparison.OrdinalIgnoreCase))
+                    {
+                        scheme = Scheme(pair[6..]);
+                    }
+                }
+                if (node is not null)
+                {
+                    AddHop(hops, node, scheme);
                 }
             }
         }
@@ -107,7 +146,7 @@ internal sealed class ForwardedClientAddress
     /// (<c>unknown</c>, <c>_hidden</c>) is kept as the unspecified address, so it stops the walk
     /// and every such client shares one bucket instead of escaping the limits.
     /// </summary>
-    private static void AddHop(List<IPAddress> hops, string item)
+    private static void AddHop(List<Hop> hops, string item, string? scheme)
     {
         if (hops.Count >= MaxHops)
         {
@@ -123,7 +162,7 @@ internal sealed class ForwardedClientAddress
         {
             host = host[..host.IndexOf(':', StringComparison.Ordinal)];
         }
-        hops.Add(IPAddress.TryParse(host, out IPAddress? address) ? Normalize(address) : IPAddress.IPv6None);
+        hops.Add(new Hop(IPAddress.TryParse(host, out IPAddress? address) ? Normalize(address) : IPAddress.IPv6None, scheme));
     }
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

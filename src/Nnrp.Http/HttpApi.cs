@@ -6,11 +6,16 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 using Nnrp.Http.Endpoints;
 using Nnrp.Http.Health;
 using Nnrp.Http.Metrics;
+using Nnrp.Http.OpenApi;
+using Nnrp.Http.Peers;
+using Nnrp.Libp2p.Addressing;
 using Nnrp.Node;
 using Nnrp.Node.Decisions;
+using Nnrp.Protocol.Doors;
 
 namespace Nnrp.Http;
 
@@ -24,13 +29,26 @@ namespace Nnrp.Http;
 public sealed class HttpApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly HttpApiContext _api;
 
-    private HttpApi(WebApplication app) => _app = app;
+    private HttpApi(WebApplication app, HttpApiContext api, IReadOnlyList<Multiaddr> doors)
+    {
+        _app = app;
+        _api = api;
+        Doors = doors;
+    }
 
     /// <summary>The bound URLs (real ports when port 0 was asked for).</summary>
     public IReadOnlyList<string> Urls => BoundUrls(_app);
 
+    /// <summary>
+    /// This API's addresses as the node advertises them (NNRP.md §12 "Browser doors"): the
+    /// announce addresses, else the bound URLs that may be told (public, or any on a private network).
+    /// </summary>
+    public IReadOnlyList<Multiaddr> Doors { get; }
+
     /// <exception cref="FormatException">a trusted proxy is not an address or network.</exception>
+    /// <exception cref="ArgumentException">an https URL without a certificate.</exception>
     public static async Task<HttpApi> StartAsync(HttpApiContext api, HttpApiOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(api);
@@ -43,11 +61,27 @@ public sealed class HttpApi : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.UseUrls([.. options.Urls]);
+        if (options.Certificate is not null)
+        {
+            // The slim builder leaves HTTPS out until asked for.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+        else if (options.Urls.Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException("an https:// URL needs a certificate (HttpApiOptions.Certificate)", nameof(options));
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            if (options.Certificate is { } certificate)
+            {
+                // https:// URLs are served with the operator's certificate (PEM files, loaded once by the caller).
+                k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
         });
+        ContractDocument.AddServices(builder.Services);
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DoorsJson.Default));
         IHealthChecksBuilder health = builder.Services.AddHealthChecks().Add(StoreHealthCheck.Registration(api.Node.Store));
         foreach (HealthCheckRegistration check in options.HealthChecks)
         {
@@ -65,30 +99,48 @@ public sealed class HttpApi : IAsyncDisposable
                 {
                     policy.WithOrigins([.. options.CorsOrigins]);
                 }
-                policy.AllowAnyHeader().WithMethods("GET", "POST");
+                // Retry-After (429, 503) must be readable by a wallet's script to back off as told.
+                policy.AllowAnyHeader().WithMethods("GET", "POST")
+                    .WithExposedHeaders("Retry-After")
+                    .SetPreflightMaxAge(HttpApiOptions.CorsPreflightMaxAge);
             }));
         }
 
         WebApplication app = builder.Build();
         // Order: who the client is (behind trusted proxies) → no exception text leaves the node
         // → latency (on the node's meters, when it has them) → per-client rate limit → CORS → endpoints.
+        // With CORS, preflights (OPTIONS) are admitted before the CORS middleware answers them and
+        // every other request after it, so a 429 carries the CORS headers and a wallet's script
+        // can read its Retry-After (NNRP.md §12.1); each request still spends one token. CORS
+        // headers are added as the answer starts, so a 500 keeps them too.
         app.Use(clientAddress.InvokeAsync);
         app.Use((context, next) => Problems.CatchAsync(context, next, logger));
         if (api.Meters is not null)
         {
             app.Use(new RequestLatency(api.Meters).Middleware);
         }
-        app.Use((context, next) => AdmitAsync(context, next, api.Node, logger));
         if (options.CorsOrigins.Count > 0)
         {
+            app.Use((context, next) => HttpMethods.IsOptions(context.Request.Method) ? AdmitAsync(context, next, api.Node, logger) : next(context));
             app.UseCors();
+            app.Use((context, next) => HttpMethods.IsOptions(context.Request.Method) ? next(context) : AdmitAsync(context, next, api.Node, logger));
+        }
+        else
+        {
+            app.Use((context, next) => AdmitAsync(context, next, api.Node, logger));
         }
         NotificationEndpoints.Map(app, api, options, logger);
-        NodeEndpoints.Map(app, api);
+        NodeEndpoints.Map(app, api, new PeerDirectory(api.Host, options.AdvertisePrivate, api.Time));
         HealthEndpoints.Map(app);
+        ContractDocument.Map(app);
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound, Nnrp.Protocol.Reasons.ReasonWords.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
         await app.StartAsync(cancellationToken);
-        return new HttpApi(app);
+        IReadOnlyList<Multiaddr> doors = options.AnnounceAddresses.Count > 0
+            ? options.AnnounceAddresses
+            : [.. BoundUrls(app).SelectMany(HttpDoorAddress.FromBoundUrl).Where(a => BrowserDoors.IsAdvertisable(a, options.AdvertisePrivate)).Distinct()];
+        // Identify, Kad peer records and /v1/status carry the API's doors from now on (§12).
+        api.Host.SetOtherDoors(doors);
+        return new HttpApi(app, api, doors);
     }
 
     /// <summary>
@@ -118,6 +170,7 @@ public sealed class HttpApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _api.Host.SetOtherDoors([]);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();

@@ -1,3 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
+using Nnrp.Libp2p.Addressing;
+
 namespace Nnrp.Http;
 
 /// <summary>Where the HTTP API listens, whom browsers may let call it, and how much one client may ask of it.</summary>
@@ -11,6 +14,34 @@ public sealed record HttpApiOptions
 
     /// <summary>Origins allowed by CORS (<c>*</c> for any); empty: no CORS headers, browsers on other origins are refused.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>
+    /// How long a browser may cache a CORS preflight answer, so a wallet's every POST is not
+    /// preceded by an OPTIONS round trip (and its rate-limit token). Two hours: Chromium's cap;
+    /// Firefox allows a day, so a longer value would only differ there.
+    /// </summary>
+    public static readonly TimeSpan CorsPreflightMaxAge = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// The certificate (with its private key) of <c>https://</c> URLs; null: only <c>http://</c>
+    /// URLs can be served. Loaded once at start-up by the caller, so the same certificate can
+    /// serve other TLS doors (libp2p WebSocket) too.
+    /// </summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>
+    /// NNRP.md §12 "Browser doors": the public addresses of this API (<c>/dns4/node.example.org/tcp/443/tls/http</c>,
+    /// e.g. behind a reverse proxy), advertised in identify, Kad peer records and <c>/v1/status</c>
+    /// instead of the bound URLs. Empty: the bound URLs, wildcards expanded to the machine's
+    /// interfaces, loopback and private ones only when <see cref="AdvertisePrivate"/>.
+    /// </summary>
+    public IReadOnlyList<Multiaddr> AnnounceAddresses { get; init; } = [];
+
+    /// <summary>
+    /// A private network or loopback testnet: loopback and private addresses (of this API and,
+    /// in <c>/v1/peers</c>, of other nodes) are advertised too, as Kad keeps them only there.
+    /// </summary>
+    public bool AdvertisePrivate { get; init; }
 
     /// <summary>NNRP.md §12: JSON documents over 8 KiB are refused; protobuf bodies get the same bound.</summary>
     public int MaxBodyBytes { get; init; } = 8 * 1024;

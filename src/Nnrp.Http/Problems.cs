@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Nnrp.Node.Decisions;
+using Nnrp.Http.OpenApi;
 using Nnrp.Node.Storage;
 using Nnrp.Protocol.Reasons;
 
@@ -18,6 +19,12 @@ namespace Nnrp.Http;
 internal static class Problems
 {
     public const string ContentType = "application/problem+json";
+
+    /// <summary>NNRP.md §12: a problem's <c>type</c> is this prefix + its reason word (a name, not a page to fetch).</summary>
+    public const string TypePrefix = "urn:nnrp:problem:";
+
+    /// <summary>Retry-After of a 429 or 503 whose cause names no time (load shedding, a failing store).</summary>
+    public const uint DefaultRetryAfterSeconds = 5;
 
     /// <summary>
     /// The HTTP table (NNRP.md §12): a decision's status code and problem reason. 202 for a
@@ -51,8 +58,9 @@ internal static class Problems
     /// <summary>
     /// A refusal as a problem, through <see cref="Of"/>: <c>required_threshold</c> with
     /// insufficient_work and with over_capacity when more work would get in (§6.4),
-    /// <c>min_prefix_bits</c> with a prefix too wide, Retry-After with 429; an internal failure
-    /// goes to the log under a correlation id (<see cref="WriteInternalAsync"/>).
+    /// <c>min_prefix_bits</c> with a prefix too wide, Retry-After with 429 and 503 (the decision's
+    /// seconds, at least 1); an internal failure goes to the log under a correlation id
+    /// (<see cref="WriteInternalAsync"/>).
     /// </summary>
     public static Task WriteAsync(HttpContext context, Decision refusal, ILogger logger)
     {
@@ -64,44 +72,49 @@ internal static class Problems
             return WriteInternalAsync(context, logger, new StoreUnavailableException(refusal.Message));
         }
         string detail = refusal.Message;
-        if (status == StatusCodes.Status429TooManyRequests)
+        uint? retryAfter = null;
+        if (status is StatusCodes.Status429TooManyRequests || (status is StatusCodes.Status503ServiceUnavailable && refusal.RetryAfterSeconds != 0))
         {
-            uint seconds = Math.Max(1, refusal.RetryAfterSeconds);
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            detail = $"{refusal.Message}; retry after {seconds} s";
+            retryAfter = Math.Max(1, refusal.RetryAfterSeconds);
+            detail = $"{refusal.Message}; retry after {retryAfter} s";
         }
-        return WriteAsync(context, status, reason, detail, json =>
+        bool threshold = refusal.Status == DecisionStatus.InsufficientWork || (refusal.Status == DecisionStatus.OverCapacity && refusal.RequiredThreshold != 0);
+        return WriteAsync(context, Document(status, reason, detail) with
         {
-            if (refusal.Status == DecisionStatus.InsufficientWork || (refusal.Status == DecisionStatus.OverCapacity && refusal.RequiredThreshold != 0))
-            {
-                json.WriteString("required_threshold", refusal.RequiredThreshold.ToString("x16", CultureInfo.InvariantCulture));
-            }
-            if (refusal.MinPrefixBits is { } bits)
-            {
-                json.WriteNumber("min_prefix_bits", bits);
-            }
-        });
+            RequiredThreshold = threshold ? refusal.RequiredThreshold.ToString("x16", CultureInfo.InvariantCulture) : null,
+            MinPrefixBits = refusal.MinPrefixBits,
+        }, retryAfter);
     }
 
-    public static async Task WriteAsync(HttpContext context, int status, string reason, string detail, Action<Utf8JsonWriter>? extra = null)
+    public static Task WriteAsync(HttpContext context, int status, string reason, string detail) =>
+        WriteAsync(context, Document(status, reason, detail), retryAfterSeconds: null);
+
+    /// <summary>
+    /// Writes <paramref name="problem"/>. A 429 or 503 always carries Retry-After (§12): the
+    /// given seconds, else <see cref="DefaultRetryAfterSeconds"/>.
+    /// </summary>
+    private static async Task WriteAsync(HttpContext context, ProblemDocument problem, uint? retryAfterSeconds)
     {
-        context.Response.StatusCode = status;
+        context.Response.StatusCode = problem.Status;
         context.Response.ContentType = ContentType;
-        if (status == StatusCodes.Status503ServiceUnavailable)
+        if (problem.Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
         {
-            context.Response.Headers.RetryAfter = "5";
+            context.Response.Headers.RetryAfter = (retryAfterSeconds ?? DefaultRetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
         }
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
-        json.WriteStartObject();
-        json.WriteString("type", "urn:nnrp:reason:" + reason);
-        json.WriteString("title", Title(status));
-        json.WriteNumber("status", status);
-        json.WriteString("detail", detail);
-        json.WriteString("reason", reason);
-        extra?.Invoke(json);
-        json.WriteEndObject();
+        JsonSerializer.Serialize(json, problem, WireJsonContext.Default.ProblemDocument);
         await json.FlushAsync(context.RequestAborted);
     }
+
+    /// <summary>A problem's fixed fields: <c>type</c> and <c>title</c> follow from the reason (NNRP.md §12 table).</summary>
+    private static ProblemDocument Document(int status, string reason, string detail) => new()
+    {
+        Type = TypePrefix + reason,
+        Title = Title(reason),
+        Status = status,
+        Detail = detail,
+        Reason = reason,
+    };
 
     /// <summary>
     /// 500 <c>internal</c> for a failure of the node itself: the exception goes to the log under
@@ -111,7 +124,7 @@ internal static class Problems
     {
         string id = context.TraceIdentifier;
         logger.RequestFailed(context.Request.Method, context.Request.Path.ToString(), id, exception);
-        return WriteAsync(context, StatusCodes.Status500InternalServerError, ReasonWords.Internal, "the node failed; the operator's log has the details", json => json.WriteString("correlation_id", id));
+        return WriteAsync(context, Document(StatusCodes.Status500InternalServerError, ReasonWords.Internal, "the node failed; the operator's log has the details") with { CorrelationId = id }, retryAfterSeconds: null);
     }
 
     /// <summary>Middleware: whatever an endpoint throws becomes a 500 problem without its text.</summary>
@@ -135,15 +148,16 @@ internal static class Problems
         }
     }
 
-    private static string Title(int status) => status switch
+    /// <summary>RFC 9457 §3.1.3: the same title for every problem of one type (NNRP.md §12 table).</summary>
+    public static string Title(string reason) => reason switch
     {
-        400 => "Bad request",
-        404 => "Not found",
-        413 => "Payload too large",
-        415 => "Unsupported media type",
-        429 => "Too many requests",
-        422 => "Refused by the relay rules",
-        503 => "Over capacity",
-        _ => "Node error",
+        ReasonWords.BadForm => "Malformed request",
+        ReasonWords.InsufficientWork => "Insufficient proof of work",
+        ReasonWords.Expired => "Notification expired",
+        ReasonWords.Future => "Timestamp in the future",
+        ReasonWords.OverCapacity => "Over capacity",
+        ReasonWords.RateLimited => "Rate limited",
+        ReasonWords.NotFound => "Not found",
+        _ => "Node failure",
     };
 }

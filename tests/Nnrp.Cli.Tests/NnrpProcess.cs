@@ -52,25 +52,29 @@ internal sealed partial class NnrpProcess : IAsyncDisposable
     public static NnrpProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <summary>Starts <c>nnrp</c> with <paramref name="environment"/> added to this process's environment.</summary>
-    public static NnrpProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static NnrpProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "nnrp.dll"), .. args], Environment.CurrentDirectory, environment);
+
+    /// <summary>Starts <paramref name="executable"/> (e.g. a published single file) in <paramref name="workingDirectory"/>.</summary>
+    public static NnrpProcess Start(string executable, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = workingDirectory,
         };
         foreach ((string name, string value) in environment)
         {
             start.Environment[name] = value;
         }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nnrp.dll"));
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
         }
-        return new NnrpProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start nnrp"));
+        return new NnrpProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start " + executable));
     }
 
     /// <summary>Waits for an output line matching <paramref name="pattern"/>; returns the match.</summary>

@@ -46,7 +46,9 @@ public sealed class ApiFixture : IAsyncDisposable
 
     public HttpClient MetricsClient { get; }
 
-    public static async Task<ApiFixture> StartAsync(HttpApiOptions? options = null, Func<NnrpNodeOptions, NnrpNodeOptions>? node = null)
+    /// <param name="url">The API's URL (port 0: a free one); https needs <see cref="HttpApiOptions.Certificate"/>.</param>
+    /// <param name="client">How the test's client reaches the API (a handler that trusts a test certificate).</param>
+    public static async Task<ApiFixture> StartAsync(HttpApiOptions? options = null, Func<NnrpNodeOptions, NnrpNodeOptions>? node = null, string url = "http://127.0.0.1:0", HttpMessageHandler? client = null)
     {
         string dir = Directory.CreateTempSubdirectory("nnrp-http-").FullName;
         var nodeOptions = new NnrpNodeOptions
@@ -57,10 +59,10 @@ public sealed class ApiFixture : IAsyncDisposable
         NnrpNode nnrp = await NnrpNode.StartAsync(node?.Invoke(nodeOptions) ?? nodeOptions);
         NnrpMeters meters = NnrpMeters.Register(nnrp, nnrp.Host);
         var context = new HttpApiContext(nnrp, nnrp.Host, TimeProvider.System, meters);
-        HttpApi api = await HttpApi.StartAsync(context, (options ?? new HttpApiOptions()) with { Urls = ["http://127.0.0.1:0"] }, NullLoggerFactory.Instance, CancellationToken.None);
+        HttpApi api = await HttpApi.StartAsync(context, (options ?? new HttpApiOptions()) with { Urls = [url] }, NullLoggerFactory.Instance, CancellationToken.None);
         MetricsListener metrics = await MetricsListener.StartAsync(["http://127.0.0.1:0"], meters, NullLoggerFactory.Instance, CancellationToken.None);
-        var client = new HttpClient { BaseAddress = new Uri(api.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        return new ApiFixture(dir, nnrp.Host, nnrp, meters, api, client, metrics);
+        var http = new HttpClient(client ?? new HttpClientHandler()) { BaseAddress = new Uri(api.Urls[0]), Timeout = TimeSpan.FromSeconds(30) };
+        return new ApiFixture(dir, nnrp.Host, nnrp, meters, api, http, metrics);
     }
 
     /// <summary>A notification stamped now whose work meets the cheap base threshold (or misses it).</summary>

@@ -16,7 +16,7 @@ internal static class AddressCommand
     {
         var text = new Argument<string?>("address") { Description = "An nnym_ address or an nnrp: URI to decode", Arity = ArgumentArity.ZeroOrOne };
         var key = new Option<string?>("--key") { Description = "Key file whose URI (and NanoNym) to print" };
-        var relay = new Option<string[]>("--relay") { Description = "Relay hint multiaddr to put in the URI; repeatable", AllowMultipleArgumentsPerToken = true };
+        var relay = KeyOutput.RelayOption();
         var spend = new Option<string?>("--spend") { Description = "B_spend (64 hex) for the NanoNym address" };
         var view = new Option<string?>("--view") { Description = "B_view (64 hex) for the NanoNym address" };
         var command = new Command("address", "Show or decode an nnym_ address or nnrp: URI") { text, key, relay, spend, view };
@@ -34,7 +34,7 @@ internal static class AddressCommand
                 return CliExit.Ok;
             }
             NotificationKeyFile file = await NotificationKeyFile.LoadAsync(keyPath!, ct);
-            var uri = CliExit.Parse("--relay", () => new NotificationUri(file.Key.PublicKey, parse.GetValue(relay) ?? []));
+            var uri = CliExit.Parse("--relay", () => new NotificationUri(file.Key.PublicKey, KeyOutput.Relays(parse.GetValue(relay))));
             string? spendHex = parse.GetValue(spend), viewHex = parse.GetValue(view);
             if ((spendHex is null) != (viewHex is null))
             {

@@ -18,7 +18,8 @@ internal static class KeyCommand
         var output = new Option<string>("--out", "-o") { Description = "Key file to create (mode 0600)", DefaultValueFactory = _ => KeygenCommand.DefaultKeyFile };
         var force = new Option<bool>("--force") { Description = "Replace an existing key file" };
         var json = KeyOutput.JsonOption();
-        var fromSeed = new Command("from-seed", "Derive the notification key of a seed and index (NNRP.md §9)") { seed, index, output, force, json };
+        var relay = KeyOutput.RelayOption();
+        var fromSeed = new Command("from-seed", "Derive the notification key of a seed and index (NNRP.md §9)") { seed, index, output, force, json, relay };
         fromSeed.SetAction((parse, ct) => CliExit.RunAsync(async () =>
         {
             string? text = parse.GetValue(seed) ?? Environment.GetEnvironmentVariable("NNRP_SEED");
@@ -32,7 +33,8 @@ internal static class KeyCommand
             }
             uint i = parse.GetValue(index);
             var key = CliExit.Parse("--seed", () => WalletKeys.FromSeed(text, i));
-            return await KeyOutput.SaveAndShowAsync(new NotificationKeyFile(key, i), parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(json), ct);
+            string[] relays = CliExit.Parse("--relay", () => KeyOutput.Relays(parse.GetValue(relay)));
+            return await KeyOutput.SaveAndShowAsync(new NotificationKeyFile(key, i), parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(json), ct, relays);
         }));
         return new Command("key", "Notification key tools") { fromSeed };
     }

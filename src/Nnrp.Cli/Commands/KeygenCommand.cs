@@ -13,9 +13,11 @@ internal static class KeygenCommand
         var output = new Option<string>("--out", "-o") { Description = "Key file to create (mode 0600)", DefaultValueFactory = _ => DefaultKeyFile };
         var force = new Option<bool>("--force") { Description = "Replace an existing key file" };
         var json = KeyOutput.JsonOption();
-        var command = new Command("keygen", "Create a new random notification key") { output, force, json };
+        var relay = KeyOutput.RelayOption();
+        var command = new Command("keygen", "Create a new random notification key") { output, force, json, relay };
         command.SetAction((parse, ct) => CliExit.RunAsync(() =>
-            KeyOutput.SaveAndShowAsync(new NotificationKeyFile(WalletKeys.Generate()), parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(json), ct)));
+            KeyOutput.SaveAndShowAsync(new NotificationKeyFile(WalletKeys.Generate()), parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(json), ct,
+                CliExit.Parse("--relay", () => KeyOutput.Relays(parse.GetValue(relay))))));
         return command;
     }
 }

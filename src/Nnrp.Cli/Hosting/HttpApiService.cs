@@ -2,12 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nnrp.Http;
 using Nnrp.Http.Health;
+using Nnrp.Libp2p.Addressing;
 using Nnrp.Node;
 
 namespace Nnrp.Cli.Hosting;
 
 /// <summary>The HTTP door (NNRP.md §12), started after the node and stopped before it; off when the setting says <c>off</c>.</summary>
-internal sealed class HttpApiService(NodeSettings settings, NodeService node, ILoggerFactory loggerFactory, TimeProvider time) : IHostedService
+internal sealed class HttpApiService(NodeSettings settings, NodeCertificate tls, NodeService node, ILoggerFactory loggerFactory, TimeProvider time) : IHostedService
 {
     private readonly ILogger _log = loggerFactory.CreateLogger("nnrp");
 
@@ -26,6 +27,9 @@ internal sealed class HttpApiService(NodeSettings settings, NodeService node, IL
         {
             Urls = [settings.Http],
             CorsOrigins = settings.Cors,
+            Certificate = tls.Certificate,
+            AnnounceAddresses = [.. settings.HttpAnnounce.Select(Multiaddr.Parse)],
+            AdvertisePrivate = settings.PrivateNetwork,
             TrustedProxies = settings.TrustedProxy,
             RateLimitPerSecond = settings.HttpRateLimit,
             RateLimitBurst = 2 * settings.HttpRateLimit,

@@ -1,5 +1,6 @@
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Identity;
+using Nnrp.Protocol.Doors;
 
 namespace Nnrp.Client.Network;
 
@@ -7,7 +8,10 @@ namespace Nnrp.Client.Network;
 /// A node to talk to: a libp2p multiaddr ending in <c>/p2p/&lt;peer id&gt;</c> (the Noise
 /// handshake proves the node is who the address says, and receipts must be signed by that
 /// peer), or the http(s) URL of a node's HTTP API (NNRP.md §12; the node's identity is then
-/// learnt from its receipts).
+/// learnt from its receipts). An HTTP API may also be written as its multiaddr, as relay hints
+/// and peer records carry it (§10.3): <c>/ip4/203.0.113.5/tcp/8080/http</c> is
+/// <c>http://203.0.113.5:8080/</c>, <c>/dns4/node.example.org/tcp/443/tls/http</c> (or <c>/https</c>)
+/// is <c>https://node.example.org/</c>; a final <c>/p2p/</c> there is ignored.
 /// </summary>
 public sealed record NodeAddress
 {
@@ -48,8 +52,8 @@ public sealed record NodeAddress
     /// <summary>What makes two addresses the same node before any answer: the peer id, or the URL.</summary>
     public string Key => Peer?.ToString() ?? Url!.AbsoluteUri;
 
-    /// <summary>Parses a multiaddr with <c>/p2p/</c> or an http(s) URL.</summary>
-    /// <exception cref="FormatException">neither.</exception>
+    /// <summary>Parses a multiaddr with <c>/p2p/</c>, an HTTP(S) API multiaddr, or an http(s) URL.</summary>
+    /// <exception cref="FormatException">none of them.</exception>
     public static NodeAddress Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -58,8 +62,13 @@ public sealed record NodeAddress
         {
             return Uri.TryCreate(text, UriKind.Absolute, out Uri? url) ? new NodeAddress(url) : throw new FormatException($"{text} is not a URL");
         }
-        return new NodeAddress(Multiaddr.Parse(text));
+        return From(Multiaddr.Parse(text));
     }
+
+    /// <summary>An HTTP(S) API multiaddr as its URL, any other multiaddr as a libp2p node (which must carry <c>/p2p/</c>).</summary>
+    /// <exception cref="FormatException">a libp2p multiaddr without <c>/p2p/</c>.</exception>
+    public static NodeAddress From(Multiaddr address) =>
+        HttpDoorAddress.TryGetUrl(address, out Uri? url) ? new NodeAddress(url) : new NodeAddress(address);
 
     /// <summary>The multiaddr or URL text.</summary>
     public override string ToString() => Address?.ToString() ?? Url!.ToString();

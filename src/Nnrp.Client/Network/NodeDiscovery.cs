@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Nnrp.Core.Keys;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Kad;
+using Nnrp.Protocol.Doors;
 using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Client.Network;
@@ -74,13 +75,17 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
         return found;
     }
 
-    private static NodeAddress? ToNode(KadPeer provider)
+    /// <summary>
+    /// A provider's first libp2p address (this client's own transport, with the peer id the
+    /// Noise handshake proves), else its HTTP(S) API (NNRP.md §12 "Browser doors").
+    /// </summary>
+    internal static NodeAddress? ToNode(KadPeer provider)
     {
-        foreach (Multiaddr address in provider.Addresses)
+        foreach (Multiaddr address in provider.Addresses.OrderBy(static a => BrowserDoors.KindOf(a) is DoorKind.Http or DoorKind.Https))
         {
             try
             {
-                return new NodeAddress(address.PeerIdMultihash is null ? address.WithPeerIdMultihash(provider.Id.Span) : address);
+                return NodeAddress.From(address.PeerIdMultihash is null ? address.WithPeerIdMultihash(provider.Id.Span) : address);
             }
             catch (FormatException)
             {

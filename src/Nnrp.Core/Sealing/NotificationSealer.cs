@@ -23,7 +23,15 @@ public static class NotificationSealer
     public const int MaxPlaintext = NotificationLimits.MaxPayload - Hpke.EncSize - Hpke.TagSize;
 
     /// <summary>Seals <paramref name="plaintext"/> to <paramref name="recipientPublicKey"/> for a notification with these fields.</summary>
-    public static byte[] Seal(ReadOnlySpan<byte> recipientPublicKey, RecipientTag tag, ulong timestamp, uint ttl, ReadOnlySpan<byte> plaintext)
+    public static byte[] Seal(ReadOnlySpan<byte> recipientPublicKey, RecipientTag tag, ulong timestamp, uint ttl, ReadOnlySpan<byte> plaintext) =>
+        Seal(recipientPublicKey, tag, timestamp, ttl, plaintext, ephemeralPrivateKey: []);
+
+    /// <summary>
+    /// Seals with a caller-chosen ephemeral X25519 private key, or a fresh random one when
+    /// <paramref name="ephemeralPrivateKey"/> is empty. A fixed key is only for the published
+    /// vectors (protocols/vectors/sealing.json, NNRP.md §16); a sender MUST use a fresh key.
+    /// </summary>
+    internal static byte[] Seal(ReadOnlySpan<byte> recipientPublicKey, RecipientTag tag, ulong timestamp, uint ttl, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> ephemeralPrivateKey)
     {
         if (plaintext.Length > MaxPlaintext)
         {
@@ -31,7 +39,10 @@ public static class NotificationSealer
         }
         Span<byte> aad = stackalloc byte[44];
         WriteAad(tag, timestamp, ttl, aad);
-        using HpkeContext context = Hpke.SetupBaseS(recipientPublicKey, Info, out byte[] enc);
+        byte[] enc;
+        using HpkeContext context = ephemeralPrivateKey.IsEmpty
+            ? Hpke.SetupBaseS(recipientPublicKey, Info, out enc)
+            : Hpke.SetupBaseS(recipientPublicKey, Info, ephemeralPrivateKey, out enc);
         var payload = new byte[Hpke.EncSize + plaintext.Length + Hpke.TagSize];
         enc.CopyTo(payload, 0);
         context.Seal(aad, plaintext, payload.AsSpan(Hpke.EncSize));

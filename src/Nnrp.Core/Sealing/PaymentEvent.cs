@@ -84,6 +84,12 @@ public sealed record PaymentEvent
         {
             throw new NnrpFormatException($"a payment event is at most {MaxJsonSize} bytes");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            // §7.1: the whole plaintext is UTF-8, unknown fields included (the JSON reader only
+            // checks the strings it is asked for).
+            throw new NnrpFormatException("a payment event is UTF-8");
+        }
         try
         {
             return Read(utf8Json);
@@ -106,7 +112,7 @@ public sealed record PaymentEvent
         {
             throw new NnrpFormatException("a payment event is a JSON object");
         }
-        int? version = null;
+        double? version = null;
         string? protocol = null, r = null, txHash = null, amount = null, memo = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
@@ -115,8 +121,10 @@ public sealed record PaymentEvent
             switch (name)
             {
                 case "version":
-                    version = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int v) ? v
-                        : throw new NnrpFormatException("version is an integer");
+                    // §7.1: a JSON number whose binary64 value is 2 (2, 2.0 and 2e0 alike), as a
+                    // JSON.parse reader sees it; a string or any other value is refused below.
+                    version = reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double v) ? v
+                        : throw new NnrpFormatException("version is a number");
                     break;
                 case "protocol":
                     protocol = String(ref reader, name);
@@ -137,6 +145,12 @@ public sealed record PaymentEvent
                     reader.Skip(); // RFC 0002 rule 8: unknown fields are ignored
                     break;
             }
+        }
+        if (reader.Read())
+        {
+            // §7.1: the plaintext is one JSON object; only whitespace may follow it (a JSON
+            // parser such as JavaScript's JSON.parse refuses anything else, so every reader agrees).
+            throw new NnrpFormatException("a payment event is one JSON object with nothing after it");
         }
         if (version is null || protocol is null || r is null || txHash is null)
         {

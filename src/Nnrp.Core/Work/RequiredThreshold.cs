@@ -10,10 +10,10 @@ namespace Nnrp.Core.Work;
 ///                       = MaxLoad^((u − knee)/(1 − knee))  otherwise (u clamped to 0..1)
 ///   required threshold  = Thresholds.FromMultiplier(multiplier, BaseThreshold)
 /// </code>
-/// n is the number of notifications the node already accepted for the tag within the
-/// window; u is the ingress utilisation the node measures (queue fill or CPU share).
-/// With the defaults, the 100th notification of an hour to one tag costs 2^(36/64) ≈ 1.48×
-/// and the 1000th 2^(936/64) ≈ 2^14.6.
+/// n is the number of notifications the node already accepted (or queued) for the tag within
+/// the window, not counting the one being priced; u is the ingress utilisation (§6.3).
+/// With the defaults, the k-th notification of an hour to one tag meets n = k − 1: the 100th
+/// costs 2^(35/64) ≈ 1.46× and the 1000th 2^(935/64) ≈ 2^14.6.
 /// </summary>
 public static class RequiredThreshold
 {

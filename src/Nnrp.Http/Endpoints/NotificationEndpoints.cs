@@ -4,6 +4,9 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.Extensions.Logging;
 using Nnrp.Core;
 using Nnrp.Core.Codecs;
@@ -12,6 +15,7 @@ using Nnrp.Core.Protocol;
 using Notification = Nnrp.Core.Notifications.Notification;
 using Nnrp.Node;
 using Nnrp.Node.Decisions;
+using Nnrp.Http.OpenApi;
 using Nnrp.Node.Storage;
 using Nnrp.Protocol.Reasons;
 using Nnrp.Protocol.Requests;
@@ -28,17 +32,59 @@ internal static class NotificationEndpoints
 {
     private const string ProtobufType = "application/x-protobuf";
 
+    private const string ProtobufAlias = "application/protobuf";
+
     /// <summary>Encoded JSON a mailbox page gathers before handing it to Kestrel (whose own buffer then applies backpressure).</summary>
     private const int PageFlushBytes = 32 * 1024;
 
     public static void Map(WebApplication app, HttpApiContext api, HttpApiOptions options, ILogger logger)
     {
-        app.MapPost("/v1/notifications", (HttpContext context) => PostAsync(context, api, options, logger));
-        app.MapGet("/v1/notifications", (HttpContext context) => ListAsync(context, api, options, logger));
-        app.MapGet("/v1/notifications/{address}", (HttpContext context, string address) => GetOneAsync(context, api, address, logger));
+        // The handlers write their answers themselves (a mailbox page item by item, §11.5), so the
+        // answers are declared as metadata for /openapi.json; every problem is a ProblemDocument.
+        app.MapPost("/v1/notifications", (HttpContext context, CancellationToken cancellationToken) => PostAsync(context, api, options, logger, cancellationToken))
+            .WithName("PublishNotification").WithTags(ContractDocument.NotificationsTag)
+            .WithSummary("Publish a notification through the node's ingress gate (NNRP.md §11.6, §12).")
+            // The body is described, not declared with Accepts: Accepts metadata makes routing
+            // skip the endpoint for other content types (a 404), where §12.1 answers 415.
+            .AddOpenApiOperationTransformer(DescribePublishBodyAsync)
+            .Produces<PublishAnswer>(StatusCodes.Status202Accepted)
+            .Produces<PublishAnswer>(StatusCodes.Status200OK)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/v1/notifications", (HttpContext context,
+                [FromQuery(Name = "tag")] string? tag, [FromQuery(Name = "tag_prefix")] string? tagPrefix, [FromQuery(Name = "prefix_bits")] string? prefixBits,
+                [FromQuery(Name = "since")] string? since, [FromQuery(Name = "limit")] string? limit, [FromQuery(Name = "cursor")] string? cursor) =>
+                ListAsync(context, new FetchParameters(tag, tagPrefix, prefixBits, since, limit, cursor), api, options, logger))
+            .WithName("FetchMailbox").WithTags(ContractDocument.NotificationsTag)
+            .WithSummary("One page of a mailbox: one tag, or every tag under a prefix (NNRP.md §11.5, §12).")
+            .AddOpenApiOperationTransformer((operation, _, _) => FetchParameters.DescribeAsync(operation))
+            .Produces<MailboxPage>(StatusCodes.Status200OK)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/v1/notifications/{address}", (HttpContext context, string address) => GetOneAsync(context, api, address, logger))
+            .WithName("GetNotification").WithTags(ContractDocument.NotificationsTag)
+            .WithSummary("One stored, unexpired notification by its relay address (NNRP.md §3.3).")
+            .Produces<NotificationDocument>(StatusCodes.Status200OK)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
     }
 
-    private static async Task PostAsync(HttpContext context, HttpApiContext api, HttpApiOptions options, ILogger logger)
+    /// <summary>/openapi.json: the body is a notification in JSON (§12.3) or the §3.4 protobuf bytes.</summary>
+    private static async Task DescribePublishBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        OpenApiSchema json = await context.GetOrCreateSchemaAsync(typeof(NotificationDocument), null, cancellationToken);
+        var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = json },
+                [ProtobufType] = new() { Schema = binary },
+                [ProtobufAlias] = new() { Schema = binary },
+            },
+        };
+    }
+
+    private static async Task PostAsync(HttpContext context, HttpApiContext api, HttpApiOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         byte[]? body = await ReadBodyAsync(context, options.MaxBodyBytes);
         if (body is null)
@@ -46,7 +92,8 @@ internal static class NotificationEndpoints
             await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ReasonWords.BadForm, $"the body exceeds {options.MaxBodyBytes} bytes");
             return;
         }
-        string mediaType = context.Request.ContentType?.Split(';')[0].Trim() ?? "application/json";
+        // §12.1: media types match case-insensitively; parameters (charset) are ignored.
+        string mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "application/json";
         Origin origin = HttpApi.OriginOf(context);
         Decision decision;
         switch (mediaType)
@@ -62,11 +109,11 @@ internal static class NotificationEndpoints
                     await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, ReasonWords.BadForm, ex.Message);
                     return;
                 }
-                decision = await api.Node.PublishAsync(notification, origin, context.RequestAborted);
+                decision = await api.Node.PublishAsync(notification, origin, cancellationToken);
                 break;
-            case ProtobufType or "application/protobuf":
+            case ProtobufType or ProtobufAlias:
                 // The façade decodes the bytes (§3.4), as it does a gossiped message's.
-                decision = await api.Node.PublishAsync(body.AsMemory(), origin, context.RequestAborted);
+                decision = await api.Node.PublishAsync(body.AsMemory(), origin, cancellationToken);
                 break;
             default:
                 await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ReasonWords.BadForm,
@@ -88,7 +135,7 @@ internal static class NotificationEndpoints
         json.WritePropertyName("receipt");
         ReceiptJson.Write(json, receipt);
         json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
+        await json.FlushAsync(cancellationToken);
     }
 
     /// <summary>
@@ -97,12 +144,12 @@ internal static class NotificationEndpoints
     /// store is read, then the JSON written item by item with backpressure; a client that takes
     /// nothing for the write-stall timeout is cut off and the budget given back.
     /// </summary>
-    private static async Task ListAsync(HttpContext context, HttpApiContext api, HttpApiOptions options, ILogger logger)
+    private static async Task ListAsync(HttpContext context, FetchParameters parameters, HttpApiContext api, HttpApiOptions options, ILogger logger)
     {
         FetchQuery query;
         try
         {
-            query = ParseFetch(context.Request.Query);
+            query = parameters.ToQuery();
         }
         catch (Exception ex) when (ex is NnrpException or FormatException or OverflowException)
         {
@@ -141,7 +188,7 @@ internal static class NotificationEndpoints
             json.WriteEndArray();
             if (page.HasMore)
             {
-                json.WriteString("next_cursor", Base64Url(page.NextCursor.Span));
+                json.WriteString("next_cursor", FetchParameters.ToBase64Url(page.NextCursor.Span));
             }
             else
             {
@@ -199,32 +246,6 @@ internal static class NotificationEndpoints
         await json.FlushAsync(context.RequestAborted);
     }
 
-    /// <summary>
-    /// The query string as a validated <see cref="FetchQuery"/> (the limits of NNRP.md §11.5,
-    /// checked by FetchQuery as for /nnrp/1.0): <c>tag</c> (64 hex) or <c>tag_prefix</c> (hex)
-    /// with <c>prefix_bits</c> (default: 4 per hex digit); <c>since</c>, <c>limit</c>,
-    /// <c>cursor</c> (base64url).
-    /// </summary>
-    private static FetchQuery ParseFetch(IQueryCollection query)
-    {
-        string? tag = query["tag"];
-        string? prefix = query["tag_prefix"];
-        if (tag is not null == prefix is not null)
-        {
-            throw new FormatException("give exactly one of tag and tag_prefix");
-        }
-        ulong since = query["since"].ToString() is { Length: > 0 } s ? ulong.Parse(s, CultureInfo.InvariantCulture) : 0;
-        int limit = query["limit"].ToString() is { Length: > 0 } l ? (int)Math.Min(uint.Parse(l, CultureInfo.InvariantCulture), int.MaxValue) : 0;
-        byte[] cursor = query["cursor"].ToString() is { Length: > 0 } c ? FromBase64Url(c) : [];
-        if (tag is not null)
-        {
-            return FetchQuery.ForPrefix(Convert.FromHexString(tag), FetchQuery.ExactBits, since, limit, cursor);
-        }
-        string bits = query["prefix_bits"].ToString();
-        int prefixBits = bits.Length == 0 ? prefix!.Length * 4 : (int)Math.Min(uint.Parse(bits, CultureInfo.InvariantCulture), int.MaxValue);
-        return FetchQuery.ForPrefix(Convert.FromHexString(prefix!), prefixBits, since, limit, cursor);
-    }
-
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger (checked before buffering it all).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
     {
@@ -235,7 +256,16 @@ internal static class NotificationEndpoints
         PipeReader reader = context.Request.BodyReader;
         while (true)
         {
-            ReadResult read = await reader.ReadAsync(context.RequestAborted);
+            ReadResult read;
+            try
+            {
+                read = await reader.ReadAsync(context.RequestAborted);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // A body without Content-Length: Kestrel's own limit (the same bytes) trips first.
+                return null;
+            }
             if (read.Buffer.Length > limit)
             {
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -249,14 +279,5 @@ internal static class NotificationEndpoints
             }
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
-    }
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string text)
-    {
-        string padded = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
     }
 }

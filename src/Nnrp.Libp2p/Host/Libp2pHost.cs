@@ -42,6 +42,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     private readonly PeerProtection _protection = new();
     private readonly ConnectionTrimmer _trimmer;
     private readonly StreamLimiter _streams;
+    private IReadOnlyList<Multiaddr> _otherDoors = [];
     private long _lastTrimTicks;
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -120,6 +121,21 @@ public sealed class Libp2pHost : IAsyncDisposable
     /// <summary>A stream handler was added or removed (identify push listens).</summary>
     public event EventHandler? ProtocolsChanged;
 
+    /// <summary>The advertised addresses changed (<see cref="SetOtherDoors"/>; identify push listens).</summary>
+    public event EventHandler? AddressesChanged;
+
+    /// <summary>
+    /// Addresses of this node's doors that no libp2p listener serves — its HTTP API as
+    /// <c>/…/tcp/&lt;port&gt;/http</c> or <c>/tls/http</c> — advertised after the libp2p addresses in
+    /// identify and Kad peer records, so whoever learns of the node finds them (NNRP.md §12).
+    /// </summary>
+    public void SetOtherDoors(IReadOnlyList<Multiaddr> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        Volatile.Write(ref _otherDoors, addresses.ToArray());
+        AddressesChanged?.Invoke(this, EventArgs.Empty);
+    }
+
     /// <summary>Registers the handler for inbound streams that agree on <paramref name="protocol"/>.</summary>
     public void SetStreamHandler(string protocol, StreamHandler handler)
     {
@@ -175,12 +191,13 @@ public sealed class Libp2pHost : IAsyncDisposable
 
     /// <summary>
     /// Addresses worth telling other peers: the announce addresses if configured, else the
-    /// listen addresses with wildcards expanded to the machine's interface addresses, each
+    /// listen addresses with wildcards expanded to the machine's interface addresses, then the
+    /// node's other doors (<see cref="SetOtherDoors"/>), each
     /// ending in <c>/p2p/&lt;peer id&gt;</c> if asked.
     /// </summary>
     public IReadOnlyList<Multiaddr> GetAdvertisedAddresses(bool withPeerId = false)
     {
-        IReadOnlyList<Multiaddr> result = AdvertisedAddresses(ListenAddresses, _options.AnnounceAddresses);
+        IReadOnlyList<Multiaddr> result = [.. AdvertisedAddresses(ListenAddresses, _options.AnnounceAddresses), .. Volatile.Read(ref _otherDoors)];
         return withPeerId ? result.Select(a => a.WithPeerIdMultihash(PeerId.Bytes.Span)).ToArray() : result;
     }
 

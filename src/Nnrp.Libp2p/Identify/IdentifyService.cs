@@ -11,8 +11,8 @@ namespace Nnrp.Libp2p.Identify;
 /// <summary>
 /// identify <c>/ipfs/id/1.0.0</c> and identify push <c>/ipfs/id/push/1.0.0</c> (libp2p/specs
 /// identify/README.md). Every new connection is identified once from our side; what the peer
-/// says lands in the peer store. When our protocol list changes we push the new answer to
-/// every connected peer, as go-libp2p and js-libp2p do.
+/// says lands in the peer store. When our protocol list or addresses change we push the new
+/// answer to every connected peer, as go-libp2p and js-libp2p do.
 /// </summary>
 public sealed class IdentifyService
 {
@@ -53,6 +53,7 @@ public sealed class IdentifyService
         _host.ConnectionOpened += (_, e) => _ = IdentifyInBackgroundAsync(e.Connection);
         _host.ConnectionClosed += (_, e) => Forget(e.Connection.RemotePeer);
         _host.ProtocolsChanged += (_, _) => _ = PushToAllAsync();
+        _host.AddressesChanged += (_, _) => _ = PushToAllAsync();
     }
 
     public IdentifyResult? GetLatest(PeerId peer) => _latest.TryGetValue(peer, out IdentifyResult? r) ? r : null;

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Nnrp.Core;
@@ -61,16 +62,32 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
         StatusAsync(ct => host.NewStreamAsync(node, Protocols, ct), cancellationToken);
 
     /// <summary>Writes one request on an open /nnrp/1.0 stream, closes the write side and reads the response.</summary>
-    public static async Task<Response> ExchangeAsync(Libp2pStream stream, Request request, CancellationToken cancellationToken)
+    public static Task<Response> ExchangeAsync(Libp2pStream stream, Request request, CancellationToken cancellationToken) =>
+        ExchangeAsync(stream, request, ReadResponse, cancellationToken);
+
+    private static readonly Func<PipeReader, CancellationToken, ValueTask<Response>> ReadResponse =
+        static (input, ct) => NnrpCodec.ReadResponseAsync(input, ct);
+
+    private static readonly Func<PipeReader, CancellationToken, ValueTask<FetchReply>> ReadFetchReply =
+        static (input, ct) => NnrpCodec.ReadFetchReplyAsync(input, ct);
+
+    /// <summary>Writes <paramref name="request"/>, closes the write side and reads the answer with <paramref name="read"/>.</summary>
+    private static async Task<T> ExchangeAsync<T>(Libp2pStream stream, Request request,
+        Func<PipeReader, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         await NnrpCodec.WriteAsync(stream.Output, request, NnrpProtocol.MaxRequestSize, cancellationToken);
         stream.CloseWrite();
-        return await NnrpCodec.ReadResponseAsync(stream.Input, cancellationToken);
+        return await read(stream.Input, cancellationToken);
     }
 
-    private async Task<(Response Response, PeerId Node)> RequestAsync(
-        Func<CancellationToken, Task<Libp2pStream>> open, Request request, CancellationToken cancellationToken)
+    private Task<(Response Response, PeerId Node)> RequestAsync(
+        Func<CancellationToken, Task<Libp2pStream>> open, Request request, CancellationToken cancellationToken) =>
+        RequestAsync(open, request, ReadResponse, cancellationToken);
+
+    /// <summary>One request on a new stream, answered within the client's timeout.</summary>
+    private async Task<(T Answer, PeerId Node)> RequestAsync<T>(Func<CancellationToken, Task<Libp2pStream>> open, Request request,
+        Func<PipeReader, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_timeout);
@@ -79,7 +96,7 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
         {
             try
             {
-                return (await ExchangeAsync(stream, request, deadline.Token), stream.RemotePeer);
+                return (await ExchangeAsync(stream, request, read, deadline.Token), stream.RemotePeer);
             }
             catch
             {
@@ -109,16 +126,23 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
     private async Task<NotificationPage> FetchAsync(
         Func<CancellationToken, Task<Libp2pStream>> open, FetchRequest fetch, FetchQuery query, CancellationToken cancellationToken)
     {
-        (Response response, _) = await RequestAsync(open, new Request { Fetch = fetch }, cancellationToken);
+        (FetchReply answer, _) = await RequestAsync(open, new Request { Fetch = fetch }, ReadFetchReply, cancellationToken);
+        if (answer.Response is not { } response)
+        {
+            // A canonical OK page: every item already passed FromProto's structural rules.
+            CheckPage(answer.Notifications.Count, answer.NextCursor.Length, query);
+            foreach (Notification n in answer.Notifications)
+            {
+                CheckMatches(n, query);
+            }
+            return new NotificationPage(answer.Notifications, answer.NextCursor);
+        }
         ThrowIfRefused(response);
         if (response.Fetch is null)
         {
             throw new NnrpWireException("an OK fetch response carries no page");
         }
-        if (response.Fetch.Notifications.Count > query.Limit || response.Fetch.NextCursor.Length > FetchQuery.MaxCursorSize)
-        {
-            throw new NnrpWireException("the page breaks the limit or cursor size of the query");
-        }
+        CheckPage(response.Fetch.Notifications.Count, response.Fetch.NextCursor.Length, query);
         var page = new List<Notification>(response.Fetch.Notifications.Count);
         foreach (Core.Protocol.Notification message in response.Fetch.Notifications)
         {
@@ -131,13 +155,26 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
             {
                 throw new NnrpWireException("the node returned a malformed notification: " + ex.Message, ex);
             }
-            if (!query.Matches(n.RecipientTag) || n.Timestamp < query.Since)
-            {
-                throw new NnrpWireException("the node returned a notification outside the query");
-            }
+            CheckMatches(n, query);
             page.Add(n);
         }
         return new NotificationPage(page, response.Fetch.NextCursor.ToByteArray());
+    }
+
+    private static void CheckPage(int count, int cursorLength, FetchQuery query)
+    {
+        if (count > query.Limit || cursorLength > FetchQuery.MaxCursorSize)
+        {
+            throw new NnrpWireException("the page breaks the limit or cursor size of the query");
+        }
+    }
+
+    private static void CheckMatches(Notification n, FetchQuery query)
+    {
+        if (!query.Matches(n.RecipientTag) || n.Timestamp < query.Since)
+        {
+            throw new NnrpWireException("the node returned a notification outside the query");
+        }
     }
 
     private async Task<StatusResponse> StatusAsync(Func<CancellationToken, Task<Libp2pStream>> open, CancellationToken cancellationToken)

@@ -37,6 +37,34 @@ public static class NnrpCodec
         return response;
     }
 
+    /// <summary>
+    /// Reads the answer to a fetch: an OK answer in the canonical encoding comes back as its
+    /// notifications, read straight from the received bytes (<see cref="FetchReplyReader"/>);
+    /// anything else as the <see cref="Response"/> the generic parser makes of it, with the
+    /// same checks and errors as <see cref="ReadResponseAsync"/>.
+    /// </summary>
+    /// <exception cref="ProtocolViolationException">too large, truncated, missing, or not a Response.</exception>
+    public static async ValueTask<FetchReply> ReadFetchReplyAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        (FetchReply? answer, bool completed) = await LengthPrefixed.ReadAsync(input, NnrpProtocol.MaxResponseSize, ParseFetchReply, cancellationToken);
+        if (completed || answer is null)
+        {
+            throw new NnrpWireException("the stream closed before a response arrived");
+        }
+        if (answer.Response is { Status: StatusCode.Unspecified })
+        {
+            // §11.4: UNSPECIFIED is never sent; a response carrying it is malformed.
+            throw new NnrpWireException("the response carries no status");
+        }
+        return answer;
+    }
+
+    private static readonly Func<ReadOnlySequence<byte>, FetchReply> ParseFetchReply = static seq =>
+        FetchReplyReader.TryRead(seq, out List<Core.Notifications.Notification> notifications, out byte[] nextCursor)
+            ? new FetchReply(null, notifications, nextCursor)
+            : new FetchReply(ParseResponse(seq), [], []);
+
     /// <summary>Writes one framed message and flushes.</summary>
     public static async ValueTask WriteAsync(PipeWriter output, IMessage message, int maxSize, CancellationToken cancellationToken)
     {
@@ -180,6 +208,13 @@ public static class NnrpCodec
         }
     }
 }
+
+/// <summary>
+/// A fetch answer as <see cref="NnrpCodec.ReadFetchReplyAsync"/> read it: either
+/// <see cref="Response"/> (any answer but a canonical OK page) or, with Response null, the
+/// page's notifications and next cursor.
+/// </summary>
+public sealed record FetchReply(Response? Response, IReadOnlyList<Core.Notifications.Notification> Notifications, byte[] NextCursor);
 
 /// <summary>A /nnrp/1.0 message broke the framing or does not decode (§11.1).</summary>
 public sealed class NnrpWireException : ProtocolViolationException

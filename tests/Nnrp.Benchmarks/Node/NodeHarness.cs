@@ -208,20 +208,31 @@ internal static class NodeHarness
             var client = new NnrpClient(clientHost);
             PeerId nodeId = PeerId.FromBytes(address.PeerIdMultihash!.Value.Span);
             await client.StatusAsync(address);
-            MailboxFetch f = await FetchMailboxAsync(node, client, nodeId, rounds);
+            RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
+            await node.AskAsync("mailbox " + tag, "mailbox");
+            FetchPathComparison.FetchPath[] paths =
+            [
+                new("protobuf parse (before)", q => FetchPathComparison.ProtobufFetchAsync(clientHost, nodeId, q)),
+                new("NnrpClient (after)", q => client.FetchAsync(nodeId, q)),
+            ];
+            FetchPathComparison.Figures[] f = await FetchPathComparison.RunAsync(node, tag, paths, rounds, FetchWarmUpRounds, MailboxSize);
             Console.WriteLine();
-            Console.WriteLine($"| {"Measure",-50} | {"Result",14} | {"Target",-12} |");
-            Console.WriteLine($"|{new string('-', 52)}|{new string('-', 15)}:|{new string('-', 14)}|");
-            Row($"fetch {MailboxSize:N0}-item mailbox (2 pages) p50", $"{f.P50:F2} ms");
-            Row($"fetch {MailboxSize:N0}-item mailbox (2 pages) p99", $"{f.P99:F2} ms", "p99 < 10 ms");
-            Row($"fetch {MailboxSize:N0}-item mailbox (2 pages) max", $"{f.Max:F2} ms");
-            Row("fetch one 500-item page p50", $"{f.PageP50:F2} ms");
-            Row("  samples", $"{f.Samples:N0}");
-            Row("  node process CPU per mailbox", $"{f.NodeCpuMicros:F0} µs");
-            Row("  node managed allocation per mailbox", $"{f.NodeAllocatedBytes:N0} B");
-            Row("  node GCs gen0/gen1/gen2 (timed rounds)", f.NodeCollections);
-            Row("  client managed allocation per mailbox", $"{f.ClientAllocatedBytes:N0} B");
-            Row("  client GCs gen0/gen1/gen2 (timed rounds)", f.ClientCollections);
+            Console.WriteLine("Client paths side by side, one mailbox each per round, order alternating:");
+            Console.WriteLine();
+            Console.WriteLine($"| {"Measure",-44} | {f[0].Name,24} | {f[1].Name,20} | {"ratio",6} |");
+            Console.WriteLine($"|{new string('-', 46)}|{new string('-', 25)}:|{new string('-', 21)}:|{new string('-', 7)}:|");
+            int samples = f[0].Mailbox.Count;
+            Compare($"fetch {MailboxSize:N0}-item mailbox (2 pages) p50, ms", f[0].Percentile(0.50), f[1].Percentile(0.50), "F2");
+            Compare($"fetch {MailboxSize:N0}-item mailbox (2 pages) p90, ms", f[0].Percentile(0.90), f[1].Percentile(0.90), "F2");
+            Compare($"fetch {MailboxSize:N0}-item mailbox (2 pages) p99, ms", f[0].Percentile(0.99), f[1].Percentile(0.99), "F2");
+            Compare($"fetch {MailboxSize:N0}-item mailbox (2 pages) max, ms", f[0].Mailbox.Max(), f[1].Mailbox.Max(), "F2");
+            Compare("fetch one 500-item page p50, ms", f[0].PageMedian, f[1].PageMedian, "F2");
+            Compare("client managed allocation per mailbox, B", (double)f[0].ClientAllocated / samples, (double)f[1].ClientAllocated / samples, "N0");
+            Compare("node process CPU per mailbox, µs", f[0].NodeCpuMicros / samples, f[1].NodeCpuMicros / samples, "F0");
+            Compare("node managed allocation per mailbox, B", (double)f[0].NodeAllocated / samples, (double)f[1].NodeAllocated / samples, "N0");
+            Console.WriteLine($"| {"client GCs gen0/gen1/gen2 (timed mailboxes)",-44} | {string.Join('/', f[0].ClientCollections),24} | {string.Join('/', f[1].ClientCollections),20} | {"",6} |");
+            Console.WriteLine($"| {"samples per path",-44} | {samples,24} | {f[1].Mailbox.Count,20} | {"",6} |");
+            Console.WriteLine($"Target: p99 < 10 ms for the 1 000-item mailbox ({f[1].Name}: {f[1].Percentile(0.99):F2} ms).");
             return 0;
         }
         finally
@@ -229,6 +240,9 @@ internal static class NodeHarness
             Directory.Delete(root, recursive: true);
         }
     }
+
+    private static void Compare(string measure, double before, double after, string format) =>
+        Console.WriteLine($"| {measure,-44} | {before.ToString(format, CultureInfo.InvariantCulture),24} | {after.ToString(format, CultureInfo.InvariantCulture),20} | {after / before,5:F2}× |");
 
     /// <summary>Writes a <see cref="MailboxSize"/>-item mailbox into the child's store and times <paramref name="rounds"/> fetches of it.</summary>
     private static async Task<MailboxFetch> FetchMailboxAsync(NodeChild node, NnrpClient client, PeerId nodeId, int rounds)
