@@ -4,6 +4,7 @@ using Nnrp.Core.Work;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.WebSockets;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Storage;
@@ -69,9 +70,9 @@ internal static class NodeOptionsMapping
         }
     }
 
-    /// <remarks>The TLS certificate is <see cref="LoadCertificate"/>'s, loaded before this.</remarks>
+    /// <remarks>The TLS certificate is <see cref="LoadCertificate"/>'s, loaded before this; <c>/tls/ws</c> listeners present it.</remarks>
     /// <exception cref="BadSettingException">an address or bootstrap entry does not parse.</exception>
-    public static async Task<NnrpNodeOptions> ToNodeOptionsAsync(NodeSettings settings, CancellationToken cancellationToken)
+    public static async Task<NnrpNodeOptions> ToNodeOptionsAsync(NodeSettings settings, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         Multiaddr[] listen, announce;
         try
@@ -111,6 +112,7 @@ internal static class NodeOptionsMapping
             {
                 ListenAddresses = listen,
                 AnnounceAddresses = announce,
+                WebSocket = new WebSocketTransportOptions { ServerCertificate = certificate },
                 Limits = new ConnectionLimits
                 {
                     MaxConnections = settings.MaxConnections,

@@ -28,7 +28,7 @@ internal static class NodeRunner
         try
         {
             certificate = NodeOptionsMapping.LoadCertificate(settings);
-            options = await NodeOptionsMapping.ToNodeOptionsAsync(settings, commandToken);
+            options = await NodeOptionsMapping.ToNodeOptionsAsync(settings, certificate, commandToken);
         }
         catch (BadSettingException ex)
         {

@@ -37,7 +37,7 @@ internal sealed record NodeSettings
     /// </summary>
     public IReadOnlyList<string> HttpAnnounce { get; init; } = [];
 
-    /// <summary>PEM certificate (chain) file of the node's TLS doors (<c>--http https://…</c>); with <see cref="TlsKey"/>.</summary>
+    /// <summary>PEM certificate (chain) file of the node's TLS doors (<c>--http https://…</c>, <c>/tls/ws</c> listeners); with <see cref="TlsKey"/>.</summary>
     public string? TlsCert { get; init; }
 
     /// <summary>PEM private key file of <see cref="TlsCert"/>.</summary>
@@ -95,7 +95,7 @@ internal sealed record NodeSettings
         new("http", "HTTP API URL, or off", "http://127.0.0.1:8080"),
         new("cors", "Origin allowed to call the HTTP API from a browser (* for any); repeatable", "none", IsList: true),
         new("http-announce", "Public URL or multiaddr of the HTTP API to advertise (https://node.example.org behind a proxy); repeatable", "the --http URL when public", IsList: true),
-        new("tls-cert", "PEM certificate file for https:// in --http (with --tls-key)", "none"),
+        new("tls-cert", "PEM certificate file for https:// in --http and /tls/ws listeners (with --tls-key)", "none"),
         new("tls-key", "PEM private key file of --tls-cert", "none"),
         new("metrics", "Prometheus /metrics URL, apart from the HTTP API, or off", "http://127.0.0.1:9464"),
         new("trusted-proxy", "Proxy address or network (10.0.0.0/8) whose Forwarded / X-Forwarded-For headers name the HTTP client; repeatable", "none", IsList: true),
@@ -158,11 +158,11 @@ internal sealed record NodeSettings
             {
                 throw new FormatException($"Bad --listen address {listen}: {problem}; a node listens on /ip4|ip6/<address>/tcp/<port> (TCP), optionally followed by /ws or /tls/ws (WebSocket)");
             }
-            // No certificate reaches the WebSocket transport yet (HostOptions.WebSocket.ServerCertificate):
-            // until the TLS settings are wired, a TLS listener is a settings error, not a failed start.
-            if (Multiaddr.Parse(listen).Components.Any(static c => c.Protocol is MultiaddrProtocol.Tls or MultiaddrProtocol.Wss))
+            // A TLS WebSocket listener presents the node's certificate (--tls-cert/--tls-key, the
+            // one the https API serves): without it, a settings error rather than a failed start.
+            if (TlsCert is null && Multiaddr.Parse(listen).Components.Any(static c => c.Protocol is MultiaddrProtocol.Tls or MultiaddrProtocol.Wss))
             {
-                throw new FormatException($"Bad --listen address {listen}: a TLS WebSocket listener needs a certificate, which this node cannot take yet; listen on /ws behind a TLS-terminating proxy");
+                throw new FormatException($"Bad --listen address {listen}: a TLS WebSocket listener needs a certificate: give --tls-cert and --tls-key, or listen on /ws behind a TLS-terminating proxy");
             }
         }
         foreach (string announce in Announce)

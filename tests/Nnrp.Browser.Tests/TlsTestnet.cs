@@ -23,12 +23,8 @@ internal sealed partial class TlsTestnet : IAsyncDisposable
     {
         Root = root;
         Certificate = certificate;
-        Http = new HttpClient(new HttpClientHandler
-        {
-            // The test's own certificate, pinned by thumbprint (the browser is told the same).
-            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Certificate.Thumbprint,
-        })
-        { Timeout = TimeSpan.FromSeconds(30) };
+        // The test's own certificate, trusted by thumbprint (the browser is told to accept it too).
+        Http = new HttpClient(certificate.TrustingHandler()) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string Root { get; }
