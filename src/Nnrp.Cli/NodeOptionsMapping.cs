@@ -70,7 +70,8 @@ internal static class NodeOptionsMapping
         }
     }
 
-    /// <remarks>The TLS certificate is <see cref="LoadCertificate"/>'s, loaded before this; <c>/tls/ws</c> listeners present it.</remarks>
+    /// <remarks><paramref name="certificate"/> is <see cref="LoadCertificate"/>'s, loaded before this;
+    /// the libp2p WebSocket listeners under TLS (<c>/tls/ws</c>) serve it, as the HTTP API's https URLs do.</remarks>
     /// <exception cref="BadSettingException">an address or bootstrap entry does not parse.</exception>
     public static async Task<NnrpNodeOptions> ToNodeOptionsAsync(NodeSettings settings, X509Certificate2? certificate, CancellationToken cancellationToken)
     {

@@ -37,7 +37,7 @@ internal sealed record NodeSettings
     /// </summary>
     public IReadOnlyList<string> HttpAnnounce { get; init; } = [];
 
-    /// <summary>PEM certificate (chain) file of the node's TLS doors (<c>--http https://…</c>, <c>/tls/ws</c> listeners); with <see cref="TlsKey"/>.</summary>
+    /// <summary>PEM certificate (chain) file of the node's TLS doors (<c>--http https://…</c>); with <see cref="TlsKey"/>.</summary>
     public string? TlsCert { get; init; }
 
     /// <summary>PEM private key file of <see cref="TlsCert"/>.</summary>
@@ -158,11 +158,11 @@ internal sealed record NodeSettings
             {
                 throw new FormatException($"Bad --listen address {listen}: {problem}; a node listens on /ip4|ip6/<address>/tcp/<port> (TCP), optionally followed by /ws or /tls/ws (WebSocket)");
             }
-            // A TLS WebSocket listener presents the node's certificate (--tls-cert/--tls-key, the
-            // one the https API serves): without it, a settings error rather than a failed start.
+            // A TLS WebSocket listener serves the node's certificate (--tls-cert/--tls-key); without
+            // one it is a settings error here, not a failed start.
             if (TlsCert is null && Multiaddr.Parse(listen).Components.Any(static c => c.Protocol is MultiaddrProtocol.Tls or MultiaddrProtocol.Wss))
             {
-                throw new FormatException($"Bad --listen address {listen}: a TLS WebSocket listener needs a certificate: give --tls-cert and --tls-key, or listen on /ws behind a TLS-terminating proxy");
+                throw new FormatException($"Bad --listen address {listen}: a TLS WebSocket listener needs a certificate (--tls-cert and --tls-key), or listen on /ws behind a TLS-terminating proxy");
             }
         }
         foreach (string announce in Announce)

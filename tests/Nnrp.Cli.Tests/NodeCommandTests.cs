@@ -1,4 +1,10 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Ping;
+using Nnrp.Libp2p.WebSockets;
 
 namespace Nnrp.Cli.Tests;
 
@@ -53,6 +59,29 @@ public sealed class NodeCommandTests : IDisposable
         await using var second = NnrpProcess.Start("node", "--http", "off", "--data-dir", Dir("b"), "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--private-network", "--bootstrap-file", Dir("none.txt"), "--bootstrap", wsAddress);
 
         Assert.Equal("1", (await second.WaitForLineAsync(NnrpProcess.DhtReady())).Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task A_node_with_a_certificate_listens_on_tls_websocket_and_a_peer_trusting_it_pings_it()
+    {
+        using TestCertificate certificate = TestCertificate.Create(_root);
+        await using var node = NnrpProcess.Start("node", "--http", "off", "--metrics", "off", "--data-dir", Dir("a"), "--listen", "/ip4/127.0.0.1/tcp/0/tls/ws",
+            "--tls-cert", certificate.CertPath, "--tls-key", certificate.KeyPath, "--private-network", "--bootstrap-file", Dir("none.txt"));
+        string wssAddress = (await node.WaitForLineAsync(new Regex(@"Reachable at (/ip4/127\.0\.0\.1/tcp/[1-9]\d*/tls/ws/p2p/\w+)"))).Groups[1].Value;
+
+        // The peer accepts exactly the node's certificate: the TLS door serves the --tls-cert one.
+        var options = new HostOptions
+        {
+            ListenAddresses = [],
+            WebSocket = new WebSocketTransportOptions { RemoteCertificateValidation = (_, presented, _, _) => presented?.GetCertHashString() == certificate.Certificate.GetCertHashString() },
+        };
+        await using var peer = new Libp2pHost(KeyPair.Generate(), options, NullLoggerFactory.Instance);
+        var ping = new PingService(peer);
+        ping.Start();
+        await peer.StartAsync(CancellationToken.None);
+        Multiaddr address = Multiaddr.Parse(wssAddress);
+        await peer.DialAsync(address, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        await ping.PingAsync(PeerId.Parse(wssAddress[(wssAddress.LastIndexOf('/') + 1)..]), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     [Fact]

@@ -234,13 +234,6 @@ public sealed class NodeSettingsTests : IDisposable
         Assert.Contains("certificate", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_tls_websocket_listener_with_the_node_certificate_is_taken()
-    {
-        NodeSettings settings = Read(["--listen", "/ip4/127.0.0.1/tcp/0/tls/ws", "--tls-cert", "node.crt", "--tls-key", "node.key"]);
-        Assert.Equal(["/ip4/127.0.0.1/tcp/0/tls/ws"], settings.Listen);
-    }
-
     [Theory]
     [InlineData("/dns4/node.example.com/tcp/443/tls/ws")]
     [InlineData("/ip4/203.0.113.5/tcp/4002/ws")]
