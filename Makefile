@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup
+.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup chromium wallet
 
 all: build
 
@@ -31,19 +31,29 @@ $(CLIENT_TS)/node_modules/.package-lock.json: $(CLIENT_TS)/package.json $(CLIENT
 	@touch $@
 
 # System packages the tests need, installed when absent (Debian/Ubuntu, as root or with sudo):
-# nginx-light, whose `nginx -t` checks the reverse-proxy recipe in deploy/nginx.
+# nginx-light, whose `nginx -t` checks the reverse-proxy recipe in deploy/nginx, and chromium.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-setup:
+setup: chromium
 	@test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; }
 
-test: setup build npm
+# Issue 14: the browser tests and the browser-pow benchmark drive Debian's chromium through
+# playwright-core with executablePath (never a browser downloaded by a package).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
+
+# The wallet page (src/nnrp-wallet/dist), bundled by esbuild with nnrp-client's sources.
+wallet: npm
+	node src/nnrp-wallet/build.mjs
+
+test: setup build npm wallet
 	CONFIGURATION=$(CONFIGURATION) tests/run-tests.sh
 
 run:
 	$(DOTNET) run --project src/Nnrp.Cli -c Release -- node
 
-bench: npm
+bench: npm chromium wallet
 	$(DOTNET) run --project tests/Nnrp.Benchmarks -c Release -- $(BENCH_ARGS)
 
 # Issue 8: N real nodes on loopback with a partition and a kill -9, then a loss report (not in CI).

@@ -16,5 +16,7 @@ internal static class Harnesses
             ["kad"] = Libp2p.KadHarness.RunAsync,
             // Accepted/s durable in-process and over /nnrp/1.0 on loopback, 1 000-item mailbox fetch p50/p99.
             ["node"] = Node.NodeHarness.RunAsync,
+            // PoW hashes/s in headless Chromium (Web Workers) vs the C# generator, 1 … N threads (needs `make wallet`).
+            ["browser-pow"] = Browser.BrowserPowHarness.RunAsync,
         };
 }
