@@ -57,7 +57,8 @@ public sealed class WalletPageTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task From_one_https_node_url_a_browser_discovers_three_nodes_sends_over_websocket_and_https_and_a_restored_wallet_opens_the_notification()
     {
         Uri entry = _net.HttpsUrl(0);
-        Uri page = new(_site.Url, "?node=" + Uri.EscapeDataString(entry.ToString().TrimEnd('/')));
+        // The test network's cheap work is the page's own setting (min-work), never taken from the nodes.
+        Uri page = new(_site.Url, "?node=" + Uri.EscapeDataString(entry.ToString().TrimEnd('/')) + "&min-work=" + Testnet.CheapThreshold);
 
         // The payer: discovery from the one URL, then a new key whose URI is the recipient.
         await _browser.OpenAsync("wallet", page);

@@ -5,7 +5,7 @@
 // opened with the key (§7).
 import { FetchFailedError, NnrpClient, type FetchedEvent, type NodeFetchReport } from 'nnrp-client';
 import type { WalletKey } from './keys.js';
-import { lowestBaseThreshold, type PageNode } from './nodes.js';
+import type { PageNode } from './nodes.js';
 import type { Transport } from './send.js';
 
 export interface Source {
@@ -22,14 +22,13 @@ export interface Mailbox {
   rejected: number;
 }
 
-export async function fetchMailbox(key: WalletKey, nodes: PageNode[]): Promise<Mailbox> {
+export async function fetchMailbox(key: WalletKey, nodes: PageNode[], minimumWork: bigint | undefined): Promise<Mailbox> {
   const doors = new Map<string, [PageNode, Transport]>();
   for (const node of nodes) {
     if (node.wss) doors.set(node.wss, [node, 'wss']);
     else if (node.https) doors.set(node.https, [node, 'https']);
   }
   const client = new NnrpClient({ nodes: [...doors.keys()], fetchFrom: doors.size });
-  const minimumWork = lowestBaseThreshold(nodes);
   const source = (report: NodeFetchReport): Source => {
     const [node, transport] = doors.get(report.endpoint) ?? [undefined, 'https' as const];
     return { peerId: node?.peerId ?? report.endpoint, transport, count: report.items, ...(report.error ? { error: report.error } : {}) };

@@ -7,7 +7,7 @@
 //   data-key none|ready                    data-sent running|done|failed
 //   data-fetching running|done|failed      data-first-notification-ms <ms since navigation>
 import { fromHex, toHex, type FetchedEvent } from 'nnrp-client';
-import { discoverNodes, type PageNode } from './nodes.js';
+import { discoverNodes, minimumWorkOf, type PageNode } from './nodes.js';
 import { fetchMailbox } from './mailbox.js';
 import { keyFromSeed, type WalletKey } from './keys.js';
 import { sendOverBothDoors, type PublishRow } from './send.js';
@@ -164,7 +164,7 @@ async function fetchAndOpen(): Promise<void> {
     if (!key) throw new Error('create or restore a key first');
     if (nodes.length === 0) throw new Error('discover nodes first');
     setStatus('fetch-status', `Fetching from ${nodes.length} node(s) …`);
-    const result = await fetchMailbox(key, nodes);
+    const result = await fetchMailbox(key, nodes, minimumWorkOf(location.search));
     for (const source of result.sources) {
       const li = document.createElement('li');
       li.dataset.peer = source.peerId;

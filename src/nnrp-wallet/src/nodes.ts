@@ -33,7 +33,14 @@ export async function discoverNodes(url: string): Promise<PageNode[]> {
   return found.map(pageNode).filter((n): n is PageNode => n !== undefined);
 }
 
-/** The lowest base threshold the nodes state: fetched items with less work are refused (§6). */
-export function lowestBaseThreshold(nodes: readonly PageNode[]): bigint | undefined {
-  return nodes.reduce<bigint | undefined>((low, n) => (low === undefined || n.status.baseThreshold < low ? n.status.baseThreshold : low), undefined);
+/**
+ * The least work a fetched item must carry (§6): the normative base unless the page's own URL
+ * says otherwise with `min-work=<16 hex>` (a test network with cheap work). It is never taken
+ * from what nodes report, so a lying node cannot lower the floor and slip spam into the mailbox.
+ */
+export function minimumWorkOf(search: string): bigint | undefined {
+  const given = new URLSearchParams(search).get('min-work');
+  if (given === null) return undefined;
+  if (!/^[0-9a-fA-F]{16}$/.test(given)) throw new Error(`min-work must be 16 hex digits, not '${given}'`);
+  return BigInt('0x' + given);
 }
