@@ -156,7 +156,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
 
         _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
-        _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>());
+        _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>(), Identify);
         SyncServer = new SyncServer(_store, o.Sync, time, _loggers.CreateLogger<SyncServer>(), _sync.Metrics, o.SyncSet?.Invoke(_store));
         _receipts = new ReceiptSigner(identity);
         _service = new NnrpService(this, o.Protocol, _loggers.CreateLogger<NnrpService>());

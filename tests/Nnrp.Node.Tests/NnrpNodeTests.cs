@@ -98,39 +98,23 @@ public sealed class NnrpNodeTests
         await using NnrpNode b = await NnrpNode.StartAsync(Joining(dirB)).WaitAsync(Limit);
         await b.DhtReady.WaitAsync(Limit);
         Assert.Equal(1, b.Kad.RoutingTable.Count);
-        await Eventually(() => a.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1 && b.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1,
-            "A and B graft each other on the notification topic");
+        await NodeNetwork.UntilAsync(() => a.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1 && b.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1,
+            "A and B graft each other on the notification topic", Limit);
 
         // /nnrp/1.0 at A from B's host, then gossip carries it to B.
         Notification published = Fresh();
         var client = new NnrpClient(b.Host);
         PublishResult result = await client.PublishAsync(a.PeerId, published).WaitAsync(Limit);
         Assert.Equal(Core.Protocol.StatusCode.Ok, result.Status);
-        await Eventually(() => b.Store.Contains(published.Hash), "B has the notification by gossip");
+        await NodeNetwork.UntilAsync(() => b.Store.Contains(published.Hash), "B has the notification by gossip", Limit);
 
         // C joins later: sync on connect (§11.8) brings what A and B stored before — C pulls it, or A or B offers it first.
         await using NnrpNode c = await NnrpNode.StartAsync(Joining(dirC)).WaitAsync(Limit);
         long BySync() => c.Sync.Metrics.ItemsPulled + a.Sync.Metrics.ItemsOffered + b.Sync.Metrics.ItemsOffered;
-        await Eventually(() => c.Store.Contains(published.Hash) && BySync() >= 1, "C has the notification by sync");
+        await NodeNetwork.UntilAsync(() => c.Store.Contains(published.Hash) && BySync() >= 1, "C has the notification by sync", Limit);
 
         // A stopped node saved its routing table (NNRP.md §14.2), so a restart needs no bootstrap peer.
         await b.DisposeAsync();
         Assert.Contains(a.PeerId.ToString(), File.ReadAllText(Path.Combine(dirB.Path, "kad-peers.txt")), StringComparison.Ordinal);
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(Limit);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(25, limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-        }
     }
 }

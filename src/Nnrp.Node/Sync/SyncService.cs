@@ -8,6 +8,7 @@ using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p;
 using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
@@ -21,9 +22,9 @@ using Notification = Nnrp.Core.Notifications.Notification;
 namespace Nnrp.Node.Sync;
 
 /// <summary>
-/// The initiator side of §11.8 and its schedule (§11.8.7): sessions with a peer when a
-/// connection to it opens and every <see cref="SyncOptions.Interval"/> with a few random
-/// connected peers. A session reconciles over /nnrp/1.0, pulls what the peer has and we lack
+/// The initiator side of §11.8 and its schedule (§11.8.7): sessions with a peer when identify
+/// shows it serves <c>/nnrp/1.0</c> (a node, not a wallet) and every <see cref="SyncOptions.Interval"/>
+/// with a few random connected peers that do. A session reconciles over /nnrp/1.0, pulls what the peer has and we lack
 /// through the ingress gate (work re-checked), offers what it lacks while the replication rule
 /// says so (§11.8.6), and keeps its open ranges to resume when its budget runs out.
 /// </summary>
@@ -43,6 +44,7 @@ public sealed class SyncService : IAsyncDisposable
     private readonly StoreSyncSet _set;
     private readonly ReplicationMonitor _replication;
     private readonly NnrpClient _client;
+    private readonly IdentifyService? _identify;
     // §11.8.7: every piece of per-peer state is bounded: a few peers waiting, the ledger's caps.
     private readonly Channel<PeerId> _due = Channel.CreateBounded<PeerId>(
         new BoundedChannelOptions(SyncLimits.MaxDuePeers) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -52,7 +54,8 @@ public sealed class SyncService : IAsyncDisposable
     private readonly List<Task> _loops = [];
 
     public SyncService(Libp2pHost host, IngressGate ingress, SyncOptions? options = null,
-        Func<CancellationToken, Task<int>>? countProviders = null, TimeProvider? time = null, ILogger? logger = null)
+        Func<CancellationToken, Task<int>>? countProviders = null, TimeProvider? time = null, ILogger? logger = null,
+        IdentifyService? identify = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(ingress);
@@ -65,6 +68,7 @@ public sealed class SyncService : IAsyncDisposable
         _client = new NnrpClient(host, TimeSpan.FromSeconds(30));
         _replication = new ReplicationMonitor(countProviders, _options, Metrics, _time, _logger);
         _ledger = new SessionLedger(_options, _time);
+        _identify = identify;
     }
 
     /// <summary>What this node remembers about peers between sessions (bounded, expiring).</summary>
@@ -75,7 +79,17 @@ public sealed class SyncService : IAsyncDisposable
     /// <summary>Starts syncing on connect and on the interval.</summary>
     public void Start()
     {
-        _host.ConnectionOpened += OnConnectionOpened;
+        // Wallets (browser pages over /ws, CLI clients) connect too but serve no /nnrp/1.0: with
+        // identify, only peers that list it are synced, so a wallet costs no session and no
+        // failure; without identify (bare hosts in tests) every connection is tried.
+        if (_identify is not null)
+        {
+            _identify.PeerIdentified += OnPeerIdentified;
+        }
+        else
+        {
+            _host.ConnectionOpened += OnConnectionOpened;
+        }
         for (int i = 0; i < Math.Max(1, _options.MaxConcurrentSessions); i++)
         {
             _loops.Add(Task.Run(() => WorkAsync(_stop.Token)));
@@ -85,6 +99,17 @@ public sealed class SyncService : IAsyncDisposable
     }
 
     private void OnConnectionOpened(object? sender, ConnectionEventArgs e) => Schedule(e.Connection.RemotePeer);
+
+    private void OnPeerIdentified(object? sender, PeerIdentifiedEventArgs e)
+    {
+        if (e.Result.Protocols.Contains(NnrpProtocol.Id))
+        {
+            Schedule(e.Result.Peer);
+        }
+    }
+
+    /// <summary>Whether <paramref name="peer"/> can answer a sync request: identify listed <c>/nnrp/1.0</c>.</summary>
+    private bool ServesNnrp(PeerId peer) => _identify is null || _host.PeerStore.GetProtocols(peer).Contains(NnrpProtocol.Id);
 
     /// <summary>Queues a session with <paramref name="peer"/> unless one ran lately or is running.</summary>
     public void Schedule(PeerId peer)
@@ -104,7 +129,7 @@ public sealed class SyncService : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 _ledger.Prune();
-                PeerId[] peers = _host.Connections.Select(c => c.RemotePeer).Distinct().ToArray();
+                PeerId[] peers = _host.Connections.Select(c => c.RemotePeer).Distinct().Where(ServesNnrp).ToArray();
                 Random.Shared.Shuffle(peers);
                 foreach (PeerId peer in peers.Take(_options.PeersPerRound))
                 {
@@ -314,6 +339,10 @@ public sealed class SyncService : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _host.ConnectionOpened -= OnConnectionOpened;
+        if (_identify is not null)
+        {
+            _identify.PeerIdentified -= OnPeerIdentified;
+        }
         _due.Writer.TryComplete();
         await _stop.CancelAsync();
         await Task.WhenAll(_loops);

@@ -41,7 +41,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         {
             int links = i == 1 ? 2 : 1;
             Member m = _members[i];
-            await Until(() => m.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == links, $"node {i} has {links} mesh peer(s)");
+            await NodeNetwork.UntilAsync(() => m.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == links, $"node {i} has {links} mesh peer(s)", Timeout);
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         Decision result = await _members[0].Node.Ingress.SubmitAsync(n);
 
         Assert.Equal(DecisionStatus.Accepted, result.Status);
-        await Until(() => _members.All(m => m.Node.Store.Contains(n.Hash)), "all three nodes store it");
+        await NodeNetwork.UntilAsync(() => _members.All(m => m.Node.Store.Contains(n.Hash)), "all three nodes store it", Timeout);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(bad));
         _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(good));
 
-        await Until(() => _members[2].Node.Store.Contains(good.Hash), "the good one arrives at the far end");
+        await NodeNetwork.UntilAsync(() => _members[2].Node.Store.Contains(good.Hash), "the good one arrives at the far end", Timeout);
         Assert.False(_members[1].Node.Store.Contains(bad.Hash));
         Assert.False(_members[2].Node.Store.Contains(bad.Hash));
         Assert.True(_members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork) >= 1);
@@ -99,11 +99,11 @@ public sealed class NotificationGossipTests : IAsyncLifetime
 
         // Node 0 relays the cheap copy first (the tag is cheap where it stands), then the paid one.
         _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(cheap));
-        await Until(() => _members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork) > priced, "node 1 prices out the cheap copy");
+        await NodeNetwork.UntilAsync(() => _members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork) > priced, "node 1 prices out the cheap copy", Timeout);
         _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(paid));
 
         // Its id was not poisoned by the cheap copy: node 1 stores it and forwards it to node 2.
-        await Until(() => _members[2].Node.Store.Contains(n.Hash), "the paid copy reaches node 2 through node 1");
+        await NodeNetwork.UntilAsync(() => _members[2].Node.Store.Contains(n.Hash), "the paid copy reaches node 2 through node 1", Timeout);
         Assert.True(_members[1].Node.Store.Contains(n.Hash));
         // Priced by node 1's local state: Ignore, no P4 for the honest relay.
         Assert.Equal(0, _members[1].Gossip.Metrics.Rejected);
@@ -191,22 +191,6 @@ public sealed class NotificationGossipTests : IAsyncLifetime
 
     private static Notification Now(RecipientTag? tag = null) =>
         Notifications.Make(tag, timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(Timeout);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(25, limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-        }
-    }
 
     private sealed class Member : IAsyncDisposable
     {

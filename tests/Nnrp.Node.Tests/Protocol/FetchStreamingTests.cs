@@ -96,8 +96,8 @@ public sealed class FetchStreamingTests
         await using Libp2pStream stream = await net.OpenStreamAsync();
         await SendFetchAsync(stream, 0x42, 500);
         // ~1.15 MB: a 256 KiB window and a 256 KiB send buffer later, the node's writer waits.
-        await UntilAsync(() => net.Node.FetchBudget.InFlight > 0, "the answer holds budget");
-        await UntilAsync(() => net.Node.FetchBudget.InFlight == 0, "the stalled answer gives its budget back");
+        await NodeNetwork.UntilAsync(() => net.Node.FetchBudget.InFlight > 0, "the answer holds budget");
+        await NodeNetwork.UntilAsync(() => net.Node.FetchBudget.InFlight == 0, "the stalled answer gives its budget back");
 
         await Assert.ThrowsAnyAsync<IOException>(() => NnrpCodec.ReadResponseAsync(stream.Input, CancellationToken.None).AsTask().WaitAsync(NodeNetwork.Limit));
         NotificationPage page = await net.Client.FetchAsync(net.NodeAddress, Prefix(0x42, 500)).WaitAsync(NodeNetwork.Limit);
@@ -117,7 +117,7 @@ public sealed class FetchStreamingTests
 
         await using Libp2pStream held = await net.OpenStreamAsync();
         await SendFetchAsync(held, 0x42, 500);
-        await UntilAsync(() => net.Node.FetchBudget.InFlight > page / 2, "the unread answer holds budget");
+        await NodeNetwork.UntilAsync(() => net.Node.FetchBudget.InFlight > page / 2, "the unread answer holds budget");
 
         long held1 = net.Node.FetchBudget.InFlight;
         var samePeer = await Assert.ThrowsAsync<NnrpRefusedException>(() => net.Client.FetchAsync(net.NodeAddress, Prefix(0x42, 500)));
@@ -130,7 +130,7 @@ public sealed class FetchStreamingTests
         Assert.Equal(StatusCode.OverCapacity, nodeWide.Status);
         Assert.Equal(10, small.Notifications.Count);
         held.Reset();
-        await UntilAsync(() => net.Node.FetchBudget.InFlight == 0, "the reset stream gives its budget back");
+        await NodeNetwork.UntilAsync(() => net.Node.FetchBudget.InFlight == 0, "the reset stream gives its budget back");
         Assert.Equal(500, (await net.Client.FetchAsync(net.NodeAddress, Prefix(0x42, 500)).WaitAsync(NodeNetwork.Limit)).Notifications.Count);
     }
 
@@ -171,19 +171,4 @@ public sealed class FetchStreamingTests
         return bytes;
     }
 
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(NodeNetwork.Limit);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(20, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-        }
-    }
 }

@@ -67,7 +67,7 @@ public sealed class ProviderVerifierTests
 
         // A record handed over for verification is checked in the background.
         verifier.Schedule(node);
-        await UntilAsync(() => verifier.IsVerified(node.Id.Span), "the scheduled node is verified");
+        await NodeNetwork.UntilAsync(() => verifier.IsVerified(node.Id.Span), "the scheduled node is verified");
         Assert.False(await verifier.VerifyAsync(squatter, CancellationToken.None).WaitAsync(Limit));
         Assert.Equal(2, verifier.Probes);
 
@@ -88,22 +88,6 @@ public sealed class ProviderVerifierTests
         Assert.Equal(3, verifier.Probes);
         clock.Advance(new ProviderVerifierOptions().VerifiedFor);
         Assert.False(verifier.IsVerified(node.Id.Span));
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Limit);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(20, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-        }
     }
 
     [Fact]

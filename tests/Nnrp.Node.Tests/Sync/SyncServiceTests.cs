@@ -1,7 +1,10 @@
 using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core.Notifications;
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identify;
+using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Gossip;
 using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
@@ -65,6 +68,29 @@ public sealed class SyncServiceTests
         Assert.True(again.Complete);
         Assert.Equal(1, again.Rounds);
         Assert.Equal(0, again.Pulled);
+    }
+
+    [Fact]
+    public async Task A_wallet_that_does_not_serve_nnrp_gets_no_sync_session_while_a_node_does()
+    {
+        // A syncs on connect (the schedule starts once its DHT is ready); B only answers.
+        await using NodeNetwork a = await NodeNetwork.StartAsync(configure: o => o with { SyncOnSchedule = true });
+        await a.Node.DhtReady.WaitAsync(NodeNetwork.Limit);
+        await using NodeNetwork b = await NodeNetwork.StartAsync();
+        // A wallet as a browser page is one: libp2p with identify, no /nnrp/1.0 handler.
+        await using var wallet = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [] }, NullLoggerFactory.Instance);
+        new IdentifyService(wallet).Start();
+        await wallet.StartAsync(CancellationToken.None);
+        await wallet.DialAsync(a.NodeAddress, CancellationToken.None).WaitAsync(NodeNetwork.Limit);
+        await a.Node.Identify.WaitForIdentifyAsync(wallet.PeerId, CancellationToken.None).WaitAsync(NodeNetwork.Limit);
+
+        // A node connects after the wallet: its session is queued behind anything the wallet caused.
+        await b.NodeHost.DialAsync(a.NodeAddress, CancellationToken.None).WaitAsync(NodeNetwork.Limit);
+        SyncMetrics metrics = a.Node.Sync.Metrics;
+        await NodeNetwork.UntilAsync(() => metrics.Rounds >= 1, "a reconciled with b");
+
+        Assert.Equal(1, metrics.Sessions);
+        Assert.Equal(0, metrics.SessionsFailed);
     }
 
     [Fact]

@@ -57,6 +57,23 @@ public sealed class NodeNetwork : IAsyncDisposable
         return new NodeNetwork(dir, node, clientHost);
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <paramref name="limit"/> (default <see cref="Limit"/>) with what was awaited.</summary>
+    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)
+    {
+        using var deadline = new CancellationTokenSource(limit ?? Limit);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(20, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("timed out waiting until " + what);
+            }
+        }
+    }
+
     /// <summary>A raw /nnrp/1.0 stream from the client to the node.</summary>
     public Task<Libp2pStream> OpenStreamAsync() => ClientHost.NewStreamAsync(NodeAddress, [NnrpProtocol.Id], CancellationToken.None).WaitAsync(Limit);
 
