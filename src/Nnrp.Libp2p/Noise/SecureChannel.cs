@@ -52,20 +52,12 @@ public sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
         _logger = logger;
         RemotePeer = remotePeer;
         RemotePublicKey = remoteKey;
-        // Each side's reader resumes inline on the thread that flushed (docs/BENCHMARKS.md
-        // "Fetch"): the Yamux read loop on the decrypt pump's thread, the encrypt pump on the
-        // writer's. Both are our own loops that never block (they only await), and each is
-        // already off the socket loop (the transport resumes its readers on the thread pool),
-        // so this saves a thread-pool hop per chunk each way. Writers still resume on the pool,
-        // so the reader's AdvanceTo never runs a paused writer on the reader's stack.
         _input = new Pipe(new PipeOptions(
             pool: Buffers.SegmentPool.Instance,
-            pauseWriterThreshold: InputPauseThreshold, resumeWriterThreshold: InputPauseThreshold / 2,
-            readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.ThreadPool, useSynchronizationContext: false));
+            pauseWriterThreshold: InputPauseThreshold, resumeWriterThreshold: InputPauseThreshold / 2, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
             pool: Buffers.SegmentPool.Instance,
-            pauseWriterThreshold: OutputPauseThreshold, resumeWriterThreshold: OutputPauseThreshold / 2,
-            readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.ThreadPool, useSynchronizationContext: false));
+            pauseWriterThreshold: OutputPauseThreshold, resumeWriterThreshold: OutputPauseThreshold / 2, useSynchronizationContext: false));
         _encryptPump = PumpAsync(EncryptLoopAsync, error =>
         {
             _output.Reader.Complete(error);
