@@ -47,7 +47,8 @@ public sealed partial class RocksDbNotificationStore
             e.Hash.CopyTo(key);
             batch.Put(key[..NotificationHash.Size], encoded, store._cf[StoreSchema.Notifications]);
             StoreSchema.WriteByTag(key, e);
-            batch.Put(key[..StoreSchema.ByTagKeySize], [], store._cf[StoreSchema.ByTag]);
+            // The exact-tag fetch reads the bytes from here (StoreSchema): no point lookup per item.
+            batch.Put(key[..StoreSchema.ByTagKeySize], encoded, store._cf[StoreSchema.ByTag]);
             StoreSchema.WriteByTagValue(key, e);
             batch.Put(key[..StoreSchema.ByTagValueKeySize], [], store._cf[StoreSchema.ByTagValue]);
             StoreSchema.WriteByExpiry(key, e);

@@ -63,6 +63,15 @@ public sealed partial class RocksDbNotificationStore
                 {
                     problems.Add($"{index} entry {Convert.ToHexString(it.GetKeySpan())} has no notification");
                 }
+                else if (index == StoreSchema.ByTag && !it.GetValueSpan().IsEmpty)
+                {
+                    // StoreSchema: a by_tag value, when present, is the notification's stored bytes.
+                    byte[]? stored = _db.Get(it.GetKeySpan()[(StoreSchema.ByTagKeySize - NotificationHash.Size)..].ToArray(), _cf[StoreSchema.Notifications]);
+                    if (stored is null || !it.GetValueSpan().SequenceEqual(stored))
+                    {
+                        problems.Add($"by_tag entry {Convert.ToHexString(it.GetKeySpan())} carries other bytes than its notification");
+                    }
+                }
             }
             if (seen != keys.Count)
             {

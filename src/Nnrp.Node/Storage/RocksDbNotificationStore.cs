@@ -240,7 +240,7 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         return bytes is null ? null : Decode(hash, bytes);
     }
 
-    private static Notification Decode(NotificationHash hash, byte[] bytes)
+    private static Notification Decode(NotificationHash hash, ReadOnlySpan<byte> bytes)
     {
         try
         {
@@ -474,9 +474,10 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var page = new List<Notification>(Math.Min(query.Limit, 64));
-        ReadOnlyMemory<byte> next = Fetch(query, hash =>
+        ReadOnlyMemory<byte> next = Fetch(query, (hash, stored) =>
         {
-            if (Load(hash) is { } n && n.ExpiresAt > now)
+            Notification? n = stored.IsEmpty ? Load(hash) : Decode(hash, stored);
+            if (n is not null && n.ExpiresAt > now)
             {
                 page.Add(n);
                 return true;
@@ -490,7 +491,9 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     /// The page <see cref="Fetch"/> returns, as the stored protobuf bytes: each value is copied
     /// from the buffer RocksDB returns into the page's pooled buffer, expiry and payload length
     /// read from the bytes (<see cref="EncodedFields"/>); nothing is decoded, re-encoded or
-    /// allocated on the managed heap per item.
+    /// allocated on the managed heap per item. An exact-tag fetch reads the bytes from the
+    /// <c>by_tag</c> entry it walks (<see cref="StoreSchema"/>), one iterator step per item; only
+    /// an entry written before the index carried them costs a point lookup.
     /// </summary>
     public EncodedPage FetchEncoded(FetchQuery query, ulong now)
     {
@@ -501,8 +504,12 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
             var reader = new EncodedReader(page, now);
             ColumnFamilyHandle notifications = _cf[StoreSchema.Notifications];
             byte[] key = new byte[NotificationHash.Size];
-            page.NextCursor = Fetch(query, hash =>
+            page.NextCursor = Fetch(query, (hash, stored) =>
             {
+                if (!stored.IsEmpty)
+                {
+                    return reader.Deserialize(stored);
+                }
                 hash.CopyTo(key);
                 return _db.Get(key, reader, notifications);
             });
@@ -541,8 +548,14 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         }
     }
 
-    /// <summary>Picks the index for <paramref name="query"/> and scans it; <paramref name="take"/> loads one hit, true when it went on the page.</summary>
-    private ReadOnlyMemory<byte> Fetch(FetchQuery query, Func<NotificationHash, bool> take)
+    /// <summary>
+    /// Loads one index hit onto a page; true when it went on the page. <paramref name="stored"/> is
+    /// the notification's §3.4 bytes when the index entry carries them (<c>by_tag</c>), else empty.
+    /// </summary>
+    private delegate bool Take(NotificationHash hash, ReadOnlySpan<byte> stored);
+
+    /// <summary>Picks the index for <paramref name="query"/> and scans it.</summary>
+    private ReadOnlyMemory<byte> Fetch(FetchQuery query, Take take)
     {
         ArgumentNullException.ThrowIfNull(query);
         FetchCursor? cursor = FetchCursor.Parse(query.Cursor.Span);
@@ -565,9 +578,10 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
     /// Walks one index of layout <c>bucket ‖ timestamp ‖ hash</c> from max(since, cursor), keeping
     /// entries whose tag (the entry's value) matches <paramref name="filter"/>, until the page is
     /// full or <see cref="StoreOptions.MaxScanPerPage"/> entries were examined. Returns the next cursor.
+    /// Without a filter the index is <c>by_tag</c>, whose values are the stored bytes (or empty).
     /// </summary>
     private ReadOnlyMemory<byte> Scan(ColumnFamilyHandle index, byte[] bucket, FetchQuery? filter, FetchQuery query, FetchCursor? cursor,
-        Func<NotificationHash, bool> take)
+        Take take)
     {
         var start = new byte[bucket.Length + 8 + NotificationHash.Size];
         bucket.CopyTo(start, 0);
@@ -601,7 +615,10 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
             NotificationHash hash = StoreSchema.ReadHash(tail);
             last = new FetchCursor(StoreSchema.ReadTime(tail), hash);
             scanned++;
-            if ((filter is null || filter.Matches(RecipientTag.FromBytes(it.GetValueSpan()))) && take(hash))
+            bool onPage = filter is null
+                ? take(hash, it.GetValueSpan())
+                : filter.Matches(RecipientTag.FromBytes(it.GetValueSpan())) && take(hash, ReadOnlySpan<byte>.Empty);
+            if (onPage)
             {
                 taken++;
             }

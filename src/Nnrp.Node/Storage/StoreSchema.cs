@@ -10,7 +10,7 @@ namespace Nnrp.Node.Storage;
 /// <code>
 ///  column family   key                                            value
 ///  notifications   hash:32                                        Notification protobuf (§3.4)
-///  by_tag          tag:32 ‖ timestamp:8 ‖ hash:32                 —          exact-tag fetch
+///  by_tag          tag:32 ‖ timestamp:8 ‖ hash:32                 protobuf | —  exact-tag fetch
 ///  by_tag_value    tag:32 ‖ work value:8 ‖ timestamp:8 ‖ hash:32  —          per-tag cap: lowest first
 ///  by_expiry       expires_at:8 ‖ hash:32                         —          TTL sweep
 ///  by_worth        ~cost:16 ‖ expires_at:8 ‖ hash:32              —          global cap: least work per byte first (§6.4)
@@ -21,6 +21,15 @@ namespace Nnrp.Node.Storage;
 /// </code>
 /// A notification and all its entries are written or deleted in one WriteBatch, so no index
 /// ever points at a missing notification, even after kill -9.
+/// <para>
+/// A <c>by_tag</c> entry carries a copy of the notification's §3.4 bytes (since 2026-12-05,
+/// issue 13 item 5), so that the mailbox fetch, the hot read, is one iterator walk instead of a
+/// point lookup in <c>notifications</c> per item (docs/BENCHMARKS.md "Fetch"); the price is
+/// the stored bytes twice on disk. Entries written before carry an empty value and are read
+/// through <c>notifications</c> as before: the layout is compatible both ways (an older node
+/// never reads <c>by_tag</c> values), so the schema version did not change and no migration
+/// runs; such entries go with their notifications' TTL.
+/// </para>
 /// </summary>
 internal static class StoreSchema
 {

@@ -6,6 +6,7 @@ using Nnrp.Core.Notifications;
 using Nnrp.Node;
 using Nnrp.Node.Storage;
 using Nnrp.Protocol.Requests;
+using RocksDbSharp;
 
 namespace Nnrp.Benchmarks.Node;
 
@@ -15,7 +16,9 @@ namespace Nnrp.Benchmarks.Node;
 /// buffer. Baseline: the path before docs/BENCHMARKS.md "Fetch" — decoded page, each item
 /// converted to its protobuf message twice (size, then write). Then the stored bytes copied
 /// as they are (<see cref="RocksDbNotificationStore.FetchEncoded"/> + <see cref="NnrpCodec.WriteFetchAsync"/>),
-/// and the store reads alone.
+/// and the store reads alone — for the exact-tag read both from <c>by_tag</c> entries that carry
+/// the stored bytes (one iterator walk) and from entries that do not, as older stores hold
+/// them (a point lookup in <c>notifications</c> per item; the read before 2026-12-05).
 /// <code>dotnet run -c Release --project tests/Nnrp.Benchmarks -- micro --filter '*FetchPath*'</code>
 /// </summary>
 [MemoryDiagnoser]
@@ -27,6 +30,7 @@ public class FetchPathBenchmarks
     private string _path = "";
     private RocksDbNotificationStore _store = null!;
     private RecipientTag _tag;
+    private RecipientTag _olderTag;
     private ulong _now;
     private readonly ArrayBufferWriter<byte> _wire = new(1 << 20);
 
@@ -36,13 +40,43 @@ public class FetchPathBenchmarks
         _path = Path.Combine(Path.GetTempPath(), "nnrp-fetch-bench-" + Guid.NewGuid().ToString("N"));
         _store = RocksDbNotificationStore.Open(_path);
         _tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(RecipientTag.Size));
+        _olderTag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(RecipientTag.Size));
         _now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var mailbox = new Notification[MailboxSize];
-        for (int i = 0; i < MailboxSize; i++)
+        foreach (RecipientTag tag in (RecipientTag[])[_tag, _olderTag])
         {
-            mailbox[i] = new Notification(1, _tag, _now, NotificationLimits.MaxTtl, RandomNumberGenerator.GetBytes(PayloadSize), (ulong)i);
+            var mailbox = new Notification[MailboxSize];
+            for (int i = 0; i < MailboxSize; i++)
+            {
+                mailbox[i] = new Notification(1, tag, _now, NotificationLimits.MaxTtl, RandomNumberGenerator.GetBytes(PayloadSize), (ulong)i);
+            }
+            _store.Put(mailbox);
         }
-        _store.Put(mailbox);
+        _store.Dispose();
+        StripByTagBytes(_path, _olderTag);
+        _store = RocksDbNotificationStore.Open(_path);
+    }
+
+    /// <summary>Empties the <c>by_tag</c> values of one tag, as a store written before they carried the bytes.</summary>
+    private static void StripByTagBytes(string path, RecipientTag tag)
+    {
+        var options = new DbOptions();
+        var families = new ColumnFamilies();
+        foreach (string name in RocksDb.ListColumnFamilies(options, path).Where(n => n != ColumnFamilies.DefaultName))
+        {
+            families.Add(name, new ColumnFamilyOptions());
+        }
+        using RocksDb db = RocksDb.Open(options, path, families);
+        ColumnFamilyHandle byTag = db.GetColumnFamily("by_tag");
+        byte[] prefix = tag.ToArray();
+        var keys = new List<byte[]>();
+        using (Iterator it = db.NewIterator(byTag))
+        {
+            for (it.Seek(prefix); it.Valid() && it.GetKeySpan().StartsWith(prefix); it.Next())
+            {
+                keys.Add(it.Key());
+            }
+        }
+        keys.ForEach(k => db.Put(k, Array.Empty<byte>(), byTag));
     }
 
     [GlobalCleanup]
@@ -105,6 +139,14 @@ public class FetchPathBenchmarks
     {
         using EncodedPage first = _store.FetchEncoded(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit), _now);
         using EncodedPage second = _store.FetchEncoded(FetchQuery.ForTag(_tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor.ToArray()), _now);
+        return first.Count + second.Count;
+    }
+
+    [Benchmark(Description = "store reads only, stored bytes, by_tag without them (older stores; the read before)")]
+    public int StoreEncodedPointLookups()
+    {
+        using EncodedPage first = _store.FetchEncoded(FetchQuery.ForTag(_olderTag, limit: FetchQuery.MaxLimit), _now);
+        using EncodedPage second = _store.FetchEncoded(FetchQuery.ForTag(_olderTag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor.ToArray()), _now);
         return first.Count + second.Count;
     }
 }
