@@ -67,37 +67,39 @@ internal static class FetchPathComparison
     }
 
     /// <summary>
-    /// <paramref name="rounds"/> rounds of a <paramref name="mailboxSize"/>-item mailbox as two
-    /// full pages per path; the first <paramref name="warmUp"/> rounds are not counted.
+    /// Warms every path until the JIT of both processes is quiet (<see cref="JitWarmUp"/>), then
+    /// times <paramref name="rounds"/> rounds of a <paramref name="mailboxSize"/>-item mailbox
+    /// as two full pages per path.
     /// </summary>
-    public static async Task<Figures[]> RunAsync(NodeChild node, RecipientTag tag, IReadOnlyList<FetchPath> paths, int rounds, int warmUp, int mailboxSize)
+    public static async Task<(Figures[] Figures, JitWarmUp.Result WarmUp)> RunAsync(NodeChild node, RecipientTag tag, IReadOnlyList<FetchPath> paths, int rounds, int mailboxSize)
     {
         Figures[] figures = paths.Select(p => new Figures(p.Name)).ToArray();
+        int warm = 0;
+        JitWarmUp.Result warmUp = await JitWarmUp.UntilQuietAsync(node, async () =>
+        {
+            double slowest = 0;
+            warm++;
+            for (int k = 0; k < paths.Count; k++)
+            {
+                FetchPath path = paths[(warm + k) % paths.Count];
+                slowest = Math.Max(slowest, await JitWarmUp.TimeAsync(() => FetchMailboxAsync(path, tag, mailboxSize)));
+            }
+            return slowest;
+        });
         for (int i = 0; i < rounds; i++)
         {
             for (int k = 0; k < paths.Count; k++)
             {
                 int which = (i + k) % paths.Count;
-                bool timed = i >= warmUp;
-                double cpuBefore = timed ? await AskDoubleAsync(node, "cpu") : 0;
-                long allocatedBefore = timed ? (long)await AskDoubleAsync(node, "allocated") : 0;
+                double cpuBefore = await AskDoubleAsync(node, "cpu");
+                long allocatedBefore = (long)await AskDoubleAsync(node, "allocated");
                 long clientBefore = GC.GetTotalAllocatedBytes(precise: true);
                 int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
                 var t = Stopwatch.StartNew();
-                NotificationPage first = await paths[which].Fetch(FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
-                double page = t.Elapsed.TotalMilliseconds;
-                NotificationPage second = await paths[which].Fetch(FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
+                double page = await FetchMailboxAsync(paths[which], tag, mailboxSize, t);
                 double mailbox = t.Elapsed.TotalMilliseconds;
 
-                if (first.Notifications.Count + second.Notifications.Count != mailboxSize)
-                {
-                    throw new InvalidOperationException($"{paths[which].Name}: the mailbox did not come back whole");
-                }
-                if (!timed)
-                {
-                    continue;
-                }
                 Figures f = figures[which];
                 f.Mailbox.Add(mailbox);
                 f.Pages.Add(page);
@@ -110,7 +112,20 @@ internal static class FetchPathComparison
                 f.NodeAllocated += (long)await AskDoubleAsync(node, "allocated") - allocatedBefore;
             }
         }
-        return figures;
+        return (figures, warmUp);
+    }
+
+    /// <summary>The mailbox as two full pages; returns when the first page was in (ms on <paramref name="clock"/>).</summary>
+    private static async Task<double> FetchMailboxAsync(FetchPath path, RecipientTag tag, int mailboxSize, Stopwatch? clock = null)
+    {
+        NotificationPage first = await path.Fetch(FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
+        double page = clock?.Elapsed.TotalMilliseconds ?? 0;
+        NotificationPage second = await path.Fetch(FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
+        if (first.Notifications.Count + second.Notifications.Count != mailboxSize)
+        {
+            throw new InvalidOperationException($"{path.Name}: the mailbox did not come back whole");
+        }
+        return page;
     }
 
     private static async Task<double> AskDoubleAsync(NodeChild node, string what) =>

@@ -176,11 +176,8 @@ internal static class NodeHarness
     private const string FilterOption = "--filter";
     private const string FetchCase = "fetch";
 
-    /// <summary>Mailbox fetch rounds timed by default; the first <see cref="FetchWarmUpRounds"/> are dropped.</summary>
-    private const int DefaultFetchRounds = 300;
-
-    /// <summary>Rounds that warm the JIT and the block cache before the figures count.</summary>
-    private const int FetchWarmUpRounds = 50;
+    /// <summary>Mailbox fetch rounds timed by default, after the warm-up (<see cref="JitWarmUp"/>).</summary>
+    private const int DefaultFetchRounds = 1000;
 
     private const int MailboxSize = 1000;
 
@@ -201,7 +198,7 @@ internal static class NodeHarness
         {
             await using NodeChild node = NodeChild.Start(LoopbackChildCommand, root);
             Multiaddr address = Multiaddr.Parse(await node.ReadAsync("addr"));
-            Console.WriteLine($"Node fetch case: {Environment.ProcessorCount} logical cores, node child pid {node.ProcessId}, {rounds} rounds (first {FetchWarmUpRounds} dropped)");
+            Console.WriteLine($"Node fetch case: {Environment.ProcessorCount} logical cores, node child pid {node.ProcessId}, {rounds} timed rounds after a warm-up that ends when the JIT is quiet");
             var listen = new HostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] };
             await using var clientHost = new Libp2pHost(KeyPair.Generate(), listen, NullLoggerFactory.Instance);
             await clientHost.StartAsync(CancellationToken.None);
@@ -215,7 +212,8 @@ internal static class NodeHarness
                 new("protobuf parse (before)", q => FetchPathComparison.ProtobufFetchAsync(clientHost, nodeId, q)),
                 new("NnrpClient (after)", q => client.FetchAsync(nodeId, q)),
             ];
-            FetchPathComparison.Figures[] f = await FetchPathComparison.RunAsync(node, tag, paths, rounds, FetchWarmUpRounds, MailboxSize);
+            (FetchPathComparison.Figures[] f, JitWarmUp.Result warmUp) = await FetchPathComparison.RunAsync(node, tag, paths, rounds, MailboxSize);
+            Console.WriteLine(warmUp.Describe() + ".");
             Console.WriteLine();
             Console.WriteLine("Client paths side by side, one mailbox each per round, order alternating:");
             Console.WriteLine();
@@ -249,42 +247,41 @@ internal static class NodeHarness
     {
         RecipientTag tag = RecipientTag.FromBytes(RandomNumberGenerator.GetBytes(32));
         await node.AskAsync("mailbox " + tag, "mailbox");
-        var mailbox = new List<double>();
-        var pages = new List<double>();
-        double cpuBefore = 0;
-        long allocatedBefore = 0;
-        long clientBefore = 0;
-        string gcBefore = "";
-        int[] clientGcBefore = [];
-        for (int i = 0; i < rounds; i++)
+        async Task<double> MailboxAsync(Stopwatch? clock = null)
         {
-            if (i == FetchWarmUpRounds)
-            {
-                cpuBefore = double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture);
-                allocatedBefore = long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture);
-                gcBefore = await node.AskAsync("gc", "gc");
-                clientBefore = GC.GetTotalAllocatedBytes(precise: true);
-                clientGcBefore = Collections();
-            }
-            var t = Stopwatch.StartNew();
             NotificationPage first = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit));
-            pages.Add(t.Elapsed.TotalMilliseconds);
+            double page = clock?.Elapsed.TotalMilliseconds ?? 0;
             NotificationPage second = await client.FetchAsync(nodeId, FetchQuery.ForTag(tag, limit: FetchQuery.MaxLimit, cursor: first.NextCursor));
-            mailbox.Add(t.Elapsed.TotalMilliseconds);
             if (first.Notifications.Count + second.Notifications.Count != MailboxSize)
             {
                 throw new InvalidOperationException("the mailbox did not come back whole");
             }
+            return page;
         }
-        int timed = rounds - FetchWarmUpRounds;
+        JitWarmUp.Result warmUp = await JitWarmUp.UntilQuietAsync(node, () => JitWarmUp.TimeAsync(() => MailboxAsync()));
+        Console.Error.WriteLine("fetch: " + warmUp.Describe());
+        var mailbox = new List<double>();
+        var pages = new List<double>();
+        double cpuBefore = double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture);
+        long allocatedBefore = long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture);
+        string gcBefore = await node.AskAsync("gc", "gc");
+        long clientBefore = GC.GetTotalAllocatedBytes(precise: true);
+        int[] clientGcBefore = Collections();
+        for (int i = 0; i < rounds; i++)
+        {
+            var t = Stopwatch.StartNew();
+            pages.Add(await MailboxAsync(t));
+            mailbox.Add(t.Elapsed.TotalMilliseconds);
+        }
+        int timed = rounds;
         double cpu = (double.Parse(await node.AskAsync("cpu", "cpu"), CultureInfo.InvariantCulture) - cpuBefore) / timed;
         double allocated = (double)(long.Parse(await node.AskAsync("allocated", "allocated"), CultureInfo.InvariantCulture) - allocatedBefore) / timed;
         int[] nodeGc = ParseCollections(await node.AskAsync("gc", "gc"));
         int[] nodeGcBefore = ParseCollections(gcBefore);
         double clientAllocated = (double)(GC.GetTotalAllocatedBytes(precise: true) - clientBefore) / timed;
         int[] clientGc = Collections();
-        mailbox = mailbox.Skip(FetchWarmUpRounds).Order().ToList();
-        pages = pages.Skip(FetchWarmUpRounds).Order().ToList();
+        mailbox = mailbox.Order().ToList();
+        pages = pages.Order().ToList();
         return new MailboxFetch(Percentile(mailbox, 0.50), Percentile(mailbox, 0.99), Percentile(pages, 0.50), mailbox[^1], mailbox.Count,
             cpu, allocated, Difference(nodeGc, nodeGcBefore), clientAllocated, Difference(clientGc, clientGcBefore));
     }
@@ -327,6 +324,10 @@ internal static class NodeHarness
                 else if (line == "allocated")
                 {
                     Console.WriteLine("allocated " + GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
+                }
+                else if (line == "jit")
+                {
+                    Console.WriteLine("jit " + System.Runtime.JitInfo.GetCompiledMethodCount().ToString(CultureInfo.InvariantCulture));
                 }
                 else if (line == "gc")
                 {
