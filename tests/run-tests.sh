@@ -19,6 +19,12 @@ for trx in "$results"/*.trx; do
   get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  # A test host that crashed part way leaves its passed tests counted and no failed one: the
+  # run's summary says Aborted (or its RunInfos say the host crashed), and that is a failure.
+  if grep -q '<ResultSummary outcome="Aborted"' "$trx" || grep -qi 'test host process crashed\|test run aborted' "$trx"; then
+    echo "$(basename "$trx"): the test run was aborted (crashed test host)" >&2
+    failed=$((failed + 1))
+  fi
   skipped=$((skipped + $(get notExecuted)))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then

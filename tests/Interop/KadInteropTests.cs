@@ -83,14 +83,33 @@ public sealed class KadInteropTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// js's lookup towards itself, repeated until it returns <paramref name="expected"/> or
+    /// <see cref="Timeout"/> passes: @libp2p/kad-dht drops a peer from one walk's result when its
+    /// query to that peer times out, which a loaded CI machine makes happen; the rule under test
+    /// is that the walk can reach every node, so the last walk's answer is what gets compared.
+    /// </summary>
+    private static async Task<string[]> JsClosestAsync(JsPeer js, string[] expected)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            JsonObject closest = await js.CallAsync("getClosestPeers", new { peer = js.PeerId });
+            string[] found = closest["peers"]!.AsArray().Select(p => p!.GetValue<string>()).Order().ToArray();
+            if (found.SequenceEqual(expected) || clock.Elapsed > Timeout)
+            {
+                return found;
+            }
+        }
+    }
+
     [Fact]
     public async Task Find_node_from_a_js_node_reaches_every_node_of_the_mixed_network()
     {
         foreach (JsPeer js in _js)
         {
-            JsonObject closest = await js.CallAsync("getClosestPeers", new { peer = js.PeerId });
-            string[] found = closest["peers"]!.AsArray().Select(p => p!.GetValue<string>()).ToArray();
-            Assert.Equal(AllIds.Where(id => id != js.PeerId).Order(), found.Order());
+            string[] expected = AllIds.Where(id => id != js.PeerId).Order().ToArray();
+            Assert.Equal(expected, await JsClosestAsync(js, expected));
             foreach ((CSharpPeer peer, _) in _cs)
             {
                 JsonObject info = await js.CallAsync("findPeer", new { peer = peer.Host.PeerId.ToString() });

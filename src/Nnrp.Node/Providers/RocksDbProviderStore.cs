@@ -21,6 +21,12 @@ public sealed class RocksDbProviderStore : IProviderStore
     private readonly bool _ownsDb;
     private readonly ProviderLedger _ledger;
     private readonly Lock _writeLock = new();
+    // Calls hold it shared, Dispose exclusively. The database is usually the node's store's, closed
+    // after this object: a Kad request still in flight when the node stops must find this store
+    // closed (ObjectDisposedException) rather than reach a closed RocksDB handle — a native call
+    // on one dereferences null and kills the process (SIGSEGV in librocksdb, seen in make test).
+    private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.NoRecursion);
+    private bool _disposed;
 
     /// <summary>Uses an already open database (the node's store) that has the <c>providers</c> column family.</summary>
     public RocksDbProviderStore(RocksDb db, ProviderQuotas? quotas = null)
@@ -58,6 +64,7 @@ public sealed class RocksDbProviderStore : IProviderStore
         ArgumentNullException.ThrowIfNull(provider);
         byte[] prefix = ProviderRecordCodec.Prefix(key);
         var evicted = new List<ProviderLedger.Entry>();
+        using Hold hold = Enter();
         lock (_writeLock)
         {
             ProviderAddResult result = _ledger.Admit(KadKey.FromDigest(prefix), provider, expiresAt, ProviderRecordCodec.StoredSize(provider), now, admission, evicted);
@@ -82,6 +89,7 @@ public sealed class RocksDbProviderStore : IProviderStore
     {
         byte[] prefix = ProviderRecordCodec.Prefix(key);
         var records = new List<ProviderRecord>();
+        using Hold hold = Enter();
         using Iterator it = _db.NewIterator(_cf);
         for (it.Seek(prefix); it.Valid(); it.Next())
         {
@@ -104,6 +112,7 @@ public sealed class RocksDbProviderStore : IProviderStore
     /// </summary>
     public int RemoveExpired(DateTimeOffset now)
     {
+        using Hold hold = Enter();
         lock (_writeLock)
         {
             return Sweep(now, load: false);
@@ -155,11 +164,42 @@ public sealed class RocksDbProviderStore : IProviderStore
         return removed;
     }
 
+    /// <summary>Waits for calls in progress, then refuses new ones; closes the database only if it opened it.</summary>
     public void Dispose()
     {
-        if (_ownsDb)
+        _lifetime.EnterWriteLock();
+        try
         {
-            _db.Dispose();
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            if (_ownsDb)
+            {
+                _db.Dispose();
+            }
         }
+        finally
+        {
+            _lifetime.ExitWriteLock();
+        }
+    }
+
+    private Hold Enter()
+    {
+        _lifetime.EnterReadLock();
+        if (_disposed)
+        {
+            _lifetime.ExitReadLock();
+            throw new ObjectDisposedException(nameof(RocksDbProviderStore), "the provider store is closed");
+        }
+        return new Hold(_lifetime);
+    }
+
+    /// <summary>A call's shared hold on the store's lifetime.</summary>
+    private readonly struct Hold(ReaderWriterLockSlim lifetime) : IDisposable
+    {
+        public void Dispose() => lifetime.ExitReadLock();
     }
 }

@@ -2,6 +2,7 @@ using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Libp2p.Tests.Kad;
 using Nnrp.Node.Providers;
+using RocksDbSharp;
 
 namespace Nnrp.Node.Tests.Providers;
 
@@ -34,6 +35,28 @@ public sealed class RocksDbProviderStoreTests : ProviderStoreRules
         {
             Directory.Delete(path, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_closed_store_over_a_shared_database_refuses_calls_while_the_database_is_still_open()
+    {
+        // The node's layout: the provider store lives in the notification store's database and is
+        // closed first; a Kad request in flight at shutdown must get an exception here, never
+        // reach the database after its owner closed it (a native null dereference).
+        string path = _path + "-shared";
+        _others.Add(path);
+        var options = new DbOptions().SetCreateIfMissing(true).SetCreateMissingColumnFamilies(true);
+        using RocksDb db = RocksDb.Open(options, path, new ColumnFamilies { { RocksDbProviderStore.ColumnFamilyName, new ColumnFamilyOptions() } });
+        IProviderStore store = new RocksDbProviderStore(db, Quotas);
+        byte[] key = KadTestKeys.Key(5, 17);
+        store.Add(key, KadTestPeers.Random("/ip4/198.51.100.1/tcp/4001"), Now + Ttl, Now);
+
+        store.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => store.Get(key, Now, 20));
+        Assert.Throws<ObjectDisposedException>(() => store.Add(key, KadTestPeers.Random(), Now + Ttl, Now));
+        Assert.Throws<ObjectDisposedException>(() => store.RemoveExpired(Now));
+        store.Dispose(); // twice is harmless
     }
 
     [Fact]
