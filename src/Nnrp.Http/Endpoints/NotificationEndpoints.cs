@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -247,12 +248,28 @@ internal static class NotificationEndpoints
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger (checked before buffering it all).</summary>
+    /// <summary>
+    /// How far past the 8 KiB limit a body is still read and thrown away before the 413 (§12.1 Sizes).
+    /// An answer sent while request bytes sit unread ends in a TCP reset that can reach the client before
+    /// the answer, so an honest wallet that sent 9 KiB would see "connection reset" instead of the
+    /// refusal; draining a bounded excess keeps the connection orderly. Beyond it the node answers at once
+    /// and closes: it never reads more than limit + allowance bytes of one request.
+    /// </summary>
+    internal const int OversizedBodyDrainBytes = 64 * 1024;
+
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
     {
-        if (context.Request.ContentLength > limit)
+        long? declared = context.Request.ContentLength;
+        if (declared > limit + OversizedBodyDrainBytes)
         {
             return null;
         }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            // Kestrel's own limit trips at limit + allowance; up to it the excess is drained below.
+            size.MaxRequestBodySize = limit + OversizedBodyDrainBytes;
+        }
+        bool oversized = declared > limit;
         PipeReader reader = context.Request.BodyReader;
         while (true)
         {
@@ -263,13 +280,19 @@ internal static class NotificationEndpoints
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                // A body without Content-Length: Kestrel's own limit (the same bytes) trips first.
+                // A chunked body past the allowance: refuse without reading further.
                 return null;
             }
-            if (read.Buffer.Length > limit)
+            if (oversized || read.Buffer.Length > limit)
             {
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                return null;
+                // Over the limit: nothing is kept, the rest is only drained.
+                oversized = true;
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    return null;
+                }
+                continue;
             }
             if (read.IsCompleted)
             {
