@@ -51,6 +51,12 @@ public sealed class Connection : IAsyncDisposable
 
     public ConnectionDirection Direction { get; }
 
+    /// <summary>
+    /// Relayed through a circuit relay whose limits (2 min and 128 KiB per direction by
+    /// default) end it: protocols that need a lasting connection do not run over it (NNRP.md §14.4).
+    /// </summary>
+    public bool IsLimited => _transport.IsLimited;
+
     public DateTimeOffset OpenedAt { get; }
 
     /// <summary>Completes once the connection is gone, whoever closed it.</summary>

@@ -18,6 +18,12 @@ public interface ITransportConnection : IDuplexPipe, IAsyncDisposable
     /// <summary>Completes when the connection's loops have ended; never faults.</summary>
     Task Completion { get; }
 
+    /// <summary>
+    /// Whether a third party caps this connection's time and bytes: a relayed circuit
+    /// (libp2p/specs relay/circuit-v2.md "Limit"). Direct transports are not limited.
+    /// </summary>
+    bool IsLimited => false;
+
     /// <summary>Closes at once (TCP reset); unsent output is dropped.</summary>
     void Abort();
 }
