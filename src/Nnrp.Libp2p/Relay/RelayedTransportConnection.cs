@@ -33,8 +33,6 @@ internal sealed class RelayedTransportConnection : ITransportConnection
 
     public CircuitLimit Limit { get; }
 
-    public bool IsLimited => true;
-
     public PipeReader Input => _stream.Input;
 
     public PipeWriter Output => _stream.Output;

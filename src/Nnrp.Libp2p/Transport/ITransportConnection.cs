@@ -19,10 +19,10 @@ public interface ITransportConnection : IDuplexPipe, IAsyncDisposable
     Task Completion { get; }
 
     /// <summary>
-    /// Whether a third party caps this connection's time and bytes: a relayed circuit
-    /// (libp2p/specs relay/circuit-v2.md "Limit"). Direct transports are not limited.
+    /// The caps a third party puts on this connection's time and bytes: a relayed circuit's
+    /// (libp2p/specs relay/circuit-v2.md "Limit"). Null for a direct transport.
     /// </summary>
-    bool IsLimited => false;
+    Relay.CircuitLimit? Limit => null;
 
     /// <summary>Closes at once (TCP reset); unsent output is dropped.</summary>
     void Abort();

@@ -87,4 +87,41 @@ public sealed class NatNodeThroughRelayTests : IAsyncLifetime
         Assert.True(relayed.IsLimited);
         Assert.Equal(1, relay.RelayService.CircuitCount);
     }
+
+    [Fact]
+    public async Task Over_a_relay_granting_128_KiB_a_wallet_asks_pages_that_fit_and_follows_the_cursor()
+    {
+        // go/js relay defaults: 2 min and 128 KiB per direction.
+        NnrpNode relay = await StartNodeAsync(o => o with { Relay = new NodeRelayOptions { Service = new RelayServiceOptions() } });
+        NnrpNode natted = await StartNodeAsync(o => o with
+        {
+            Host = new HostOptions { ListenAddresses = [] },
+            Dht = o.Dht with { Mode = KadMode.Client },
+            Relay = new NodeRelayOptions { Reserve = [relay.Addresses[0]] },
+        });
+        await NodeNetwork.UntilAsync(() => natted.RelayClient!.Reservations.Count == 1, "the node holds a reservation on the relay");
+        Multiaddr circuit = Assert.Single(natted.Addresses);
+        await using var walletHost = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [] }, NullLoggerFactory.Instance);
+        await walletHost.StartAsync(CancellationToken.None);
+        var wallet = new NnrpClient(walletHost);
+        RecipientTag tag = RandomTag();
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        foreach (Notification n in Enumerable.Range(0, 60).Select(i => WithWorkValue(Make(tag, timestamp: now - i), CheapBase)))
+        {
+            Assert.Equal(StatusCode.Ok, (await wallet.PublishAsync(circuit, n).WaitAsync(NodeNetwork.Limit)).Status);
+        }
+
+        NotificationPage first = await wallet.FetchAsync(circuit, FetchQuery.ForTag(tag)).WaitAsync(NodeNetwork.Limit);
+        var all = new List<Notification>();
+        await foreach (Notification n in wallet.FetchAllAsync(natted.PeerId, FetchQuery.ForTag(tag)))
+        {
+            all.Add(n);
+        }
+
+        // NNRP.md §14.4: (128 KiB − 16 KiB) / 2308 = 49 notifications a page instead of the default 100.
+        Assert.Equal(49, first.Notifications.Count);
+        Assert.True(first.HasMore);
+        Assert.Equal(60, all.Select(static n => n.Hash).Distinct().Count());
+        Assert.True(Assert.Single(walletHost.Connections, c => c.RemotePeer.Equals(natted.PeerId)).IsLimited);
+    }
 }
