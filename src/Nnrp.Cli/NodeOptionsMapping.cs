@@ -127,6 +127,11 @@ internal static class NodeOptionsMapping
             FetchBudget = new FetchBudgetOptions { TotalBytes = settings.FetchBudget },
             Dht = new NodeDhtOptions { Mode = settings.DhtMode, BootstrapPeers = bootstrap },
             Sync = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval },
+            Relay = new NodeRelayOptions
+            {
+                Service = settings.RelayService ? NodeRelayOptions.NodeServiceDefaults : null,
+                Reserve = settings.Relay.Select(Multiaddr.Parse).ToArray(),
+            },
         };
     }
 }

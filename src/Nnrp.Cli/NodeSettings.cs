@@ -86,6 +86,12 @@ internal sealed record NodeSettings
     /// <summary>NNRP.md §11.8.7: how often the node syncs with a few random peers.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>NNRP.md §14.4: act as a circuit relay v2 for nodes behind NAT (a publicly dialable node only).</summary>
+    public bool RelayService { get; init; }
+
+    /// <summary>NNRP.md §14.4: relays (multiaddrs with <c>/p2p/&lt;id&gt;</c>) to reserve a slot on, for a node behind NAT.</summary>
+    public IReadOnlyList<string> Relay { get; init; } = [];
+
     /// <summary>The settings and how each is written in each source.</summary>
     public static readonly IReadOnlyList<SettingInfo> All =
     [
@@ -114,6 +120,8 @@ internal sealed record NodeSettings
         new("per-tag-cap", "Most notifications kept per recipient tag", "1000"),
         new("store-max-bytes", "Most bytes of notifications kept", "10737418240"),
         new("sync-interval", "Seconds between sync rounds with random peers (NNRP.md §11.8.7)", "30"),
+        new("relay-service", "Act as a circuit relay v2 for nodes behind NAT; only on a publicly dialable node (NNRP.md §14.4)", "off", IsFlag: true),
+        new("relay", "Relay multiaddr ending in /p2p/<id> to reserve a slot on and be reached through (a node behind NAT); repeatable", "none", IsList: true),
     ];
 
     /// <summary>
@@ -186,6 +194,12 @@ internal sealed record NodeSettings
         }
     }
 
+    /// <summary>A relay to reserve on must name its peer id: the reservation and our circuit addresses carry it.</summary>
+    private static string CheckRelay(string text) =>
+        Multiaddr.Parse(text) is { PeerIdMultihash: not null } address && !Nnrp.Libp2p.Relay.CircuitAddress.IsCircuit(address)
+            ? text
+            : throw new FormatException("a relay address ends in /p2p/<peer id> and is not itself relayed");
+
     private static NodeSettings Apply(NodeSettings s, string name, string[] v) => name switch
     {
         "data-dir" => s with { DataDir = Path.GetFullPath(v[0]) },
@@ -213,6 +227,8 @@ internal sealed record NodeSettings
         "per-tag-cap" => s with { PerTagCap = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "store-max-bytes" => s with { StoreMaxBytes = long.Parse(v[0], CultureInfo.InvariantCulture) },
         "sync-interval" => s with { SyncInterval = TimeSpan.FromSeconds(double.Parse(v[0], CultureInfo.InvariantCulture)) },
+        "relay-service" => s with { RelayService = v[0] switch { "1" => true, "0" => false, _ => bool.Parse(v[0]) } },
+        "relay" => s with { Relay = v.Select(CheckRelay).ToArray() },
         _ => throw new ArgumentException("unknown setting " + name),
     };
 }

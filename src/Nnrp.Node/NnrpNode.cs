@@ -153,6 +153,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         Ping = new PingService(_host);
         Ping.Start();
         new PerfService(_host).Start();
+        AttachRelay();
 
         _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
@@ -176,6 +177,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
             _logger.Reachable(address.ToString());
         }
 
+        StartReservations();
         IReadOnlyList<Multiaddr> bootstrap = await IdentifyBootstrapPeersAsync(cancellationToken);
         _providers = o.Dht.OpenProviderStore(o);
         // NNRP.md §14.2: provider records for shard keys only; providers verified by a status request.
@@ -282,6 +284,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         {
             await _gossip.DisposeAsync();
         }
+        await StopRelayAsync();
         if (_host is not null)
         {
             _host.RemoveStreamHandler(NnrpProtocol.Id);

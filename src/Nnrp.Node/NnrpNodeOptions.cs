@@ -71,6 +71,9 @@ public sealed record NnrpNodeOptions
     /// <summary>What the sync responder reconciles; null: the store's <c>by_time</c> index (<see cref="StoreSyncSet"/>).</summary>
     public Func<INotificationStore, ISyncSet>? SyncSet { get; init; }
 
+    /// <summary>NNRP.md §14.4: relay for others (opt-in) and reserve on relays (behind NAT).</summary>
+    public NodeRelayOptions Relay { get; init; } = new();
+
     /// <summary>NNRP.md §14.2: how providers of shard keys are verified.</summary>
     public ProviderVerifierOptions Verifier { get; init; } = new();
 

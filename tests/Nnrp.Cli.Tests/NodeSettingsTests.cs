@@ -45,6 +45,8 @@ public sealed class NodeSettingsTests : IDisposable
         ["per-tag-cap"] = (["500"], s => s.PerTagCap, 500),
         ["store-max-bytes"] = (["1048576"], s => s.StoreMaxBytes, 1048576L),
         ["sync-interval"] = (["2.5"], s => s.SyncInterval, TimeSpan.FromSeconds(2.5)),
+        ["relay-service"] = (["true"], s => s.RelayService, true),
+        ["relay"] = (["/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"], s => s.Relay.ToArray(), new[] { "/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN" }),
     };
 
     private readonly string _root = Directory.CreateTempSubdirectory("nnrp-settings-").FullName;
@@ -191,6 +193,9 @@ public sealed class NodeSettingsTests : IDisposable
     [InlineData("NNRP_HTTP_RATE_LIMIT", "0")]
     [InlineData("NNRP_FETCH_BUDGET", "1024")]
     [InlineData("NNRP_TRUSTED_PROXY", "not-an-address")]
+    [InlineData("NNRP_RELAY", "/ip4/192.0.2.9/tcp/4001")]
+    [InlineData("NNRP_RELAY", "/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN/p2p-circuit/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN")]
+    [InlineData("NNRP_RELAY_SERVICE", "maybe")]
     public void A_malformed_environment_value_is_refused_naming_the_variable(string variable, string value)
     {
         var ex = Assert.Throws<FormatException>(() => Read([], (variable, value)));

@@ -51,6 +51,15 @@ public sealed class Connection : IAsyncDisposable
 
     public ConnectionDirection Direction { get; }
 
+    /// <summary>
+    /// Relayed through a circuit relay whose limits (2 min and 128 KiB per direction by
+    /// default) end it: protocols that need a lasting connection do not run over it (NNRP.md §14.4).
+    /// </summary>
+    public bool IsLimited => _transport.Limit is not null;
+
+    /// <summary>What the relay said it allows on this relayed connection (null fields: no cap); null when direct.</summary>
+    public Relay.CircuitLimit? Limit => _transport.Limit;
+
     public DateTimeOffset OpenedAt { get; }
 
     /// <summary>Completes once the connection is gone, whoever closed it.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.ConnectionManager;
 using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Relay;
 using Nnrp.Libp2p.Transport;
 using Nnrp.Libp2p.WebSockets;
 using Nnrp.Libp2p.Yamux;
@@ -43,6 +44,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     private readonly ConnectionTrimmer _trimmer;
     private readonly StreamLimiter _streams;
     private IReadOnlyList<Multiaddr> _otherDoors = [];
+    private IReadOnlyList<Multiaddr> _relayedAddresses = [];
     private long _lastTrimTicks;
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -54,6 +56,8 @@ public sealed class Libp2pHost : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<Libp2pHost>();
         _transports =
         [
+            // First: a circuit address starts like a TCP one (circuit-v2.md; Relay/README.md).
+            new CircuitTransport(this, loggerFactory),
             new TcpTransport(_options.Tcp, loggerFactory),
             new WebSocketTransport(_options.WebSocket, _options.Tcp, loggerFactory),
         ];
@@ -136,6 +140,17 @@ public sealed class Libp2pHost : IAsyncDisposable
         AddressesChanged?.Invoke(this, EventArgs.Empty);
     }
 
+    /// <summary>
+    /// Our <c>/p2p-circuit</c> addresses through relays that hold a reservation for us
+    /// (<see cref="RelayClient"/>), advertised after the direct ones; identify pushes them.
+    /// </summary>
+    public void SetRelayedAddresses(IReadOnlyList<Multiaddr> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        Volatile.Write(ref _relayedAddresses, addresses.ToArray());
+        AddressesChanged?.Invoke(this, EventArgs.Empty);
+    }
+
     /// <summary>Registers the handler for inbound streams that agree on <paramref name="protocol"/>.</summary>
     public void SetStreamHandler(string protocol, StreamHandler handler)
     {
@@ -197,7 +212,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<Multiaddr> GetAdvertisedAddresses(bool withPeerId = false)
     {
-        IReadOnlyList<Multiaddr> result = [.. AdvertisedAddresses(ListenAddresses, _options.AnnounceAddresses), .. Volatile.Read(ref _otherDoors)];
+        IReadOnlyList<Multiaddr> result = [.. AdvertisedAddresses(ListenAddresses, _options.AnnounceAddresses), .. Volatile.Read(ref _relayedAddresses), .. Volatile.Read(ref _otherDoors)];
         return withPeerId ? result.Select(a => a.WithPeerIdMultihash(PeerId.Bytes.Span)).ToArray() : result;
     }
 
@@ -408,6 +423,11 @@ public sealed class Libp2pHost : IAsyncDisposable
             throw TableFull();
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        if (expected is not null && address.Components.Count > 0 && address.Components[^1].Protocol == MultiaddrProtocol.P2pCircuit)
+        {
+            // A relayed address as identify carries it (…/p2p-circuit): the circuit transport needs the destination.
+            address = address.WithPeerIdMultihash(expected.Bytes.Span);
+        }
         ITransportConnection transport;
         try
         {
@@ -459,17 +479,36 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
     }
 
-    private async Task UpgradeInboundAsync(ITransportConnection transport, PendingHandshake pending)
+    /// <summary>
+    /// Takes an inbound connection that arrived some other way than a listener — a relayed
+    /// circuit (<see cref="RelayClient"/>) — through the same admission and upgrade as an
+    /// accepted socket; <paramref name="expected"/> is who the relay said is calling. Null when refused or failed.
+    /// </summary>
+    public async Task<Connection?> AcceptRelayedAsync(ITransportConnection transport, PeerId? expected)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        string? refusal = "the host is not running";
+        if (Volatile.Read(ref _state) != 1
+            || !_gater.TryBeginInbound(RemoteIp(transport.RemoteAddress), transport.Abort, out PendingHandshake? pending, out refusal))
+        {
+            _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
+            transport.Abort();
+            return null;
+        }
+        return await UpgradeInboundAsync(transport, pending, expected);
+    }
+
+    private async Task<Connection?> UpgradeInboundAsync(ITransportConnection transport, PendingHandshake pending, PeerId? expected = null)
     {
         Connection connection;
         try
         {
-            connection = await _upgrader.UpgradeAsync(transport, ConnectionDirection.Inbound, null, _stopping.Token);
+            connection = await _upgrader.UpgradeAsync(transport, ConnectionDirection.Inbound, expected, _stopping.Token);
         }
         catch (Exception ex)
         {
             _logger.InboundHandshakeFailed(transport.RemoteAddress.ToString(), ex.Message);
-            return;
+            return null;
         }
         finally
         {
@@ -480,9 +519,10 @@ public sealed class Libp2pHost : IAsyncDisposable
         {
             _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
             await connection.CloseAsync();
-            return;
+            return null;
         }
         Register(connection);
+        return connection;
     }
 
     private void Register(Connection connection)

@@ -18,6 +18,12 @@ public interface ITransportConnection : IDuplexPipe, IAsyncDisposable
     /// <summary>Completes when the connection's loops have ended; never faults.</summary>
     Task Completion { get; }
 
+    /// <summary>
+    /// The caps a third party puts on this connection's time and bytes: a relayed circuit's
+    /// (libp2p/specs relay/circuit-v2.md "Limit"). Null for a direct transport.
+    /// </summary>
+    Relay.CircuitLimit? Limit => null;
+
     /// <summary>Closes at once (TCP reset); unsent output is dropped.</summary>
     void Abort();
 }

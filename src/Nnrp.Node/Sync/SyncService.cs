@@ -98,11 +98,18 @@ public sealed class SyncService : IAsyncDisposable
         _logger.Started(_options.Interval, _options.PeersPerRound);
     }
 
-    private void OnConnectionOpened(object? sender, ConnectionEventArgs e) => Schedule(e.Connection.RemotePeer);
+    /// <summary>NNRP.md §14.4: a relayed circuit (limited in time and bytes) carries no sync.</summary>
+    private void OnConnectionOpened(object? sender, ConnectionEventArgs e)
+    {
+        if (!e.Connection.IsLimited)
+        {
+            Schedule(e.Connection.RemotePeer);
+        }
+    }
 
     private void OnPeerIdentified(object? sender, PeerIdentifiedEventArgs e)
     {
-        if (e.Result.Protocols.Contains(NnrpProtocol.Id))
+        if (e.Result.Protocols.Contains(NnrpProtocol.Id) && _host.GetConnections(e.Result.Peer).Any(static c => !c.IsClosed && !c.IsLimited))
         {
             Schedule(e.Result.Peer);
         }

@@ -76,9 +76,32 @@ public sealed class NnrpClient(Libp2pHost host, TimeSpan? timeout = null)
         Func<PipeReader, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        FitPageToRelayLimit(request, stream.Connection);
         await NnrpCodec.WriteAsync(stream.Output, request, NnrpProtocol.MaxRequestSize, cancellationToken);
         stream.CloseWrite();
         return await read(stream.Input, cancellationToken);
+    }
+
+    /// <summary>Bytes a fetch answer's frame and non-item fields may take beside the items (NNRP.md §14.4).</summary>
+    private const long LimitedPageOverhead = 16 * 1024;
+
+    /// <summary>One notification in a fetch answer at most: its encoding plus the field's tag and length (§11.5: 2308).</summary>
+    private const long MaxItemBytes = Nnrp.Core.Notifications.NotificationLimits.MaxEncodedSize + 4;
+
+    /// <summary>
+    /// NNRP.md §14.4: on a relayed connection capped at L bytes a page asks at most
+    /// (L − 16 KiB) / 2308 notifications (each at most 2308 bytes on the wire, §11.5), so the
+    /// relay does not reset the circuit mid-answer; the cursor brings the rest.
+    /// </summary>
+    private static void FitPageToRelayLimit(Request request, Connection connection)
+    {
+        if (request.Fetch is not { } fetch || connection.Limit?.Data is not long data)
+        {
+            return;
+        }
+        uint fits = (uint)Math.Clamp((data - LimitedPageOverhead) / MaxItemBytes, 1, Nnrp.Core.Notifications.FetchQuery.MaxLimit);
+        uint asked = fetch.Limit == 0 ? (uint)Nnrp.Core.Notifications.FetchQuery.DefaultLimit : fetch.Limit;
+        fetch.Limit = Math.Min(asked, fits);
     }
 
     private Task<(Response Response, PeerId Node)> RequestAsync(

@@ -40,6 +40,11 @@ public sealed partial class GossipSubService
 
     private Task OnInboundStreamAsync(Libp2pStream stream, CancellationToken cancellationToken)
     {
+        if (stream.Connection.IsLimited)
+        {
+            // NNRP.md §14.4: no gossip over a relayed circuit (js-libp2p does not run it on limited connections either).
+            return Task.CompletedTask;
+        }
         GossipProtocol protocol = GossipProtocolIds.Parse(stream.Protocol);
         Connection connection = stream.Connection;
         return HandleInboundStreamAsync(stream.RemotePeer, protocol, stream, connection.Direction == ConnectionDirection.Outbound, AddressOf(connection), cancellationToken);
@@ -48,6 +53,10 @@ public sealed partial class GossipSubService
     private void OnConnectionOpened(object? sender, ConnectionEventArgs e)
     {
         Connection connection = e.Connection;
+        if (connection.IsLimited)
+        {
+            return;
+        }
         AddPeer(connection.RemotePeer, connection.Direction == ConnectionDirection.Outbound, AddressOf(connection), async ct =>
         {
             Libp2pStream stream = await connection.NewStreamAsync(GossipProtocolIds.Preference, ct);
