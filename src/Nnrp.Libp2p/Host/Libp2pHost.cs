@@ -291,6 +291,18 @@ public sealed class Libp2pHost : IAsyncDisposable
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Opens a new connection to <paramref name="address"/> even while one to the peer exists
+    /// (an AutoNAT v2 dial back must prove the address, not reuse a connection), checking the
+    /// remote key against <paramref name="expected"/> if given.
+    /// </summary>
+    public Task<Connection> DialNewConnectionAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ThrowIfStopped();
+        return DialNewAsync(address.WithoutPeerId(), expected, cancellationToken);
+    }
+
     /// <summary>Whether one of the host's transports (TCP, WebSocket) dials <paramref name="address"/>.</summary>
     public bool CanDial(Multiaddr address) => Array.Exists(_transports, t => t.CanDial(address));
 
