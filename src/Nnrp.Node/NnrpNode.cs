@@ -153,6 +153,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         Ping = new PingService(_host);
         Ping.Start();
         new PerfService(_host).Start();
+        StartAutoNat();
 
         _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
@@ -183,11 +184,12 @@ public sealed partial class NnrpNode : IAsyncDisposable
         _kad = new KadService(_host, _providers, new KadOptions
         {
             ProviderPolicy = new ShardProviderPolicy(_verifier),
-            Mode = o.Dht.Mode,
+            Mode = InitialKadMode(),
             BootstrapPeers = bootstrap,
             RoutingTablePath = o.Dht.SaveRoutingTable ? Path.Combine(o.DataDirectory, "kad-peers.txt") : null,
             AllowPrivateAddresses = o.PrivateNetwork,
         }, Identify, loggerFactory: _loggers, time: time);
+        FollowReachability();
         _bootstrap = BootstrapAsync(bootstrap.Count, _stopping.Token);
     }
 
@@ -282,6 +284,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         {
             await _gossip.DisposeAsync();
         }
+        await StopAutoNatAsync();
         if (_host is not null)
         {
             _host.RemoveStreamHandler(NnrpProtocol.Id);

@@ -83,7 +83,7 @@ public sealed partial class KadService : IAsyncDisposable
         {
             throw new InvalidOperationException("the Kad service was already started");
         }
-        if (_options.Mode == KadMode.Server)
+        if (Mode == KadMode.Server)
         {
             _host.SetStreamHandler(_options.ProtocolId, _handler.HandleAsync);
         }
@@ -91,7 +91,7 @@ public sealed partial class KadService : IAsyncDisposable
         {
             _identify.PeerIdentified += OnPeerIdentified;
         }
-        Log.Started(_logger, _options.Mode, _options.ProtocolId);
+        Log.Started(_logger, Mode, _options.ProtocolId);
         DateTimeOffset now = _time.GetUtcNow();
         _lastSweep = now;
         _lastRepublish = now;
@@ -239,7 +239,7 @@ public sealed partial class KadService : IAsyncDisposable
         {
             _identify.PeerIdentified -= OnPeerIdentified;
         }
-        if (_options.Mode == KadMode.Server)
+        if (Mode == KadMode.Server)
         {
             _host.RemoveStreamHandler(_options.ProtocolId);
         }
