@@ -52,9 +52,15 @@ public sealed class NodeReachabilityTests : IAsyncLifetime
         await NodeNetwork.UntilAsync(() => node.Kad.Mode == KadMode.Server, "the DHT switched to server mode");
         Assert.Contains(KadOptions.DefaultProtocolId, node.Host.Protocols);
         // Identify push tells the connected peers that the node now serves the DHT.
-        await NodeNetwork.UntilAsync(() => nodes[1].NodeHost.PeerStore.GetProtocols(node.PeerId).Contains(KadOptions.DefaultProtocolId), "peers learned the new protocol");
+        KadKey key = KadKey.Hash(node.PeerId.Bytes.Span);
+        await NodeNetwork.UntilAsync(() => nodes[1].Node.Kad.RoutingTable.Contains(key), "a peer added the node to its routing table");
         StatusResponse status = await nodes[0].Client.StatusAsync(nodes[0].NodeAddress).WaitAsync(NodeNetwork.Limit);
         Assert.Equal(NodeReachability.Public, status.Reachability);
+
+        // Back in client mode (as on a change to private), the peers drop it from their tables.
+        node.Kad.SetMode(KadMode.Client);
+        Assert.DoesNotContain(KadOptions.DefaultProtocolId, node.Host.Protocols);
+        await NodeNetwork.UntilAsync(() => !nodes[1].Node.Kad.RoutingTable.Contains(key), "the peer dropped the node from its routing table");
     }
 
     [Fact]

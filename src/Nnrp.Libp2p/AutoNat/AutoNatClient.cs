@@ -84,6 +84,10 @@ public sealed class AutoNatClient : IAsyncDisposable
     {
         IReadOnlyList<Multiaddr> candidates = Candidates();
         Confidence.RetainOnly(candidates);
+        foreach (Multiaddr gone in _settledAt.Keys.Where(a => !candidates.Contains(a)).ToArray())
+        {
+            _settledAt.TryRemove(gone, out _);
+        }
         DateTimeOffset now = _time.GetUtcNow();
         Multiaddr[] due = candidates.Where(a => Confidence.VerdictOf(a) == Reachability.Unknown
             || !_settledAt.TryGetValue(a, out DateTimeOffset at) || now - at > _options.RecheckInterval).ToArray();

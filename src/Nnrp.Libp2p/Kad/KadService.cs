@@ -141,6 +141,11 @@ public sealed partial class KadService : IAsyncDisposable
         IdentifyResult result = e.Result;
         if (!result.Protocols.Contains(_options.ProtocolId, StringComparer.Ordinal))
         {
+            // A peer that stopped serving the DHT (switched to client mode, NNRP.md §14.5) leaves the table.
+            if (result.Protocols.Count > 0)
+            {
+                RoutingTable.Remove(KadKey.Hash(result.Peer.Bytes.Span));
+            }
             return;
         }
         Multiaddr[] addresses = result.ListenAddresses.Where(a => KadAddresses.IsUsable(a, _options.AllowPrivateAddresses)).Take(KadCodec.MaxAddressesPerPeer).ToArray();
