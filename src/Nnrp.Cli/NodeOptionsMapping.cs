@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Nnrp.Core.Work;
 using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.AutoNat;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.WebSockets;
@@ -125,7 +126,17 @@ internal static class NodeOptionsMapping
             Store = new StoreOptions { PerTagCap = settings.PerTagCap, MaxBytes = settings.StoreMaxBytes },
             Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = settings.BaseThreshold ?? Thresholds.Base } },
             FetchBudget = new FetchBudgetOptions { TotalBytes = settings.FetchBudget },
-            Dht = new NodeDhtOptions { Mode = settings.DhtMode, BootstrapPeers = bootstrap },
+            Dht = new NodeDhtOptions
+            {
+                Mode = settings.DhtMode == DhtModeSetting.Client ? KadMode.Client : KadMode.Server,
+                FollowReachability = settings.DhtMode == DhtModeSetting.Auto,
+                BootstrapPeers = bootstrap,
+            },
+            AutoNat = new NodeAutoNatOptions
+            {
+                Serve = settings.AutoNatServerRpm > 0,
+                Server = new AutoNatServerOptions { RequestsPerMinute = Math.Max(1, settings.AutoNatServerRpm) },
+            },
             Sync = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval },
             Relay = new NodeRelayOptions
             {

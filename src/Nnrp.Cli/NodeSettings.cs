@@ -59,7 +59,10 @@ internal sealed record NodeSettings
 
     public string BootstrapFile { get; init; } = Path.Combine(AppContext.BaseDirectory, "bootstrap-peers.txt");
 
-    public KadMode DhtMode { get; init; } = KadMode.Server;
+    public DhtModeSetting DhtMode { get; init; } = DhtModeSetting.Auto;
+
+    /// <summary>NNRP.md §14.5: AutoNAT dial requests served a minute in all; 0 serves none.</summary>
+    public int AutoNatServerRpm { get; init; } = new Nnrp.Libp2p.AutoNat.AutoNatServerOptions().RequestsPerMinute;
 
     public bool PrivateNetwork { get; init; }
 
@@ -109,7 +112,8 @@ internal sealed record NodeSettings
         new("fetch-budget", "Bytes of fetch answers in flight over /nnrp/1.0 and HTTP (4 MiB per client)", "67108864"),
         new("bootstrap", "Bootstrap peer multiaddr, ideally with /p2p/<id> (without it, whoever answers is trusted); repeatable", "none", IsList: true),
         new("bootstrap-file", "File of bootstrap multiaddrs, one per line, # comments", "bootstrap-peers.txt beside the executable"),
-        new("dht-mode", "Server (answers DHT queries) or Client", "Server"),
+        new("dht-mode", "Auto (server once AutoNAT finds the node publicly dialable, and on a private network), Server (answers DHT queries) or Client", "Auto"),
+        new("autonat-server-rpm", "AutoNAT v2 dial requests served a minute, all peers together (12 per peer); 0 serves none (NNRP.md §14.5)", "60"),
         new("private-network", "Keep loopback/LAN addresses in DHT records and spare them the IP colocation penalty and the per-address connection caps (testnets)", "off", IsFlag: true),
         new("base-threshold", "Work threshold as 16 hex digits, e.g. f000000000000000 for cheap local work", "fffffe0000000000"),
         new("log-level", "Trace, Debug, Information, Warning or Error", "Information"),
@@ -216,7 +220,8 @@ internal sealed record NodeSettings
         "fetch-budget" => s with { FetchBudget = long.Parse(v[0], CultureInfo.InvariantCulture) is >= 4 * 1024 * 1024 and var b ? b : throw new FormatException("at least 4194304 (one client's budget) expected") },
         "bootstrap" => s with { Bootstrap = v },
         "bootstrap-file" => s with { BootstrapFile = v[0] },
-        "dht-mode" => s with { DhtMode = Enum.Parse<KadMode>(v[0], ignoreCase: true) },
+        "dht-mode" => s with { DhtMode = Enum.Parse<DhtModeSetting>(v[0], ignoreCase: true) },
+        "autonat-server-rpm" => s with { AutoNatServerRpm = int.Parse(v[0], CultureInfo.InvariantCulture) is >= 0 and var n ? n : throw new FormatException("0 or a positive number expected") },
         "private-network" => s with { PrivateNetwork = v[0] switch { "1" => true, "0" => false, _ => bool.Parse(v[0]) } },
         "base-threshold" => s with { BaseThreshold = v[0].Length == 16 ? ulong.Parse(v[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : throw new FormatException("16 hex digits expected") },
         "log-level" => s with { LogLevel = Enum.Parse<LogLevel>(v[0], ignoreCase: true) },

@@ -155,6 +155,7 @@ public sealed partial class NnrpNode
             MinTtl = NotificationLimits.MinTtl,
             MaxTtl = NotificationLimits.MaxTtl,
             MaxPage = FetchQuery.MaxLimit,
+            Reachability = WireReachability,
         };
         status.Shards.Add(_protocol.Shards);
         return status;

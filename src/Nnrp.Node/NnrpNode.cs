@@ -154,6 +154,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         Ping.Start();
         new PerfService(_host).Start();
         AttachRelay();
+        StartAutoNat();
 
         _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
@@ -185,11 +186,12 @@ public sealed partial class NnrpNode : IAsyncDisposable
         _kad = new KadService(_host, _providers, new KadOptions
         {
             ProviderPolicy = new ShardProviderPolicy(_verifier),
-            Mode = o.Dht.Mode,
+            Mode = InitialKadMode(),
             BootstrapPeers = bootstrap,
             RoutingTablePath = o.Dht.SaveRoutingTable ? Path.Combine(o.DataDirectory, "kad-peers.txt") : null,
             AllowPrivateAddresses = o.PrivateNetwork,
         }, Identify, loggerFactory: _loggers, time: time);
+        FollowReachability();
         _bootstrap = BootstrapAsync(bootstrap.Count, _stopping.Token);
     }
 
@@ -285,6 +287,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
             await _gossip.DisposeAsync();
         }
         await StopRelayAsync();
+        await StopAutoNatAsync();
         if (_host is not null)
         {
             _host.RemoveStreamHandler(NnrpProtocol.Id);

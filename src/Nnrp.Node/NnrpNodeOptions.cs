@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.AutoNat;
 using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
@@ -59,6 +60,9 @@ public sealed record NnrpNodeOptions
 
     public NodeDhtOptions Dht { get; init; } = new();
 
+    /// <summary>NNRP.md §14.5: the AutoNAT v2 server and client.</summary>
+    public NodeAutoNatOptions AutoNat { get; init; } = new();
+
     /// <summary>NNRP.md §11.8: both sides of sync (the responder's limits and the initiator's schedule).</summary>
     public SyncOptions Sync { get; init; } = new();
 
@@ -95,6 +99,13 @@ public sealed record NodeDhtOptions
     public KadMode Mode { get; init; } = KadMode.Server;
 
     /// <summary>
+    /// NNRP.md §14.5: server mode only while AutoNAT finds the node <see cref="Reachability.Public"/>
+    /// (client mode before that), instead of <see cref="Mode"/>. Ignored on a private network,
+    /// where <see cref="Mode"/> holds.
+    /// </summary>
+    public bool FollowReachability { get; init; }
+
+    /// <summary>
     /// Peers to bootstrap from. An entry without <c>/p2p/</c> (e.g. <c>/dns4/node1/tcp/4001</c>
     /// in a compose file) is dialed at start and trusted as whoever answers; the node's own id is skipped.
     /// </summary>
@@ -114,4 +125,15 @@ public sealed record NodeDhtOptions
         ArgumentNullException.ThrowIfNull(options);
         return RocksDbProviderStore.Open(Path.Combine(options.DataDirectory, "kad"));
     }
+}
+
+/// <summary>The node's AutoNAT v2 (NNRP.md §14.5); private-address dialing follows <see cref="NnrpNodeOptions.PrivateNetwork"/>.</summary>
+public sealed record NodeAutoNatOptions
+{
+    /// <summary>Answer other nodes' dial requests (dial them back, within <see cref="Server"/>'s limits).</summary>
+    public bool Serve { get; init; } = true;
+
+    public AutoNatServerOptions Server { get; init; } = new();
+
+    public AutoNatClientOptions Client { get; init; } = new();
 }

@@ -34,7 +34,8 @@ public sealed class NodeSettingsTests : IDisposable
         ["fetch-budget"] = (["8388608"], s => s.FetchBudget, 8388608L),
         ["bootstrap"] = (["/dns4/node1/tcp/4001", "/ip4/192.0.2.7/tcp/4001"], s => s.Bootstrap.ToArray(), new[] { "/dns4/node1/tcp/4001", "/ip4/192.0.2.7/tcp/4001" }),
         ["bootstrap-file"] = (["/etc/nnrp/peers.txt"], s => s.BootstrapFile, "/etc/nnrp/peers.txt"),
-        ["dht-mode"] = (["client"], s => s.DhtMode, KadMode.Client),
+        ["dht-mode"] = (["client"], s => s.DhtMode, DhtModeSetting.Client),
+        ["autonat-server-rpm"] = (["0"], s => s.AutoNatServerRpm, 0),
         ["private-network"] = (["true"], s => s.PrivateNetwork, true),
         ["base-threshold"] = (["f000000000000000"], s => s.BaseThreshold, (ulong?)0xf000000000000000UL),
         ["log-level"] = (["debug"], s => s.LogLevel, LogLevel.Debug),
@@ -189,6 +190,7 @@ public sealed class NodeSettingsTests : IDisposable
     [InlineData("NNRP_PRIVATE_NETWORK", "maybe")]
     [InlineData("NNRP_BASE_THRESHOLD", "fff")]
     [InlineData("NNRP_DHT_MODE", "sometimes")]
+    [InlineData("NNRP_AUTONAT_SERVER_RPM", "-1")]
     [InlineData("NNRP_LOG_FORMAT", "xml")]
     [InlineData("NNRP_HTTP_RATE_LIMIT", "0")]
     [InlineData("NNRP_FETCH_BUDGET", "1024")]
@@ -286,6 +288,7 @@ public sealed class NodeSettingsTests : IDisposable
     [InlineData("http-rate-limit")]
     [InlineData("fetch-budget")]
     [InlineData("dht-mode")]
+    [InlineData("autonat-server-rpm")]
     [InlineData("log-level")]
     [InlineData("log-format")]
     [InlineData("max-connections")]

@@ -63,6 +63,9 @@ public sealed class StatusFieldsTests
 
         Assert.Equal(api.Node.IsDhtBootstrapped, dht.GetProperty("ready").GetBoolean());
         Assert.Equal(api.Node.Kad.RoutingTable.Count, dht.GetProperty("routing_table").GetInt32());
+        Assert.Equal(api.Node.Kad.Mode.ToString().ToLowerInvariant(), dht.GetProperty("mode").GetString());
+        Assert.Equal(api.Node.Reachability.ToString().ToLowerInvariant(), status.RootElement.GetProperty("reachability").GetString());
+        Assert.Contains(status.RootElement.GetProperty("reachability").GetString(), new[] { "unknown", "public", "private" });
         Assert.Equal(api.Node.Sync.Metrics.Sessions, sync.GetProperty("sessions").GetInt64());
         Assert.Equal(api.Node.Sync.Metrics.SessionsFailed, sync.GetProperty("sessions_failed").GetInt64());
         Assert.Equal(api.Node.Sync.Metrics.ItemsPulled, sync.GetProperty("items_pulled").GetInt64());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Kad;
 using Nnrp.Node;
 using Nnrp.Node.Sync;
 using Nnrp.Protocol.Doors;
@@ -34,8 +35,11 @@ internal static class NodeStatus
             api.Host.Connections.Count,
             api.Host.PeerStore.Count,
             [.. status.Shards.Select(s => new ShardBody(s.Bits, s.Index))],
-            new DhtBody(node.IsDhtBootstrapped, node.Kad.RoutingTable.Count),
-            new SyncBody(sync.Sessions, sync.SessionsFailed, sync.ItemsPulled, sync.ItemsOffered, sync.Offering));
+            new DhtBody(node.IsDhtBootstrapped, node.Kad.RoutingTable.Count) { Mode = node.Kad.Mode == KadMode.Server ? "server" : "client" },
+            new SyncBody(sync.Sessions, sync.SessionsFailed, sync.ItemsPulled, sync.ItemsOffered, sync.Offering))
+        {
+            Reachability = node.Reachability.ToString().ToLowerInvariant(),
+        };
     }
 
     public static string Hex16(ulong value) => value.ToString("x16", CultureInfo.InvariantCulture);

@@ -27,7 +27,12 @@ public sealed record StatusBody(
     [property: JsonPropertyName("known_peers")] int KnownPeers,
     [property: JsonPropertyName("shards")] IReadOnlyList<ShardBody> Shards,
     [property: JsonPropertyName("dht")] DhtBody Dht,
-    [property: JsonPropertyName("sync")] SyncBody Sync);
+    [property: JsonPropertyName("sync")] SyncBody Sync)
+{
+    /// <summary>NNRP.md §14.5: <c>unknown</c>, <c>public</c> or <c>private</c>, as AutoNAT found.</summary>
+    [JsonPropertyName("reachability")]
+    public string Reachability { get; init; } = "unknown";
+}
 
 /// <summary>A shard the node stores (§8): its top <c>bits</c> are <c>index</c>.</summary>
 public sealed record ShardBody(
@@ -37,7 +42,12 @@ public sealed record ShardBody(
 /// <summary>The DHT as this node sees it: whether its bootstrap finished, and the routing table's size (§14.2).</summary>
 public sealed record DhtBody(
     [property: JsonPropertyName("ready")] bool Ready,
-    [property: JsonPropertyName("routing_table")] int RoutingTable);
+    [property: JsonPropertyName("routing_table")] int RoutingTable)
+{
+    /// <summary>§14.2, §14.5: <c>server</c> (answers DHT requests) or <c>client</c>.</summary>
+    [JsonPropertyName("mode")]
+    public string Mode { get; init; } = "server";
+}
 
 /// <summary>
 /// Set reconciliation with peers since start (§11.8): sessions run and failed, notifications

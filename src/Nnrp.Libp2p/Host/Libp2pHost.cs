@@ -306,6 +306,26 @@ public sealed class Libp2pHost : IAsyncDisposable
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Opens a connection to <paramref name="address"/> outside the host's table, even while one
+    /// to the peer exists (an AutoNAT v2 dial back must prove the address, not reuse a
+    /// connection), checking the remote key against <paramref name="expected"/> if given. It
+    /// raises no <see cref="ConnectionOpened"/>, is never returned by <see cref="FindConnection"/>
+    /// and serves no inbound streams, so no protocol starts using it; the caller bounds how many
+    /// it holds and closes it.
+    /// </summary>
+    public async Task<Connection> DialNewConnectionAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ThrowIfStopped();
+        Multiaddr bare = address.WithoutPeerId();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        ITransport dialer = Array.Find(_transports, t => t.CanDial(bare))
+            ?? throw new ArgumentException($"no transport dials {bare}", nameof(address));
+        ITransportConnection transport = await dialer.DialAsync(bare, linked.Token);
+        return await _upgrader.UpgradeAsync(transport, ConnectionDirection.Outbound, expected, linked.Token);
+    }
+
     /// <summary>Whether one of the host's transports (TCP, WebSocket) dials <paramref name="address"/>.</summary>
     public bool CanDial(Multiaddr address) => Array.Exists(_transports, t => t.CanDial(address));
 
@@ -322,16 +342,21 @@ public sealed class Libp2pHost : IAsyncDisposable
         return await connection.NewStreamAsync(protocols, cancellationToken);
     }
 
+    /// <summary>
+    /// The oldest open connection to <paramref name="peer"/>: a second, short-lived one (a peer's
+    /// AutoNAT dial back) is never picked over the connection protocols already use.
+    /// </summary>
     public Connection? FindConnection(PeerId peer)
     {
+        Connection? oldest = null;
         foreach (Connection c in _connections.Keys)
         {
-            if (!c.IsClosed && c.RemotePeer.Equals(peer))
+            if (!c.IsClosed && c.RemotePeer.Equals(peer) && (oldest is null || c.OpenedAt < oldest.OpenedAt))
             {
-                return c;
+                oldest = c;
             }
         }
-        return null;
+        return oldest;
     }
 
     public IReadOnlyList<Connection> GetConnections(PeerId peer) =>

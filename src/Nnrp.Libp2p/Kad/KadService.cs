@@ -83,7 +83,7 @@ public sealed partial class KadService : IAsyncDisposable
         {
             throw new InvalidOperationException("the Kad service was already started");
         }
-        if (_options.Mode == KadMode.Server)
+        if (Mode == KadMode.Server)
         {
             _host.SetStreamHandler(_options.ProtocolId, _handler.HandleAsync);
         }
@@ -91,7 +91,7 @@ public sealed partial class KadService : IAsyncDisposable
         {
             _identify.PeerIdentified += OnPeerIdentified;
         }
-        Log.Started(_logger, _options.Mode, _options.ProtocolId);
+        Log.Started(_logger, Mode, _options.ProtocolId);
         DateTimeOffset now = _time.GetUtcNow();
         _lastSweep = now;
         _lastRepublish = now;
@@ -141,6 +141,11 @@ public sealed partial class KadService : IAsyncDisposable
         IdentifyResult result = e.Result;
         if (!result.Protocols.Contains(_options.ProtocolId, StringComparer.Ordinal))
         {
+            // A peer that stopped serving the DHT (switched to client mode, NNRP.md §14.5) leaves the table.
+            if (result.Protocols.Count > 0)
+            {
+                RoutingTable.Remove(KadKey.Hash(result.Peer.Bytes.Span));
+            }
             return;
         }
         Multiaddr[] addresses = result.ListenAddresses.Where(a => KadAddresses.IsUsable(a, _options.AllowPrivateAddresses)).Take(KadCodec.MaxAddressesPerPeer).ToArray();
@@ -239,7 +244,7 @@ public sealed partial class KadService : IAsyncDisposable
         {
             _identify.PeerIdentified -= OnPeerIdentified;
         }
-        if (_options.Mode == KadMode.Server)
+        if (Mode == KadMode.Server)
         {
             _host.RemoveStreamHandler(_options.ProtocolId);
         }

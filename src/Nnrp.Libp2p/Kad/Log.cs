@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(614, LogLevel.Warning, "Kad bootstrap peer {Address} skipped: {Reason}")]
     public static partial void BootstrapPeerSkipped(ILogger logger, string address, string reason);
+
+    [LoggerMessage(615, LogLevel.Information, "Kad-DHT now in {Mode} mode")]
+    public static partial void ModeChanged(ILogger logger, KadMode mode);
 }
