@@ -254,7 +254,8 @@ public sealed class KadCrawler
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (IsPeerFailure(ex) || ex is OperationCanceledException))
             {
-                errors.Add($"{address}: {(ex is OperationCanceledException ? "dial timed out" : Reason(ex))}");
+                // A dial error names the address already; a timeout does not.
+                errors.Add(ex is OperationCanceledException ? $"{address}: dial timed out" : Reason(ex));
             }
         }
         return (null, null, errors.Count == 0 ? "no address" : string.Join("; ", errors));
