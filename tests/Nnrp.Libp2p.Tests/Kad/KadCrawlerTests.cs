@@ -88,6 +88,9 @@ public sealed class KadCrawlerTests
         Assert.Equal(inventor.PeerId, reached.Peer);
         Assert.True(reached.ServesKad);
         Assert.Equal(questions, reached.KadRequests);
+        // Own id, bucket 0 (every peer is at depth >= 0), bucket 1 (20 random peers all at depth 0: p = 2^-20), …;
+        // never more than the own id and one key per bucket up to MaxBucketDepth.
+        Assert.InRange(reached.KadRequests, 3, new KadCrawlOptions().MaxBucketDepth + 1);
         Assert.All(result.Peers.Where(p => !p.Reachable), p => Assert.NotNull(p.Error));
     }
 }
