@@ -5,7 +5,8 @@ namespace Nnrp.Node.Crawl;
 /// <summary>
 /// The transport of a multiaddr in one word, for the crawl report: <c>tcp</c>, <c>ws</c>,
 /// <c>tls/ws</c> (<c>/tls/ws</c> or <c>/wss</c>), <c>relay</c> (<c>/p2p-circuit</c>),
-/// <c>quic</c>, <c>webtransport</c>, <c>webrtc</c>, else <c>other</c>.
+/// <c>quic</c>, <c>webtransport</c>, <c>webrtc</c>, <c>http</c> / <c>https</c> (an HTTP API door,
+/// NNRP.md §12: not a libp2p transport, but how wallets reach the node), else <c>other</c>.
 /// </summary>
 public static class TransportNames
 {
@@ -15,6 +16,7 @@ public static class TransportNames
         bool tls = false;
         bool ws = false;
         bool tcp = false;
+        bool http = false;
         foreach (MultiaddrComponent component in address.Components)
         {
             switch (component.Protocol)
@@ -29,6 +31,11 @@ public static class TransportNames
                     return "quic";
                 case MultiaddrProtocol.Wss:
                     return "tls/ws";
+                case MultiaddrProtocol.Https:
+                    return "https";
+                case MultiaddrProtocol.Http:
+                    http = true;
+                    break;
                 case MultiaddrProtocol.Tls:
                     tls = true;
                     break;
@@ -40,7 +47,7 @@ public static class TransportNames
                     break;
             }
         }
-        return ws ? (tls ? "tls/ws" : "ws") : tcp ? "tcp" : "other";
+        return http ? (tls ? "https" : "http") : ws ? (tls ? "tls/ws" : "ws") : tcp ? "tcp" : "other";
     }
 
     /// <summary>The distinct transports of <paramref name="addresses"/>, in a fixed order.</summary>

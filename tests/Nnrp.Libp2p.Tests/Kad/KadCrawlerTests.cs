@@ -7,6 +7,8 @@ using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Crawl;
 using Nnrp.Libp2p.Kad.Protobuf;
 using Nnrp.Libp2p.Tests.Host;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Nnrp.Libp2p.Tests.Kad;
 
@@ -92,5 +94,33 @@ public sealed class KadCrawlerTests
         // never more than the own id and one key per bucket up to MaxBucketDepth.
         Assert.InRange(reached.KadRequests, 3, new KadCrawlOptions().MaxBucketDepth + 1);
         Assert.All(result.Peers.Where(p => !p.Reachable), p => Assert.NotNull(p.Error));
+    }
+
+    [Fact]
+    public async Task At_the_deadline_the_crawl_returns_and_a_visit_it_cut_off_counts_as_not_visited_not_as_unreachable()
+    {
+        await using var hosts = new Hosts();
+        Libp2pHost client = await hosts.StartAsync();
+        var identify = new IdentifyService(client, NullLoggerFactory.Instance);
+        identify.Start();
+        // Accepts and never speaks: the visit would wait out its 60 s peer timeout.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var address = Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{((IPEndPoint)silent.LocalEndpoint).Port}/p2p/{KeyPair.Generate().PeerId}");
+        var crawler = new KadCrawler(client, identify, new KadCrawlOptions
+        {
+            AllowPrivateAddresses = true,
+            PeerTimeout = TimeSpan.FromSeconds(60),
+            DialTimeout = TimeSpan.FromSeconds(60),
+            Deadline = TimeSpan.FromMilliseconds(500),
+        }, NullLoggerFactory.Instance);
+
+        KadCrawlResult result = await Hosts.Within(crawler.CrawlAsync([address], null, CancellationToken.None));
+
+        Assert.True(result.DeadlineReached);
+        Assert.False(result.Complete);
+        Assert.Empty(result.Peers);
+        Assert.Equal(1, result.NotVisited);
+        Assert.Equal(0, result.BootstrapReached);
     }
 }
