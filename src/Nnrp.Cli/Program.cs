@@ -17,6 +17,7 @@ root.Subcommands.Add(SendCommand.Create());
 root.Subcommands.Add(FetchCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(IdCommand.Create());
+root.Subcommands.Add(CrawlCommand.Create());
 // Commands that run until stopped (node) handle SIGINT/SIGTERM themselves and shut down
 // gracefully, however long the store takes to flush; System.CommandLine's own handler would
 // kill the process after a fixed timeout.

@@ -20,18 +20,7 @@ internal sealed class NetworkOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private readonly Option<string[]> _bootstrap = new("--bootstrap")
-    {
-        Description = "Bootstrap peer multiaddr with /p2p/; repeatable (env NNRP_BOOTSTRAP, comma separated)",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NNRP_BOOTSTRAP")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
-        AllowMultipleArgumentsPerToken = true,
-    };
-
-    private readonly Option<string> _bootstrapFile = new("--bootstrap-file")
-    {
-        Description = "File of bootstrap multiaddrs (env NNRP_BOOTSTRAP_FILE)",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NNRP_BOOTSTRAP_FILE") ?? Path.Combine(AppContext.BaseDirectory, "bootstrap-peers.txt"),
-    };
+    private readonly BootstrapOptions _bootstrap = new();
 
     private readonly Option<bool> _noDht = new("--no-dht") { Description = "Do not look up shard providers in the DHT" };
 
@@ -42,8 +31,7 @@ internal sealed class NetworkOptions
     public void AddTo(Command command)
     {
         command.Options.Add(_nodes);
-        command.Options.Add(_bootstrap);
-        command.Options.Add(_bootstrapFile);
+        _bootstrap.AddTo(command);
         command.Options.Add(_noDht);
         command.Options.Add(_timeout);
         command.Options.Add(_logLevel);
@@ -62,17 +50,7 @@ internal sealed class NetworkOptions
 
     public async Task<WalletClientOptions> ClientOptionsAsync(ParseResult parse, IReadOnlyList<string> nodes, IWorkSource? work, CancellationToken cancellationToken)
     {
-        var bootstrap = new List<string>(parse.GetValue(_bootstrap) ?? []);
-        foreach (string entry in bootstrap)
-        {
-            CliExit.Parse("--bootstrap", () => BootstrapPeers.ParseEntry(entry));
-        }
-        string file = parse.GetValue(_bootstrapFile)!;
-        if (nodes.Count == 0)
-        {
-            var fromFile = await CliExitParseAsync(() => BootstrapPeers.LoadAsync(file, cancellationToken));
-            bootstrap.AddRange(fromFile.Select(a => a.ToString()));
-        }
+        List<string> bootstrap = [.. (await _bootstrap.LoadAsync(parse, readFile: nodes.Count == 0, cancellationToken)).Select(static a => a.ToString())];
         int timeout = parse.GetValue(_timeout);
         if (timeout <= 0)
         {
@@ -89,29 +67,17 @@ internal sealed class NetworkOptions
     }
 
     /// <summary>Loggers writing to stderr (stdout is for results).</summary>
-    public ILoggerFactory Loggers(ParseResult parse)
-    {
-        LogLevel level = parse.GetValue(_logLevel);
-        return LoggerFactory.Create(b => b
+    public ILoggerFactory Loggers(ParseResult parse) => Loggers(parse.GetValue(_logLevel));
+
+    /// <summary>Loggers at <paramref name="level"/> writing to stderr (stdout is for results).</summary>
+    public static ILoggerFactory Loggers(LogLevel level) =>
+        LoggerFactory.Create(b => b
             .SetMinimumLevel(level)
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-    }
 
     private static void CheckNode(string node)
     {
         CliExit.Parse("--node", () => NodeAddress.Parse(node));
-    }
-
-    private static async Task<T> CliExitParseAsync<T>(Func<Task<T>> load)
-    {
-        try
-        {
-            return await load();
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException("--bootstrap-file: " + e.Message);
-        }
     }
 }

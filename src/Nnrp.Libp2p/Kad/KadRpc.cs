@@ -33,26 +33,7 @@ internal sealed class KadRpc(Libp2pHost host, KadRoutingTable table, KadOptions 
         try
         {
             Libp2pStream stream = await host.NewStreamAsync(id, [options.ProtocolId], timeout.Token);
-            try
-            {
-                await KadCodec.WriteAsync(stream.Output, request, timeout.Token);
-                if (expectResponse)
-                {
-                    response = await KadCodec.ReadAsync(stream.Input, options.MaxMessageSize, timeout.Token)
-                        ?? throw new KadRequestException("stream closed without an answer");
-                    if (response.Type != request.Type)
-                    {
-                        throw new KadRequestException($"answered {response.Type} to {request.Type}");
-                    }
-                }
-                stream.CloseWrite();
-                await stream.DisposeAsync();
-            }
-            catch
-            {
-                stream.Reset();
-                throw;
-            }
+            response = await ExchangeAsync(stream, request, expectResponse, options.MaxMessageSize, timeout.Token);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not KadRequestException)
         {
@@ -65,6 +46,36 @@ internal sealed class KadRpc(Libp2pHost host, KadRoutingTable table, KadOptions 
             throw;
         }
         Answered(peer);
+        return response;
+    }
+
+    /// <summary>
+    /// One request on an open stream: write it, read the answer of the same type (none for
+    /// ADD_PROVIDER), close; any error resets the stream.
+    /// </summary>
+    public static async Task<Message?> ExchangeAsync(Libp2pStream stream, Message request, bool expectResponse, int maxMessageSize, CancellationToken cancellationToken)
+    {
+        Message? response = null;
+        try
+        {
+            await KadCodec.WriteAsync(stream.Output, request, cancellationToken);
+            if (expectResponse)
+            {
+                response = await KadCodec.ReadAsync(stream.Input, maxMessageSize, cancellationToken)
+                    ?? throw new KadRequestException("stream closed without an answer");
+                if (response.Type != request.Type)
+                {
+                    throw new KadRequestException($"answered {response.Type} to {request.Type}");
+                }
+            }
+            stream.CloseWrite();
+            await stream.DisposeAsync();
+        }
+        catch
+        {
+            stream.Reset();
+            throw;
+        }
         return response;
     }
 

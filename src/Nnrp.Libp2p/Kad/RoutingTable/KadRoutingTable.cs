@@ -257,17 +257,24 @@ public sealed class KadRoutingTable
     /// so a preimage is needed; finding one takes about 2^(index+1) hashes, which is why
     /// refreshes stop at <see cref="RoutingTableOptions.MaxRefreshPrefixLength"/>.
     /// </summary>
-    public byte[] RandomKeyInBucket(int index)
+    public byte[] RandomKeyInBucket(int index) => RandomKeyAt(LocalKey, index);
+
+    /// <summary>
+    /// Key bytes whose Kad key shares exactly <paramref name="commonPrefixLength"/> leading bits
+    /// with <paramref name="around"/>: a key in bucket <paramref name="commonPrefixLength"/> of
+    /// a table centred on <paramref name="around"/> (the crawler asks other peers' buckets).
+    /// </summary>
+    public static byte[] RandomKeyAt(KadKey around, int commonPrefixLength)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, MaxSearchablePrefixLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(commonPrefixLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(commonPrefixLength, MaxSearchablePrefixLength);
         var key = new byte[2 + KadKey.Length];
         key[0] = 0x12; // multihash sha2-256
         key[1] = KadKey.Length;
         while (true)
         {
             System.Security.Cryptography.RandomNumberGenerator.Fill(key.AsSpan(2));
-            if (BucketIndexOf(KadKey.Hash(key)) == index)
+            if (Math.Min(around.CommonPrefixLength(KadKey.Hash(key)), KadKey.Bits - 1) == commonPrefixLength)
             {
                 return key;
             }

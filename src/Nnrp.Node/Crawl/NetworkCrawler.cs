@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Nnrp.Core;
+using Nnrp.Core.Protocol;
+using Nnrp.Libp2p;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identify;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Kad.Crawl;
+using Nnrp.Protocol.Requests;
+using Nnrp.Protocol.Shards;
+using CoreShards = Nnrp.Core.Keys.Shards;
+
+namespace Nnrp.Node.Crawl;
+
+/// <summary>
+/// Maps an NNRP network (issue 15 item 3): the Kad walk of <see cref="KadCrawler"/> from a
+/// host of its own (fresh identity, no listen address, no Kad handler: a client), a
+/// <c>/nnrp/1.0</c> status request (NNRP.md §11.7) to every peer that lists the protocol,
+/// then the DHT providers of shard (0, 0) and of every shard a status named, each checked
+/// against the replication rule (§11.8.6). Nothing is stored; the host is gone when it returns.
+/// </summary>
+public static class NetworkCrawler
+{
+    public static async Task<NetworkMap> CrawlAsync(NetworkCrawlOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await using var host = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [] }, loggerFactory);
+        await host.StartAsync(cancellationToken);
+        var identify = new IdentifyService(host, loggerFactory);
+        identify.Start();
+        var crawler = new KadCrawler(host, identify, options.Kad, loggerFactory);
+        var client = new NnrpClient(host, options.Kad.PeerTimeout);
+        var statuses = new ConcurrentDictionary<PeerId, (StatusResponse? Status, string? Error)>();
+        KadCrawlResult crawl = await crawler.CrawlAsync(options.BootstrapPeers, async (peer, ct) =>
+        {
+            if (!peer.Protocols.Contains(NnrpProtocol.Id, StringComparer.Ordinal))
+            {
+                return;
+            }
+            try
+            {
+                statuses[peer.Peer] = (await client.StatusAsync(peer.Peer, ct), null);
+            }
+            catch (Exception ex) when (ex is IOException or NnrpException or ProtocolViolationException or Google.Protobuf.InvalidProtocolBufferException)
+            {
+                statuses[peer.Peer] = (null, ex.Message);
+            }
+        }, cancellationToken);
+
+        NodeReport[] nodes = [.. crawl.Peers.Select(p =>
+        {
+            (StatusResponse? status, string? error) = statuses.GetValueOrDefault(p.Peer);
+            return new NodeReport(p, TransportNames.Of(p.Addresses), status, error);
+        })];
+        var answered = nodes.Where(static n => n.Status is not null && n.Peer.Reachable).Select(static n => n.Peer.Peer).ToHashSet();
+        var shards = new List<ShardReport>();
+        foreach ((int bits, uint index) in ShardsSeen(nodes))
+        {
+            IReadOnlyList<KadPeer> providers = await crawler.GetProvidersAsync(ShardKeys.WireKey(bits, index), crawl.Peers, cancellationToken);
+            PeerId[] ids = [.. providers.Select(static p => PeerId.FromBytes(p.Id.Span))];
+            int verified = ids.Count(answered.Contains);
+            shards.Add(new ShardReport(bits, index, ShardKeys.CidString(bits, index), ids, verified, verified < options.MinProviders));
+        }
+        return new NetworkMap(crawl, nodes, shards, options.MinProviders);
+    }
+
+    /// <summary>(0, 0) — every full node's shard (§8) — then the valid shards statuses named, at most <see cref="NetworkCrawlOptions.MaxShards"/>.</summary>
+    private static IEnumerable<(int Bits, uint Index)> ShardsSeen(IEnumerable<NodeReport> nodes)
+    {
+        var seen = new SortedSet<(int Bits, uint Index)> { (0, 0) };
+        foreach (Shard shard in nodes.SelectMany(static n => n.Status?.Shards ?? []))
+        {
+            if (seen.Count >= NetworkCrawlOptions.MaxShards)
+            {
+                break;
+            }
+            if (shard.Bits <= CoreShards.MaxBits && (shard.Bits == CoreShards.MaxBits || shard.Index < 1u << (int)shard.Bits))
+            {
+                seen.Add(((int)shard.Bits, shard.Index));
+            }
+        }
+        return seen;
+    }
+}
