@@ -266,6 +266,8 @@ public sealed partial class NnrpNode : IAsyncDisposable
         {
             return;
         }
+        // Services below remove their handlers as they stop; peers are not told of each (a restart keeps our table slots).
+        _host?.BeginShutdown();
         await _stopping.CancelAsync();
         await _bootstrap;
         _dhtReady.TrySetCanceled(_stopping.Token);

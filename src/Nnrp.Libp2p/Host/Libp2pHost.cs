@@ -47,6 +47,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     private IReadOnlyList<Multiaddr> _relayedAddresses = [];
     private long _lastTrimTicks;
     private int _state; // 0 new, 1 started, 2 stopped
+    private volatile bool _quiet;
 
     public Libp2pHost(KeyPair identity, HostOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
@@ -137,7 +138,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(addresses);
         Volatile.Write(ref _otherDoors, addresses.ToArray());
-        AddressesChanged?.Invoke(this, EventArgs.Empty);
+        Announce(AddressesChanged);
     }
 
     /// <summary>
@@ -148,7 +149,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(addresses);
         Volatile.Write(ref _relayedAddresses, addresses.ToArray());
-        AddressesChanged?.Invoke(this, EventArgs.Empty);
+        Announce(AddressesChanged);
     }
 
     /// <summary>Registers the handler for inbound streams that agree on <paramref name="protocol"/>.</summary>
@@ -160,7 +161,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         _handlers[protocol] = handler;
         if (added)
         {
-            ProtocolsChanged?.Invoke(this, EventArgs.Empty);
+            Announce(ProtocolsChanged);
         }
     }
 
@@ -168,7 +169,24 @@ public sealed class Libp2pHost : IAsyncDisposable
     {
         if (_handlers.TryRemove(protocol, out _))
         {
-            ProtocolsChanged?.Invoke(this, EventArgs.Empty);
+            Announce(ProtocolsChanged);
+        }
+    }
+
+    /// <summary>
+    /// Shutdown has begun: from here on handler and address changes are not announced. The
+    /// services of a stopping node remove their handlers one by one, and announcing each
+    /// (identify push, NNRP.md §14.1) would cost a stream per peer per handler and tell every
+    /// peer that the node stopped serving the DHT, so their routing tables drop a node that may
+    /// only be restarting (§14.5: Kad leaves a table on a push without its protocol).
+    /// </summary>
+    public void BeginShutdown() => _quiet = true;
+
+    private void Announce(EventHandler? changed)
+    {
+        if (!_quiet)
+        {
+            changed?.Invoke(this, EventArgs.Empty);
         }
     }
 
@@ -381,6 +399,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         {
             return;
         }
+        BeginShutdown();
         ITransportListener[] listeners;
         lock (_listeners)
         {
