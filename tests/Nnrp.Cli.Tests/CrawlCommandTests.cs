@@ -28,7 +28,7 @@ public sealed class CrawlCommandTests
     private static readonly string[] StatusContract =
     [
         "agent", "protocol_version", "stored", "base_threshold", "current_threshold", "current_multiplier", "now", "max_payload",
-        "min_ttl_s", "max_ttl_s", "max_page", "shards",
+        "min_ttl_s", "max_ttl_s", "max_page", "reachability", "shards",
     ];
 
     private static readonly string[] ShardContract = ["bits", "index", "cid", "providers", "reachable_verified", "under_replicated"];
@@ -58,6 +58,8 @@ public sealed class CrawlCommandTests
             Assert.Equal(StatusContract, JsonRun.Names(status));
             Assert.Equal(InProcessNodes.CheapThreshold, status.GetProperty("base_threshold").GetString());
             Assert.Equal(0, status.GetProperty("stored").GetInt64());
+            // §14.5: a verdict needs 3 AutoNAT servers; each node here has only 2 peers to ask.
+            Assert.Equal("unknown", status.GetProperty("reachability").GetString());
         }
         JsonElement shard = Assert.Single(doc.GetProperty("shards").EnumerateArray());
         Assert.Equal(ShardContract, JsonRun.Names(shard));

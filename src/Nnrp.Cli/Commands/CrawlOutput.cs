@@ -26,13 +26,14 @@ internal static class CrawlOutput
             // Redirected output: never wrap peer ids and addresses.
             AnsiConsole.Profile.Width = 400;
         }
-        var nodes = new Table().AddColumns("peer", "reach", "agent", "kad", "nnrp", "stored", "threshold", "shards", "transports", "address", "note");
+        var nodes = new Table().AddColumns("peer", "reach", "nat", "agent", "kad", "nnrp", "stored", "threshold", "shards", "transports", "address", "note");
         foreach (NodeReport node in map.Nodes)
         {
             StatusResponse? s = node.Status;
             nodes.AddRow(
                 node.Peer.Peer.ToString(),
                 node.Peer.Reachable ? "yes" : "no",
+                s is null ? "-" : ReachabilityWord(s.Reachability),
                 Text(node.Peer.AgentVersion ?? "-", MaxAgentColumn),
                 node.Peer.Reachable ? YesNo(node.Peer.ServesKad) : "-",
                 node.Peer.Reachable ? YesNo(node.ServesNnrp) : "-",
@@ -130,6 +131,7 @@ internal static class CrawlOutput
         w.WriteNumber("min_ttl_s", s.MinTtl);
         w.WriteNumber("max_ttl_s", s.MaxTtl);
         w.WriteNumber("max_page", s.MaxPage);
+        w.WriteString("reachability", ReachabilityWord(s.Reachability));
         JsonOutput.WriteObjects(w, "shards", s.Shards, static (ws, shard) =>
         {
             ws.WriteNumber("bits", shard.Bits);
@@ -152,6 +154,14 @@ internal static class CrawlOutput
             w.WriteString(name, value);
         }
     }
+
+    /// <summary>What the node's own AutoNAT concluded (NNRP.md §14.5), as /v1/status spells it.</summary>
+    private static string ReachabilityWord(NodeReachability reachability) => reachability switch
+    {
+        NodeReachability.Public => "public",
+        NodeReachability.Private => "private",
+        _ => "unknown",
+    };
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 
