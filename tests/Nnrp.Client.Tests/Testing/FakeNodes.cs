@@ -32,7 +32,7 @@ internal sealed class FakeNodes : INodeTransport, IDisposable
         Task.FromResult(Get(node).Fetch(query));
 
     public Task<StatusResponse> StatusAsync(NodeAddress node, CancellationToken cancellationToken) =>
-        Task.FromResult(new StatusResponse { Agent = "fake", Stored = (ulong)Get(node).Stored.Count });
+        Get(node) is { Silent: true } ? throw new TimeoutException("no status answer") : Task.FromResult(Get(node).Status());
 
     private FakeNode Get(NodeAddress node)
     {
@@ -62,6 +62,19 @@ internal sealed class FakeNode(int number, ulong requiredThreshold) : IDisposabl
     public ulong RequiredThreshold { get; set; } = requiredThreshold;
 
     public bool RefuseWidePrefixes { get; set; }
+
+    /// <summary>Answers publish and fetch but never status.</summary>
+    public bool Silent { get; set; }
+
+    /// <summary>The shards its status lists (§11.7); everything by default.</summary>
+    public List<Shard> Shards { get; } = [new Shard { Bits = 0, Index = 0 }];
+
+    public StatusResponse Status()
+    {
+        var status = new StatusResponse { Agent = "fake", Stored = (ulong)Stored.Count };
+        status.Shards.Add(Shards);
+        return status;
+    }
 
     public int PageSize { get; set; } = 2;
 
