@@ -55,14 +55,15 @@ internal sealed class HolderSearch(KadService kad, StatusProbe probe, DepthEvide
     /// </summary>
     public async Task SampleAsync(Dictionary<string, StatusResponse?> statuses, CancellationToken cancellationToken)
     {
-        if (!evidence.TryClaimSample())
-        {
-            return;
-        }
         NodeAddress[] sample = kad.RoutingTable.AllPeers()
             .Select(NodeDiscovery.ToNode).OfType<NodeAddress>()
             .Where(n => !statuses.ContainsKey(n.Key))
             .Take(EvidenceSample).ToArray();
+        // An empty table (the DHT not reached yet) does not use up the client's one sample.
+        if (sample.Length == 0 || !evidence.TryClaimSample())
+        {
+            return;
+        }
         foreach ((NodeAddress node, StatusResponse? status) in await probe.ProbeAsync(sample, cancellationToken))
         {
             statuses[node.Key] = status;
