@@ -29,12 +29,21 @@ internal static partial class Log
     [LoggerMessage(1207, LogLevel.Debug, "Ignoring relay hint {Hint}: {Reason}")]
     public static partial void BadHint(ILogger logger, string hint, string reason);
 
-    [LoggerMessage(1208, LogLevel.Debug, "Discovery: {Count} candidate nodes ({Source})")]
-    public static partial void Candidates(ILogger logger, int count, string source);
+    [LoggerMessage(1208, LogLevel.Debug, "Holders: {Verified} verified of {Count} candidates (DHT walk from depth {Start}, {Lookups} lookups)")]
+    public static partial void HoldersFound(ILogger logger, int verified, int count, int start, int lookups);
 
     [LoggerMessage(1209, LogLevel.Warning, "DHT lookup for providers failed: {Reason}")]
     public static partial void DhtFailed(ILogger logger, string reason);
 
-    [LoggerMessage(1210, LogLevel.Debug, "Discovery: {Answered} of {Probed} DHT providers answered status; they are tried first")]
-    public static partial void ProvidersProbed(ILogger logger, int answered, int probed);
+    [LoggerMessage(1210, LogLevel.Debug, "{Answered} of {Probed} nodes answered a status request")]
+    public static partial void StatusProbed(ILogger logger, int answered, int probed);
+
+    [LoggerMessage(1211, LogLevel.Debug, "Shard depth {Depth}: {Providers} new providers, {Holders} hold the tag")]
+    public static partial void DepthLookedUp(ILogger logger, int depth, int providers, int holders);
+
+    [LoggerMessage(1212, LogLevel.Warning, "Holder search stopped after {Seconds} s: {Lookups} lookups, {Holders} holders found")]
+    public static partial void SearchTimedOut(ILogger logger, double seconds, int lookups, int holders);
+
+    [LoggerMessage(1213, LogLevel.Warning, "Only {Complete} of the {Wanted} nodes wanted answered the fetch to the end")]
+    public static partial void FewFetchHolders(ILogger logger, int complete, int wanted);
 }

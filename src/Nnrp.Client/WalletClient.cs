@@ -72,12 +72,13 @@ public sealed partial class WalletClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(notification);
         options ??= new SendOptions();
-        IReadOnlyList<NodeAddress> candidates = await _discovery.FindAsync(notification.RecipientTag, relayHints ?? [], options.Replicas, cancellationToken);
-        if (candidates.Count == 0)
+        HolderSearchResult holders = await _discovery.FindAsync(notification.RecipientTag, relayHints ?? [], options.Replicas, cancellationToken);
+        if (holders.Holders.Count == 0)
         {
-            throw new NnrpClientException("no nodes to publish to: give --node, bootstrap peers or a recipient URI with relay hints");
+            throw new NnrpClientException("no nodes to publish to: give --node, bootstrap peers or a recipient URI with relay hints (or no node found holds the tag's shard)");
         }
-        return await new Publisher(_transport, _work, _logger).PublishAsync(notification, candidates, options, progress, cancellationToken);
+        SendResult sent = await new Publisher(_transport, _work, _logger).PublishAsync(notification, holders.Nodes, options, progress, cancellationToken);
+        return sent with { HoldersFound = holders.Holders.Count };
     }
 
     /// <summary>
@@ -94,12 +95,12 @@ public sealed partial class WalletClient : IAsyncDisposable
         {
             throw new ArgumentException("the checkpoint belongs to another key", nameof(checkpoint));
         }
-        IReadOnlyList<NodeAddress> candidates = await _discovery.FindAsync(key.Tag, [], options.Nodes, cancellationToken);
-        if (candidates.Count == 0)
+        HolderSearchResult holders = await _discovery.FindAsync(key.Tag, [], options.Nodes, cancellationToken);
+        if (holders.Holders.Count == 0)
         {
-            throw new NnrpClientException("no nodes to fetch from: give --node or bootstrap peers");
+            throw new NnrpClientException("no nodes to fetch from: give --node or bootstrap peers (or no node found holds the tag's shard)");
         }
-        return await new MailboxFetcher(_transport, _logger).FetchAsync(key, candidates, options, checkpoint, cancellationToken);
+        return await new MailboxFetcher(_transport, _logger).FetchAsync(key, holders.Nodes, options, checkpoint, cancellationToken);
     }
 
     /// <summary>The status of one node (§11.7).</summary>
@@ -107,8 +108,18 @@ public sealed partial class WalletClient : IAsyncDisposable
         _transport.StatusAsync(node, cancellationToken);
 
     /// <summary>Candidate nodes for a tag, as send and fetch would find them.</summary>
-    public Task<IReadOnlyList<NodeAddress>> DiscoverAsync(RecipientTag tag, int wanted, CancellationToken cancellationToken = default) =>
-        _discovery.FindAsync(tag, [], wanted, cancellationToken);
+    public async Task<IReadOnlyList<NodeAddress>> DiscoverAsync(RecipientTag tag, int wanted, CancellationToken cancellationToken = default) =>
+        (await _discovery.FindAsync(tag, [], wanted, cancellationToken)).Nodes;
+
+    /// <summary>
+    /// The holders of <paramref name="tag"/>'s shard as send and fetch would find them (NNRP.md
+    /// §8.4), with how each was found and which shard depths the DHT walk looked up.
+    /// </summary>
+    public Task<HolderSearchResult> FindHoldersAsync(RecipientTag tag, int wanted, IReadOnlyList<string>? relayHints = null, CancellationToken cancellationToken = default) =>
+        _discovery.FindAsync(tag, relayHints ?? [], wanted, cancellationToken);
+
+    /// <summary>The deepest shard depth this client has seen in any node's status (−1: none yet); where its DHT walks start from (§8.4).</summary>
+    public int DeepestShardSeen => _discovery.Evidence.Deepest;
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dispose();

@@ -73,6 +73,11 @@ internal static class FetchCommand
             {
                 return CliExit.Failure("no node answered the fetch");
             }
+            if (!result.MetTarget)
+            {
+                // NNRP.md §8.4: fewer than MinFetchHolders complete answers is a partial result.
+                Console.Error.WriteLine($"warning: only {result.CompleteNodes} of the {result.Target} nodes wanted answered to the end; the mailbox may be incomplete");
+            }
             if (parse.GetValue(json))
             {
                 PrintJson(result.Contents);

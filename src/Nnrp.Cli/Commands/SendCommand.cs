@@ -31,7 +31,7 @@ internal static class SendCommand
         var multiplier = new Option<double?>("--multiplier") { Description = "Threshold of the first work as a multiple of the base" };
         var server = new Option<Uri?>("--work-server") { Description = "Nano work server / node RPC URL for work_generate (default: this machine)" };
         var threads = new Option<int>("--threads") { Description = "Threads for local work (0 = every core)" };
-        var json = new Option<bool>("--json") { Description = "One JSON object: hash, relay_address, work, timestamp, target, met_target, stored, failed (no progress bar)" };
+        var json = new Option<bool>("--json") { Description = "One JSON object: hash, relay_address, work, timestamp, target, met_target, holders_found, stored, failed (no progress bar)" };
         var network = new NetworkOptions();
         var command = new Command("send", "Send a sealed payment notification to several nodes") { to, r, tx, amount, memo, ttl, replicas, threshold, multiplier, server, threads, json };
         network.AddTo(command);
@@ -74,7 +74,9 @@ internal static class SendCommand
                 }
                 if (!result.MetTarget)
                 {
-                    return CliExit.Failure($"stored on {result.Receipts.Count} of the {result.Target} nodes asked for");
+                    // NNRP.md §8.4: a partial publish is said, with how many holders there were to ask.
+                    string found = result.HoldersFound < result.Target ? $"; only {result.HoldersFound} holders of the tag's shard found" : "";
+                    return CliExit.Failure($"stored on {result.Receipts.Count} of the {result.Target} nodes asked for{found}");
                 }
                 return CliExit.Ok;
             }
@@ -108,6 +110,7 @@ internal static class SendCommand
         writer.WriteNumber("timestamp", result.Notification.Timestamp);
         writer.WriteNumber("target", result.Target);
         writer.WriteBoolean("met_target", result.MetTarget);
+        writer.WriteNumber("holders_found", result.HoldersFound);
         JsonOutput.WriteObjects(writer, "stored", result.Receipts, static (w, receipt) =>
         {
             w.WriteString("node", receipt.Node.ToString());

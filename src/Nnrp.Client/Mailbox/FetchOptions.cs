@@ -20,8 +20,15 @@ public sealed record FetchOptions
     /// <summary>Oldest timestamp wanted; the checkpoint's is used when later.</summary>
     public ulong Since { get; init; }
 
-    /// <summary>Distinct nodes whose complete answer is merged (at least 2; default 3).</summary>
+    /// <summary>Distinct nodes read to the end and merged (default 3).</summary>
     public int Nodes { get; init; } = 3;
+
+    /// <summary>
+    /// NNRP.md §8.4 MinFetchHolders: complete answers below this (or below <see cref="Nodes"/>
+    /// when smaller) make <see cref="FetchResult.MetTarget"/> false (default
+    /// <see cref="HolderSearch.MinFetchHolders"/>, 2).
+    /// </summary>
+    public int MinNodes { get; init; } = HolderSearch.MinFetchHolders;
 
     /// <summary>Page size asked for (1–500).</summary>
     public int PageSize { get; init; } = FetchQuery.MaxLimit;
@@ -53,4 +60,10 @@ public sealed record FetchResult(MailboxContents Contents, IReadOnlyList<NodeFet
 {
     /// <summary>Nodes that answered every page.</summary>
     public int CompleteNodes => Nodes.Count(n => n.Complete);
+
+    /// <summary>Complete answers wanted: <see cref="FetchOptions.MinNodes"/>, at most <see cref="FetchOptions.Nodes"/>.</summary>
+    public int Target { get; init; } = HolderSearch.MinFetchHolders;
+
+    /// <summary>True when at least <see cref="Target"/> nodes answered every page; false is a partial result, not silence.</summary>
+    public bool MetTarget => CompleteNodes >= Target;
 }

@@ -25,6 +25,7 @@ internal sealed class MailboxFetcher(INodeTransport transport, ILogger logger)
         var fetched = new List<FetchedNotification>();
         var reports = new List<NodeFetchReport>();
         int complete = 0;
+        int inFlight = 0;
 
         async Task WorkerAsync()
         {
@@ -33,14 +34,18 @@ internal sealed class MailboxFetcher(INodeTransport transport, ILogger logger)
                 NodeAddress node;
                 lock (queue)
                 {
-                    if (complete >= options.Nodes || !queue.TryDequeue(out node!))
+                    // Reads still running count as pending answers: a node is added only to
+                    // replace one that failed, so Nodes nodes are read, not more.
+                    if (complete + inFlight >= options.Nodes || !queue.TryDequeue(out node!))
                     {
                         return;
                     }
+                    inFlight++;
                 }
                 (List<FetchedNotification> items, NodeFetchReport report) = await FetchFromAsync(node, key.Tag, since, options, cancellationToken);
                 lock (queue)
                 {
+                    inFlight--;
                     reports.Add(report);
                     if (report.Complete)
                     {
@@ -55,7 +60,12 @@ internal sealed class MailboxFetcher(INodeTransport transport, ILogger logger)
         await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => WorkerAsync()));
         MailboxContents contents = MailboxOpener.Open(fetched, key, options.MinimumWork, checkpoint.Seen);
         FetchCheckpoint next = complete > 0 ? checkpoint.Advance(contents, started) : checkpoint;
-        return new FetchResult(contents, reports, next);
+        int target = Math.Min(options.MinNodes, options.Nodes);
+        if (complete < target)
+        {
+            Log.FewFetchHolders(logger, complete, target);
+        }
+        return new FetchResult(contents, reports, next) { Target = target };
     }
 
     private async Task<(List<FetchedNotification> Items, NodeFetchReport Report)> FetchFromAsync(

@@ -1,78 +1,90 @@
 using Microsoft.Extensions.Logging;
 using Nnrp.Core.Keys;
+using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Protocol.Doors;
-using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Client.Network;
 
 /// <summary>
-/// Finds nodes to talk to, in this order: nodes the caller named (then nothing else is
-/// asked), the relay hints of the recipient's URI, the configured bootstrap peers, and the
-/// DHT providers of the shard keys (NNRP.md §8: (0, 0) for nodes that store everything, then
-/// the tag's 8-bit shard), those that answer a status request first (§14.2). Candidates are
-/// distinct by peer id.
+/// NNRP.md §8.4 "Finding holders": nodes the caller named are used as given (nothing else is
+/// asked). Otherwise the recipient's relay hints and the bootstrap peers are asked for their
+/// status; then, with a DHT, <see cref="HolderSearch"/> walks the tag's shard keys from deep to
+/// shallow until hints and providers make enough verified holders. Candidates are distinct by
+/// node key; one <see cref="NodeDiscovery"/> per client keeps its <see cref="DepthEvidence"/>.
 /// </summary>
 internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyList<NodeAddress> bootstrap, KadService? kad, INodeTransport transport, ILogger logger)
 {
-    /// <summary>Candidates beyond the number wanted, so that dead nodes can be replaced.</summary>
-    public const int Spare = 3;
+    /// <summary>Verified holders sought beyond the number wanted, so that a refusing or failing holder can be replaced.</summary>
+    public const int Spare = 2;
 
-    /// <summary>Shard width whose provider key is looked up after (0, 0).</summary>
-    public const int ShardBits = 8;
+    private readonly StatusProbe _probe = new(transport, logger);
 
-    public async Task<IReadOnlyList<NodeAddress>> FindAsync(RecipientTag tag, IReadOnlyList<string> hints, int wanted, CancellationToken cancellationToken)
+    /// <summary>What this client has seen of the network's shard depths.</summary>
+    public DepthEvidence Evidence { get; } = new();
+
+    public async Task<HolderSearchResult> FindAsync(RecipientTag tag, IReadOnlyList<string> hints, int wanted, CancellationToken cancellationToken)
     {
         if (named.Count > 0)
         {
-            return named;
+            return new HolderSearchResult([.. named.DistinctBy(n => n.Key).Select(n => new Holder(n, HolderSource.Named, null, Verified: false))], null, [], false);
         }
-        var found = new List<NodeAddress>();
+        NodeAddress[] hinted = ParseHints(hints).DistinctBy(n => n.Key).ToArray();
+        NodeAddress[] configured = bootstrap.Where(b => hinted.All(h => h.Key != b.Key)).DistinctBy(n => n.Key).ToArray();
+        var statuses = new Dictionary<string, StatusResponse?>();
+        foreach ((NodeAddress node, StatusResponse? status) in await _probe.ProbeAsync([.. hinted, .. configured], cancellationToken))
+        {
+            statuses[node.Key] = status;
+            if (status is not null)
+            {
+                Evidence.Observe(status);
+            }
+        }
+        bool Covers(NodeAddress node) => statuses.GetValueOrDefault(node.Key) is { } status && ShardCoverage.Covers(status.Shards, tag);
+        bool Silent(NodeAddress node) => statuses.GetValueOrDefault(node.Key) is null;
+
+        var holders = hinted.Where(Covers).Select(n => new Holder(n, HolderSource.RelayHint, null, Verified: true)).ToList();
+        int enough = wanted + Spare;
+        int? start = null;
+        IReadOnlyList<int> depths = [];
+        bool timedOut = false;
+        if (kad is not null && holders.Count < enough)
+        {
+            var search = new HolderSearch(kad, _probe, Evidence, logger);
+            await search.SampleAsync(statuses, cancellationToken);
+            (List<Holder> found, start, depths, timedOut) = await search.WalkAsync(
+                tag, holders.Count, enough, statuses, hinted.Select(h => h.Key).ToHashSet(), cancellationToken);
+            holders.AddRange(found);
+        }
+        holders.AddRange(configured.Where(b => Covers(b) && holders.All(h => h.Node.Key != b.Key)).Select(b => new Holder(b, HolderSource.Bootstrap, null, Verified: true)));
+        // A hint or bootstrap peer that did not answer in time may still be up (slow, relayed):
+        // tried last. One that answered without covering the tag is not asked (§8.4).
+        holders.AddRange(hinted.Where(Silent).Select(n => new Holder(n, HolderSource.RelayHint, null, Verified: false)));
+        holders.AddRange(configured.Where(b => Silent(b) && holders.All(h => h.Node.Key != b.Key)).Select(b => new Holder(b, HolderSource.Bootstrap, null, Verified: false)));
+        var result = new HolderSearchResult(holders, start, depths, timedOut);
+        Log.HoldersFound(logger, result.VerifiedCount, holders.Count, start ?? -1, depths.Count);
+        return result;
+    }
+
+    private IEnumerable<NodeAddress> ParseHints(IReadOnlyList<string> hints)
+    {
         foreach (string hint in hints)
         {
+            NodeAddress? node = null;
             try
             {
-                found.Add(NodeAddress.Parse(hint));
+                node = NodeAddress.Parse(hint);
             }
             catch (FormatException e)
             {
                 Log.BadHint(logger, hint, e.Message);
             }
-        }
-        found.AddRange(bootstrap);
-        found = found.DistinctBy(n => n.Key).ToList();
-        Log.Candidates(logger, found.Count, "relay hints and bootstrap peers");
-        if (kad is null || found.Count >= wanted + Spare)
-        {
-            return found;
-        }
-        var providers = new List<NodeAddress>();
-        try
-        {
-            foreach (byte[] key in (byte[][])[ShardKeys.WireKey(0, 0), ShardKeys.WireKey(ShardBits, tag.ShardIndex(ShardBits))])
+            if (node is not null)
             {
-                // More than wanted: records are claims, and the status probe below sorts them.
-                await foreach (KadPeer provider in kad.FindProvidersAsync(key, Math.Max(wanted + Spare, AnsweringNodesFirst.MaxProbed), cancellationToken))
-                {
-                    if (ToNode(provider) is { } node && found.All(f => f.Key != node.Key) && providers.All(p => p.Key != node.Key))
-                    {
-                        providers.Add(node);
-                    }
-                }
-                if (found.Count + providers.Count >= wanted + Spare)
-                {
-                    break;
-                }
+                yield return node;
             }
         }
-        catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            Log.DhtFailed(logger, e.Message);
-        }
-        found.AddRange(await new AnsweringNodesFirst(transport, logger).OrderAsync(providers, cancellationToken));
-        Log.Candidates(logger, found.Count, "with DHT providers");
-        return found;
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ internal sealed class Publisher(INodeTransport transport, IWorkSource workSource
         var queue = new Queue<NodeAddress>(candidates.DistinctBy(c => c.Key));
         var receipts = new List<VerifiedReceipt>();
         var failures = new List<NodeFailure>();
+        int inFlight = 0;
 
         async Task WorkerAsync()
         {
@@ -35,14 +36,18 @@ internal sealed class Publisher(INodeTransport transport, IWorkSource workSource
                 NodeAddress node;
                 lock (queue)
                 {
-                    if (receipts.Count >= options.Replicas || !queue.TryDequeue(out node!))
+                    // Publishes still running count as pending receipts: a node is added only to
+                    // replace one that failed, so the send lands on Replicas nodes, not more.
+                    if (receipts.Count + inFlight >= options.Replicas || !queue.TryDequeue(out node!))
                     {
                         return;
                     }
+                    inFlight++;
                 }
                 (VerifiedReceipt? receipt, string? failure) = await PublishToAsync(node, work, options, cancellationToken);
                 lock (queue)
                 {
+                    inFlight--;
                     // Two addresses (two URLs, say) can lead to one node: only distinct signers count.
                     if (receipt is not null && receipts.Any(r => r.Node.Equals(receipt.Node)))
                     {

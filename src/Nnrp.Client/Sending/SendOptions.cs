@@ -8,8 +8,11 @@ namespace Nnrp.Client.Sending;
 /// <summary>How a notification is published.</summary>
 public sealed record SendOptions
 {
-    /// <summary>Distinct nodes that must store it, each proven by a receipt (default 3).</summary>
-    public int Replicas { get; init; } = 3;
+    /// <summary>
+    /// Distinct nodes that must store it, each proven by a receipt: NNRP.md §8.4's
+    /// MinPublishHolders (default <see cref="HolderSearch.MinPublishHolders"/>, 3).
+    /// </summary>
+    public int Replicas { get; init; } = HolderSearch.MinPublishHolders;
 
     /// <summary>Lifetime in seconds (NNRP.md §3.1; default 90 days).</summary>
     public uint Ttl { get; init; } = NotificationLimits.DefaultTtl;
@@ -44,4 +47,10 @@ public sealed record SendResult(Notification Notification, IReadOnlyList<Verifie
 
     /// <summary>True when at least <see cref="Target"/> distinct nodes stored it.</summary>
     public bool MetTarget => Receipts.Count >= Target;
+
+    /// <summary>
+    /// Candidate nodes discovery offered (§8.4: verified holders of the tag's shard first). Fewer
+    /// than <see cref="Target"/> means the network had no more to give: the send went to all of them.
+    /// </summary>
+    public int HoldersFound { get; init; }
 }

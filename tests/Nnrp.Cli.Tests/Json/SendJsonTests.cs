@@ -10,7 +10,7 @@ public sealed class SendJsonTests
     private const string Uri = "nnrp:1wdftpks3ym7atr8dxez43wetm9xfqsk61x1871xyqtdiqazx3a7";
     private const string DeadNode = "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA";
 
-    private static readonly string[] Contract = ["hash", "relay_address", "work", "timestamp", "target", "met_target", "stored", "failed"];
+    private static readonly string[] Contract = ["hash", "relay_address", "work", "timestamp", "target", "met_target", "holders_found", "stored", "failed"];
 
     [Fact]
     public async Task Send_json_lists_one_stored_entry_per_node_with_its_expiry()

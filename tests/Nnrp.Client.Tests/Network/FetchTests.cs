@@ -46,6 +46,26 @@ public sealed class FetchTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_sources_are_paged_with_their_own_cursors_and_merged_in_time_order()
+    {
+        // NNRP.md §8.4 "Fetch": each node's cursor goes back only to that node; the merge is by hash, ordered by (timestamp, hash).
+        List<Notification> sent = Enumerable.Range(1, 7).Select(i => Samples.Sealed(_key, Samples.Event(i), (ulong)(2000 + i))).ToList();
+        FakeNode odd = _nodes.Add(), even = _nodes.Add();
+        odd.Stored.AddRange(sent.Where((_, i) => i % 2 == 0));
+        even.Stored.AddRange(sent.Where((_, i) => i % 2 == 1).Append(sent[0]));
+        await using WalletClient client = Client();
+
+        FetchResult result = await client.FetchAsync(_key, Easy with { Nodes = 2 });
+
+        Assert.Equal(sent.Select(s => s.Hash), result.Contents.Opened.Select(o => o.Hash));
+        Assert.Equal(2, result.Contents.Opened[0].Sources.Count);
+        // A fake node answers BAD_FORM to a cursor it did not issue: both read to the end means none was mixed up.
+        Assert.Equal(2, result.CompleteNodes);
+        Assert.Equal([2, 2], new[] { odd, even }.Select(n => n.Queries.Count)); // 4 items each, 2 per page
+
+    }
+
+    [Fact]
     public async Task A_node_that_lost_its_data_does_not_lose_the_notifications()
     {
         Notification n = Samples.Sealed(_key, Samples.Event(1));

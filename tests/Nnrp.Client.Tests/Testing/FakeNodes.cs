@@ -25,14 +25,26 @@ internal sealed class FakeNodes : INodeTransport, IDisposable
 
     public IReadOnlyList<FakeNode> Nodes => [.. _nodes.Values];
 
-    public Task<PublishReply> PublishAsync(NodeAddress node, Notification notification, CancellationToken cancellationToken) =>
-        Task.FromResult(Get(node).Publish(notification));
+    public async Task<PublishReply> PublishAsync(NodeAddress node, Notification notification, CancellationToken cancellationToken)
+    {
+        FakeNode fake = Get(node);
+        await fake.PassGateAsync(cancellationToken);
+        PublishReply reply = fake.Publish(notification);
+        fake.Served.TrySetResult();
+        return reply;
+    }
 
-    public Task<FetchPage> FetchAsync(NodeAddress node, FetchQuery query, CancellationToken cancellationToken) =>
-        Task.FromResult(Get(node).Fetch(query));
+    public async Task<FetchPage> FetchAsync(NodeAddress node, FetchQuery query, CancellationToken cancellationToken)
+    {
+        FakeNode fake = Get(node);
+        await fake.PassGateAsync(cancellationToken);
+        FetchPage page = fake.Fetch(query);
+        fake.Served.TrySetResult();
+        return page;
+    }
 
     public Task<StatusResponse> StatusAsync(NodeAddress node, CancellationToken cancellationToken) =>
-        Task.FromResult(new StatusResponse { Agent = "fake", Stored = (ulong)Get(node).Stored.Count });
+        Get(node) is { Silent: true } ? throw new TimeoutException("no status answer") : Task.FromResult(Get(node).Status());
 
     private FakeNode Get(NodeAddress node)
     {
@@ -62,6 +74,39 @@ internal sealed class FakeNode(int number, ulong requiredThreshold) : IDisposabl
     public ulong RequiredThreshold { get; set; } = requiredThreshold;
 
     public bool RefuseWidePrefixes { get; set; }
+
+    /// <summary>While set, publish and fetch requests wait for it (a slow node, still in flight).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>Completes when the node has answered its first publish or fetch.</summary>
+    public TaskCompletionSource Served { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Requests that reached the node, gated or not.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    private int _requests;
+
+    public async Task PassGateAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _requests);
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Answers publish and fetch but never status.</summary>
+    public bool Silent { get; set; }
+
+    /// <summary>The shards its status lists (§11.7); everything by default.</summary>
+    public List<Shard> Shards { get; } = [new Shard { Bits = 0, Index = 0 }];
+
+    public StatusResponse Status()
+    {
+        var status = new StatusResponse { Agent = "fake", Stored = (ulong)Stored.Count };
+        status.Shards.Add(Shards);
+        return status;
+    }
 
     public int PageSize { get; set; } = 2;
 
@@ -98,10 +143,15 @@ internal sealed class FakeNode(int number, ulong requiredThreshold) : IDisposabl
         }
         var matching = Stored.Where(n => query.Matches(n.RecipientTag) && n.Timestamp >= query.Since)
             .OrderBy(n => n.Timestamp).ThenBy(n => n.Hash).ToList();
-        int start = query.Cursor.IsEmpty ? 0 : BitConverter.ToInt32(query.Cursor.Span);
+        // Cursor: this node's number then the offset; a cursor another node issued is BAD_FORM (§11.5).
+        if (!query.Cursor.IsEmpty && (query.Cursor.Length != 8 || BitConverter.ToInt32(query.Cursor.Span) != number))
+        {
+            throw new NodeRefusedException(StatusCode.BadForm, "not a cursor of this node");
+        }
+        int start = query.Cursor.IsEmpty ? 0 : BitConverter.ToInt32(query.Cursor.Span[4..]);
         List<Notification> page = matching.Skip(start).Take(PageSize).ToList();
         int next = start + page.Count;
-        return new FetchPage(page, next < matching.Count ? BitConverter.GetBytes(next) : ReadOnlyMemory<byte>.Empty);
+        return new FetchPage(page, next < matching.Count ? (byte[])[.. BitConverter.GetBytes(number), .. BitConverter.GetBytes(next)] : ReadOnlyMemory<byte>.Empty);
     }
 
     public void Dispose()

@@ -6,6 +6,8 @@ using Nnrp.Libp2p.Kad.Providers;
 using Nnrp.Http;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
+using Nnrp.Node.Protocol;
+using Nnrp.Core.Protocol;
 using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Client.Tests.Testing;
@@ -21,15 +23,46 @@ internal sealed class LoopbackNodes : IAsyncDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("nnrp-client-nodes-").FullName;
     private readonly List<Member> _members = [];
 
-    public static async Task<LoopbackNodes> StartAsync(int count, ulong baseThreshold = Samples.EasyThreshold, bool dht = false)
+    public static Task<LoopbackNodes> StartAsync(int count, ulong baseThreshold = Samples.EasyThreshold, bool dht = false) =>
+        StartAsync(Enumerable.Repeat(new ShardRole([Full], [], baseThreshold), count).ToArray(), dht, sync: true);
+
+    private static async Task<LoopbackNodes> StartAsync(IReadOnlyList<ShardRole> roles, bool dht, bool sync)
     {
         var nodes = new LoopbackNodes();
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < roles.Count; i++)
         {
-            var member = new Member(Path.Combine(nodes._root, $"node{i}"), baseThreshold,
-                dht && i > 0 ? [Multiaddr.Parse(nodes._members[0].Address)] : []);
+            var member = new Member(Path.Combine(nodes._root, $"node{i}"), roles[i],
+                dht && i > 0 ? [Multiaddr.Parse(nodes._members[0].Address)] : [], sync);
             nodes._members.Add(member);
             await member.StartAsync();
+        }
+        return nodes;
+    }
+
+    /// <summary>Shard (0, 0): everything (NNRP.md §8).</summary>
+    public static readonly Shard Full = new() { Bits = 0, Index = 0 };
+
+    /// <summary>
+    /// Nodes in the roles given, their Kad-DHT bootstrapped from the first. Once all are up each
+    /// provides shard (0, 0) (as every node on main still does at start) and its role's extra
+    /// shard keys, so every node holds every record. The shards a node reports in its status
+    /// are its role's; the node itself still stores whatever it is sent. No scheduled sync: it is
+    /// not under test, and a session still running at shutdown can throw out of the node's
+    /// DisposeAsync (an IOException once the token is cancelled; reported, Node code).
+    /// </summary>
+    public static async Task<LoopbackNodes> StartShardedAsync(IReadOnlyList<ShardRole> roles)
+    {
+        LoopbackNodes nodes = await StartAsync(roles, dht: true, sync: false);
+        foreach (Member m in nodes._members)
+        {
+            await m.Node!.DhtReady.WaitAsync(Limit);
+        }
+        for (int i = 0; i < roles.Count; i++)
+        {
+            foreach (Shard shard in (Shard[])[Full, .. roles[i].Provides])
+            {
+                await nodes._members[i].Node!.Kad.ProvideAsync(ShardKeys.WireKey((int)shard.Bits, shard.Index), CancellationToken.None).WaitAsync(Limit);
+            }
         }
         return nodes;
     }
@@ -97,7 +130,7 @@ internal sealed class LoopbackNodes : IAsyncDisposable
     }
 
     /// <summary>One node built by the composition root; a restart keeps its key and its port.</summary>
-    private sealed class Member(string dataDirectory, ulong baseThreshold, IReadOnlyList<Multiaddr> bootstrap)
+    private sealed class Member(string dataDirectory, ShardRole role, IReadOnlyList<Multiaddr> bootstrap, bool sync)
     {
         private readonly KeyPair _identity = KeyPair.Generate();
         private Multiaddr _listen = Multiaddr.Parse("/ip4/127.0.0.1/tcp/0");
@@ -118,7 +151,9 @@ internal sealed class LoopbackNodes : IAsyncDisposable
                 Identity = _identity,
                 Host = new HostOptions { ListenAddresses = [_listen] },
                 PrivateNetwork = true,
-                Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = baseThreshold } },
+                Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = role.BaseThreshold } },
+                Protocol = new NnrpServiceOptions { Shards = role.Status },
+                SyncOnSchedule = sync,
                 Dht = new NodeDhtOptions { BootstrapPeers = bootstrap, OpenProviderStore = _ => new MemoryProviderStore() },
             }).WaitAsync(Limit);
             _listen = Node.Host.ListenAddresses[0];
@@ -145,4 +180,10 @@ internal sealed class LoopbackNodes : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>What a loopback node says it holds (its status, §11.7), which extra shard keys it provides in the DHT, and the work it demands.</summary>
+internal sealed record ShardRole(IReadOnlyList<Shard> Status, IReadOnlyList<Shard> Provides, ulong BaseThreshold = Samples.EasyThreshold)
+{
+    public static Shard Of(int bits, uint index) => new() { Bits = (uint)bits, Index = index };
 }
