@@ -224,8 +224,11 @@ public sealed class SyncService : IAsyncDisposable
             outcome.Failure = ex.Message;
             return outcome;
         }
-        catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or TimeoutException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // An I/O failure is a failed session even while the node stops (a connection closed
+            // under a running session): only our own cancellation propagates, so nothing
+            // escapes the worker and DisposeAsync.
             Metrics.SessionFailed();
             _logger.SessionFailed(peer.ToString(), ex.Message);
             outcome.Failure = ex.Message;
