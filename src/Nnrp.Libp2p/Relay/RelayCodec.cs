@@ -93,8 +93,9 @@ internal static class RelayCodec
         {
             throw new RelayProtocolException($"malformed {typeof(T).Name}: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is MessageTooLargeException or TruncatedMessageException)
+        catch (ProtocolViolationException ex) when (ex is not RelayProtocolException)
         {
+            // The framer's refusals: oversized, truncated, or a length prefix that is not a minimal varint.
             throw new RelayProtocolException($"{typeof(T).Name}: {ex.Message}", ex);
         }
     }

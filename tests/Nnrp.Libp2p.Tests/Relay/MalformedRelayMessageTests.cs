@@ -22,6 +22,7 @@ public sealed class MalformedRelayMessageTests : IAsyncLifetime
         { "garbage protobuf", [0x05, 0xff, 0xff, 0xff, 0xff, 0xff], "MALFORMED_MESSAGE" },
         { "no type", [0x00], "MALFORMED_MESSAGE" },
         { "over 4 KiB", [0x80, 0x40], "MALFORMED_MESSAGE" },
+        { "length prefix not minimally encoded", [0x81, 0x00, 0x08], "MALFORMED_MESSAGE" },
         { "STATUS sent to the relay", Framed(new HopMessage { Type = HopMessage.Types.Type.Status, Status = Status.Ok }), "UNEXPECTED_MESSAGE" },
         { "CONNECT without a peer", Framed(new HopMessage { Type = HopMessage.Types.Type.Connect }), "MALFORMED_MESSAGE" },
         { "CONNECT to a non-peer-id", Framed(new HopMessage { Type = HopMessage.Types.Type.Connect, Peer = new Peer { Id = ByteString.CopyFrom(1, 2, 3) } }), "MALFORMED_MESSAGE" },
