@@ -44,6 +44,13 @@ public interface INotificationStore : IDisposable
     StoreStatistics Statistics { get; }
 
     /// <summary>
+    /// NNRP.md §8.5: deletes up to <paramref name="maxItems"/> notifications whose tag
+    /// <paramref name="drop"/> selects (a shard the node left), in one write; returns how many.
+    /// </summary>
+    int DropTags(Func<Nnrp.Core.Keys.RecipientTag, bool> drop, int maxItems) =>
+        throw new NotSupportedException("this store cannot drop a shard");
+
+    /// <summary>
     /// The global cap's state for pricing (NNRP.md §6.3 store fill, §6.4 least work per byte),
     /// read from memory on every submission; null for a store without a size cap.
     /// </summary>

@@ -159,6 +159,20 @@ public sealed partial class InMemoryNotificationStore : INotificationStore
         return batch.Deleted;
     });
 
+    public int DropTags(Func<RecipientTag, bool> drop, int maxItems) => Write((drop, maxItems), static (indexes, batch, a) =>
+    {
+        // NNRP.md §8.5: a shard the node left; earliest expiry first, as many as allowed.
+        foreach (StoredEntry e in indexes.EarliestExpiryFirst.Where(e => a.drop(e.Tag)).ToArray())
+        {
+            if (batch.Deleted >= a.maxItems)
+            {
+                break;
+            }
+            batch.Delete(e);
+        }
+        return batch.Deleted;
+    });
+
     /// <summary>
     /// Runs a read under the shared lock. <paramref name="state"/> carries the arguments so the
     /// lambdas stay static (no closure allocated per call on the fetch path).

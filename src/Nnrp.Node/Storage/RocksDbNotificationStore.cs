@@ -470,6 +470,41 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         }
     });
 
+    public int DropTags(Func<RecipientTag, bool> drop, int maxItems) => Guard(() =>
+    {
+        ArgumentNullException.ThrowIfNull(drop);
+        lock (_writeLock)
+        {
+            using var batch = new WriteBatch();
+            var change = new BatchChange(this, batch);
+            int dropped = 0;
+            // by_time carries each key's tag as its value: one walk, no point lookup per kept item.
+            using (Iterator it = _db.NewIterator(_cf[StoreSchema.ByTime]))
+            {
+                for (it.SeekToFirst(); it.Valid() && dropped < maxItems; it.Next())
+                {
+                    ReadOnlySpan<byte> tag = it.GetValueSpan();
+                    if (tag.Length != RecipientTag.Size || !drop(RecipientTag.FromBytes(tag)))
+                    {
+                        continue;
+                    }
+                    if (LoadEntry(StoreSchema.ReadHash(it.GetKeySpan())) is { } entry && !change.IsDeleted(entry.Hash))
+                    {
+                        change.Delete(entry);
+                        dropped++;
+                    }
+                }
+            }
+            if (dropped > 0)
+            {
+                change.WriteCounters();
+                _db.Write(batch, _writeOptions);
+                change.Commit();
+            }
+            return dropped;
+        }
+    });
+
     public NotificationPage Fetch(FetchQuery query, ulong now)
     {
         ArgumentNullException.ThrowIfNull(query);
