@@ -91,6 +91,9 @@ public sealed partial class NnrpNode : IAsyncDisposable
 
     public GossipSubService Gossip => _gossip!;
 
+    /// <summary>The node on the notification topics (NNRP.md §14.3): which it joined, following its shards.</summary>
+    public NotificationGossip NotificationTopics { get; private set; } = null!;
+
     public ProviderVerifier Verifier => _verifier!;
 
     public KadService Kad => _kad!;
@@ -170,7 +173,8 @@ public sealed partial class NnrpNode : IAsyncDisposable
         _service.Register(_host);
 
         _gossip = GossipSubService.Attach(_host, o.Gossip ?? NotificationGossip.DefaultOptions(o.PrivateNetwork), _loggers);
-        new NotificationGossip(_gossip, this, _loggers.CreateLogger<NotificationGossip>()).Start();
+        NotificationTopics = new NotificationGossip(_gossip, this, _loggers.CreateLogger<NotificationGossip>());
+        NotificationTopics.Start();
         _host.PeerScore = _gossip.GetScore;
 
         await _host.StartAsync(cancellationToken);
