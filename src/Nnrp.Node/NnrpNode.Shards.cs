@@ -204,6 +204,20 @@ public sealed partial class NnrpNode
         }
     }
 
+    /// <summary>
+    /// §11.8.8: the shards to sync with <paramref name="peer"/>, the overlaps of its last status's
+    /// shards with ours; a peer whose status is unknown is asked first, and one that does not answer is not synced with.
+    /// </summary>
+    private async Task<IReadOnlyList<ShardId>> SyncShardsWithAsync(PeerId peer, CancellationToken cancellationToken)
+    {
+        PeerShards? theirs = PeerShards.Find(peer);
+        if (theirs is null && await AskStatusAsync(peer, cancellationToken))
+        {
+            theirs = PeerShards.Find(peer);
+        }
+        return theirs is null ? [] : HeldShards.Intersections(theirs.Shards.Shards);
+    }
+
     /// <summary>§8.2: asks up to <see cref="ShardOptions.StatusPeers"/> connected peers that serve /nnrp/1.0 for their status.</summary>
     private async Task GatherStatusAsync(CancellationToken cancellationToken)
     {

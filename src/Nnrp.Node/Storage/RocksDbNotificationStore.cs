@@ -687,6 +687,39 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         });
     }
 
+    public int ReadTimeIndex(TimeKey from, int max, List<TaggedTimeKey> destination, byte? firstByte)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return Guard(() =>
+        {
+            // by_time: timestamp:8 ‖ hash:32 → tag:32; by_shard8: tag[0]:1 ‖ timestamp:8 ‖ hash:32 → tag:32.
+            // The tag is the value, so the shard filter needs no point lookup (NNRP.md §11.8.8).
+            int skip = firstByte is null ? 0 : 1;
+            var start = new byte[skip + StoreSchema.ByTimeKeySize];
+            if (firstByte is { } first)
+            {
+                start[0] = first;
+            }
+            StoreSchema.WriteTimeHash(start.AsSpan(skip), from.Timestamp, from.Hash);
+            int read = 0;
+            using Iterator it = _db.NewIterator(_cf[firstByte is null ? StoreSchema.ByTime : StoreSchema.ByShard8]);
+            for (it.Seek(start); it.Valid() && read < max; it.Next())
+            {
+                ReadOnlySpan<byte> key = it.GetKeySpan();
+                if (firstByte is { } bucket && key[0] != bucket)
+                {
+                    break;
+                }
+                ReadOnlySpan<byte> tag = it.GetValueSpan();
+                ushort top16 = tag.Length >= 2 ? (ushort)((tag[0] << 8) | tag[1]) : (ushort)0;
+                key = key[skip..];
+                destination.Add(new TaggedTimeKey(new TimeKey(StoreSchema.ReadTime(key), StoreSchema.ReadHash(key)), top16));
+                read++;
+            }
+            return read;
+        });
+    }
+
     private T Guard<T>(Func<T> action)
     {
         _lifetime.EnterReadLock();
