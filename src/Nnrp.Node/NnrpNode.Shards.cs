@@ -23,6 +23,7 @@ public sealed partial class NnrpNode
     private ShardResponsibility _shards = null!;
     private ShardSet _held = ShardSet.Full;
     private readonly HashSet<ShardId> _providing = [];
+    private ShardId[] _providingNow = [];
     private readonly SemaphoreSlim _provideLock = new(1, 1);
     private Task _shardLoop = Task.CompletedTask;
     private DateTimeOffset _lastMove = DateTimeOffset.MinValue;
@@ -84,11 +85,13 @@ public sealed partial class NnrpNode
             {
                 Kad.StopProviding(gone.WireKey());
                 _providing.Remove(gone);
+                PublishProviding();
                 _logger.StoppedProvidingShard(gone.ToString());
             }
             foreach (ShardId shard in wanted.Where(s => !_providing.Contains(s)).ToArray())
             {
                 _providing.Add(shard);
+                PublishProviding();
                 int provided = await Kad.ProvideAsync(shard.WireKey(), cancellationToken);
                 _logger.ProvidingShard(Nnrp.Protocol.Shards.ShardKeys.CidString(shard.Bits, shard.Index), provided);
             }
@@ -106,22 +109,10 @@ public sealed partial class NnrpNode
         }
     }
 
-    /// <summary>The keys this node provides right now (§8.3).</summary>
-    public IReadOnlyList<ShardId> ProvidedShards
-    {
-        get
-        {
-            _provideLock.Wait();
-            try
-            {
-                return [.. _providing.OrderBy(s => s.Bits).ThenBy(s => s.Index)];
-            }
-            finally
-            {
-                _provideLock.Release();
-            }
-        }
-    }
+    /// <summary>The shards whose keys this node provides (and republishes) right now (§8.3), shallowest first.</summary>
+    public IReadOnlyList<ShardId> ProvidedShards => Volatile.Read(ref _providingNow);
+
+    private void PublishProviding() => Volatile.Write(ref _providingNow, [.. _providing.OrderBy(s => s.Bits).ThenBy(s => s.Index)]);
 
     private async Task ShardLoopAsync(CancellationToken cancellationToken)
     {

@@ -75,7 +75,7 @@ public sealed class ShardResponsibility
                     Depth = target,
                     Moving = Move.Deepening,
                     Other = deeper.Sibling,
-                    Provided = new ShardSet([home, deeper]),
+                    Provided = ShardSet.Exactly([home, deeper]),
                 };
             }
             else

@@ -15,15 +15,23 @@ public sealed class ShardSet : IEquatable<ShardSet>
 
     /// <summary>Takes <paramref name="shards"/>, dropping repeats and any shard another one contains.</summary>
     public ShardSet(IEnumerable<ShardId> shards)
+        : this(shards, minimal: true)
+    {
+    }
+
+    private ShardSet(IEnumerable<ShardId> shards, bool minimal)
     {
         ArgumentNullException.ThrowIfNull(shards);
         ShardId[] all = shards.Distinct().OrderBy(s => s.Bits).ThenBy(s => s.Index).ToArray();
-        _shards = all.Where(s => !all.Any(o => o != s && o.Contains(s))).ToArray();
+        _shards = minimal ? all.Where(s => !all.Any(o => o != s && o.Contains(s))).ToArray() : all;
         if (_shards.Length == 0)
         {
             throw new ArgumentException("a shard set holds at least one shard", nameof(shards));
         }
     }
+
+    /// <summary>The shards as given, nested ones kept: what a deepening node provides (§8.5: the old shard and its new home).</summary>
+    public static ShardSet Exactly(IEnumerable<ShardId> shards) => new(shards, minimal: false);
 
     public IReadOnlyList<ShardId> Shards => _shards;
 
