@@ -59,8 +59,9 @@ public sealed partial class NnrpNode
     {
         ShardSet held = shards.Held;
         ShardSet previous = Interlocked.Exchange(ref _held, held);
-        if (shards.Setting.IsAuto)
+        if (shards.Setting.IsAuto && shards.Moving == Move.None)
         {
+            // §8.5: only a settled depth is recorded; a move cut short by a restart starts again.
             SaveDepth(shards.Depth);
         }
         if (!previous.Equals(held))
