@@ -157,7 +157,12 @@ public sealed partial class NnrpNode
                     }
                     return;
             }
-            if (!_shards.Setting.IsAuto || _time.GetUtcNow() - _lastMove < _options.Shards.MinMoveInterval)
+            if (!_shards.Setting.IsAuto)
+            {
+                return;
+            }
+            await RepairAsync(cancellationToken);
+            if (_time.GetUtcNow() - _lastMove < _options.Shards.MinMoveInterval)
             {
                 return;
             }
@@ -187,12 +192,52 @@ public sealed partial class NnrpNode
         }
     }
 
-    /// <summary>§11.8.8: sync tells the node a session over the half it is taking on completed (§8.5 going shallower).</summary>
+    /// <summary>§11.8.8: sync tells the node a session over a shard completed: the half it is taking on (§8.5), a repair shard (§8.6).</summary>
     internal void ShardSynced(ShardId shard)
     {
         if (_shards.NewHalf is { } half && shard.Contains(half))
         {
             _newHalfCaughtUp = true;
+        }
+        foreach (ShardId repair in _shards.Repairs)
+        {
+            if (shard.Contains(repair))
+            {
+                _shards.RepairSynced(repair);
+            }
+        }
+    }
+
+    /// <summary>
+    /// §8.6: gives back repair shards that gained enough holders, then, with the store under
+    /// half full, checks one random shard at the node's depth and takes it up when fewer than 3
+    /// verified providers hold it.
+    /// </summary>
+    private async Task RepairAsync(CancellationToken cancellationToken)
+    {
+        foreach (ShardId repair in _shards.Repairs)
+        {
+            if (await CountHoldersAsync(repair, ShardResponsibility.ReleaseAtProviders, cancellationToken) >= ShardResponsibility.ReleaseAtProviders
+                && _shards.Release(repair))
+            {
+                DropShard(repair);
+            }
+        }
+        int depth = _shards.Depth;
+        if (depth == 0 || _shards.Moving != Move.None || _shards.Repairs.Count >= ShardResponsibility.MaxRepairShards
+            || Store.Statistics.Bytes >= _options.Store.MaxBytes / 2)
+        {
+            return;
+        }
+        var candidate = new ShardId(depth, (uint)Random.Shared.NextInt64(1L << depth));
+        if (HeldShards.Shards.Any(h => h.Overlaps(candidate)))
+        {
+            return;
+        }
+        int holders = await CountHoldersAsync(candidate, ShardResponsibility.SafeProviders, cancellationToken);
+        if (holders < ShardResponsibility.SafeProviders && _shards.TakeUp(candidate))
+        {
+            _logger.TookUpShard(candidate.ToString(), holders);
         }
     }
 

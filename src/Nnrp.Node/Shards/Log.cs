@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(1703, LogLevel.Information, "Left shard {Shard}: {Dropped} notifications deleted")]
     public static partial void DroppedShard(this ILogger logger, string shard, int dropped);
 
+    [LoggerMessage(1705, LogLevel.Information, "Took up shard {Shard} for repair: {Holders} verified providers")]
+    public static partial void TookUpShard(this ILogger logger, string shard, int holders);
+
     [LoggerMessage(1704, LogLevel.Warning, "Shard step failed: {Reason}")]
     public static partial void ShardStepFailed(this ILogger logger, string reason);
 }

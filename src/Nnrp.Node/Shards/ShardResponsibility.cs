@@ -16,6 +16,12 @@ public sealed class ShardResponsibility
     /// <summary>§8.5: verified providers the sibling needs before a deepening node drops it.</summary>
     public const int SafeProviders = 3;
 
+    /// <summary>§8.6: repair shards a node takes up at most.</summary>
+    public const int MaxRepairShards = 4;
+
+    /// <summary>§8.6: a repair shard is given back once this many verified providers besides the node hold it.</summary>
+    public const int ReleaseAtProviders = 5;
+
     private readonly Lock _lock = new();
     private readonly byte[] _peerId;
     private State _state;
@@ -29,7 +35,7 @@ public sealed class ShardResponsibility
         Setting = setting;
         _peerId = peerId.ToArray();
         ShardSet held = setting.Fixed ?? new ShardSet([ShardId.Home(_peerId, depth)]);
-        _state = new State(held, held, setting.IsAuto ? depth : held.ShallowestBits, Move.None, null);
+        _state = new State(held, held, setting.IsAuto ? depth : held.ShallowestBits, Move.None, null, []);
     }
 
     public ShardSetting Setting { get; }
@@ -52,6 +58,66 @@ public sealed class ShardResponsibility
     /// <summary>While going shallower: the half to catch up on before the parent is provided.</summary>
     public ShardId? NewHalf => Read().Moving == Move.Shallower ? Read().Other : null;
 
+    /// <summary>§8.6: the shards taken up for repair (also in <see cref="Held"/>).</summary>
+    public IReadOnlyList<ShardId> Repairs => Read().Repairs;
+
+    /// <summary>
+    /// §8.6: takes up <paramref name="shard"/> (auto only, no move in progress, fewer than
+    /// <see cref="MaxRepairShards"/>, not overlapping what is held). It is held at once and
+    /// provided once <see cref="RepairSynced"/> says it caught up.
+    /// </summary>
+    public bool TakeUp(ShardId shard)
+    {
+        lock (_lock)
+        {
+            State s = _state;
+            if (!Setting.IsAuto || s.Moving != Move.None || s.Repairs.Count >= MaxRepairShards || s.Held.Shards.Any(h => h.Overlaps(shard)))
+            {
+                return false;
+            }
+            _state = s with { Held = new ShardSet([.. s.Held.Shards, shard]), Repairs = [.. s.Repairs, shard] };
+        }
+        Changed?.Invoke(this);
+        return true;
+    }
+
+    /// <summary>§8.6: a session over a repair shard completed; it is provided from now on.</summary>
+    public bool RepairSynced(ShardId shard)
+    {
+        lock (_lock)
+        {
+            State s = _state;
+            if (!s.Repairs.Contains(shard) || s.Provided.Shards.Contains(shard))
+            {
+                return false;
+            }
+            _state = s with { Provided = ShardSet.Exactly([.. s.Provided.Shards, shard]) };
+        }
+        Changed?.Invoke(this);
+        return true;
+    }
+
+    /// <summary>§8.6: gives a repair shard back (its items are to be deleted).</summary>
+    public bool Release(ShardId shard)
+    {
+        lock (_lock)
+        {
+            State s = _state;
+            if (!s.Repairs.Contains(shard))
+            {
+                return false;
+            }
+            _state = s with
+            {
+                Held = new ShardSet(s.Held.Shards.Where(h => h != shard)),
+                Provided = ShardSet.Exactly(s.Provided.Shards.Where(h => h != shard)),
+                Repairs = [.. s.Repairs.Where(r => r != shard)],
+            };
+        }
+        Changed?.Invoke(this);
+        return true;
+    }
+
     /// <summary>Raised after any change of <see cref="Held"/> or <see cref="Provided"/>, outside the lock.</summary>
     public event Action<ShardResponsibility>? Changed;
 
@@ -67,6 +133,8 @@ public sealed class ShardResponsibility
                 return false;
             }
             ShardId home = ShardId.Home(_peerId, s.Depth);
+            // §8.6: repair shards stay through a move (given back by their own check).
+            ShardId[] repairsProvided = [.. s.Repairs.Where(s.Provided.Shards.Contains)];
             if (target > s.Depth)
             {
                 ShardId deeper = ShardId.Home(_peerId, target);
@@ -75,19 +143,22 @@ public sealed class ShardResponsibility
                     Depth = target,
                     Moving = Move.Deepening,
                     Other = deeper.Sibling,
-                    Provided = ShardSet.Exactly([home, deeper]),
+                    Provided = ShardSet.Exactly([home, deeper, .. repairsProvided]),
                 };
             }
             else
             {
                 ShardId parent = home.Parent;
+                var held = new ShardSet([parent, .. s.Repairs]);
                 _state = s with
                 {
                     Depth = target,
                     Moving = Move.Shallower,
                     Other = home.Sibling,
-                    Held = new ShardSet([parent]),
-                    Provided = new ShardSet([home]),
+                    Held = held,
+                    Provided = ShardSet.Exactly([home, .. repairsProvided]),
+                    // A repair shard inside the parent is now simply held.
+                    Repairs = [.. s.Repairs.Where(r => held.Shards.Contains(r))],
                 };
             }
             moved = true;
@@ -115,8 +186,14 @@ public sealed class ShardResponsibility
                 return null;
             }
             sibling = s.Other!.Value;
-            var home = new ShardSet([ShardId.Home(_peerId, s.Depth)]);
-            _state = s with { Held = home, Provided = home, Moving = Move.None, Other = null };
+            ShardId home = ShardId.Home(_peerId, s.Depth);
+            _state = s with
+            {
+                Held = new ShardSet([home, .. s.Repairs]),
+                Provided = ShardSet.Exactly([home, .. s.Repairs.Where(s.Provided.Shards.Contains)]),
+                Moving = Move.None,
+                Other = null,
+            };
         }
         Changed?.Invoke(this);
         return sibling;
@@ -132,7 +209,7 @@ public sealed class ShardResponsibility
             {
                 return false;
             }
-            _state = s with { Provided = s.Held, Moving = Move.None, Other = null };
+            _state = s with { Provided = ShardSet.Exactly([.. s.Held.Shards.Where(h => !s.Repairs.Contains(h) || s.Provided.Shards.Contains(h))]), Moving = Move.None, Other = null };
         }
         Changed?.Invoke(this);
         return true;
@@ -146,7 +223,7 @@ public sealed class ShardResponsibility
         }
     }
 
-    private sealed record State(ShardSet Held, ShardSet Provided, int Depth, Move Moving, ShardId? Other);
+    private sealed record State(ShardSet Held, ShardSet Provided, int Depth, Move Moving, ShardId? Other, IReadOnlyList<ShardId> Repairs);
 }
 
 /// <summary>A depth change in progress (§8.5).</summary>
