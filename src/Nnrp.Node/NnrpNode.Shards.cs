@@ -186,7 +186,7 @@ public sealed partial class NnrpNode
             }
         }
         catch (Exception ex) when (ex is IOException or TimeoutException or InvalidOperationException or Storage.StoreUnavailableException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            or ObjectDisposedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             _logger.ShardStepFailed(ex.Message);
         }
@@ -273,9 +273,9 @@ public sealed partial class NnrpNode
             PeerShards.Record(peer, status);
             return true;
         }
-        catch (Exception ex) when (ex is IOException or TimeoutException or InvalidOperationException or NnrpRefusedException
-            or Libp2p.ProtocolViolationException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // A probe of a remote peer: whatever went wrong there, the answer is "no report".
             return false;
         }
     }
