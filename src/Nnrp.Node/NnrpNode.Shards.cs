@@ -310,7 +310,8 @@ public sealed partial class NnrpNode
         int fewest = int.MaxValue;
         foreach (ShardId shard in HeldShards.Shards)
         {
-            fewest = Math.Min(fewest, 1 + await CountHoldersAsync(shard, _options.Sync.SafeProviders - 1, cancellationToken));
+            // Up to as many as one lookup returns, so the shard_providers gauge shows more than "enough".
+            fewest = Math.Min(fewest, 1 + await CountHoldersAsync(shard, ProviderVerifier.ReplicaCandidates, cancellationToken));
         }
         return fewest;
     }
