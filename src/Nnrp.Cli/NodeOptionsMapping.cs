@@ -138,6 +138,7 @@ internal static class NodeOptionsMapping
                 Server = new AutoNatServerOptions { RequestsPerMinute = Math.Max(1, settings.AutoNatServerRpm) },
             },
             Sync = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval },
+            Shards = new Nnrp.Node.Shards.ShardOptions { Setting = settings.Shards },
             Relay = new NodeRelayOptions
             {
                 Service = settings.RelayService ? NodeRelayOptions.NodeServiceDefaults : null,

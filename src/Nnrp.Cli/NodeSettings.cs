@@ -86,6 +86,9 @@ internal sealed record NodeSettings
 
     public long StoreMaxBytes { get; init; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>NNRP.md §8.1: auto (depth from --store-max-bytes and the network's volume), full, or a fixed list b/i[,b/i…].</summary>
+    public Nnrp.Node.Shards.ShardSetting Shards { get; init; } = Nnrp.Node.Shards.ShardSetting.Auto;
+
     /// <summary>NNRP.md §11.8.7: how often the node syncs with a few random peers.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -122,7 +125,8 @@ internal sealed record NodeSettings
         new("conn-high-water", "Above this many connections the least valuable are closed (NNRP.md §14.1)", "3/4 of --max-connections (192)"),
         new("conn-low-water", "Trimming stops at this many connections", "5/8 of --max-connections (160)"),
         new("per-tag-cap", "Most notifications kept per recipient tag", "1000"),
-        new("store-max-bytes", "Most bytes of notifications kept", "10737418240"),
+        new("store-max-bytes", "Most bytes of notifications kept; with --shards auto also the budget the node's shard depth is sized to (NNRP.md §8.2)", "10737418240"),
+        new("shards", "Shards held (NNRP.md §8.1): auto (deeper as the network's volume outgrows the store budget), full (everything), or a fixed list such as 2/1,4/0", "auto"),
         new("sync-interval", "Seconds between sync rounds with random peers (NNRP.md §11.8.7)", "30"),
         new("relay-service", "Act as a circuit relay v2 for nodes behind NAT; only on a publicly dialable node (NNRP.md §14.4)", "off", IsFlag: true),
         new("relay", "Relay multiaddr ending in /p2p/<id> to reserve a slot on and be reached through (a node behind NAT); repeatable", "none", IsList: true),
@@ -231,6 +235,7 @@ internal sealed record NodeSettings
         "conn-low-water" => s with { ConnLowWater = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "per-tag-cap" => s with { PerTagCap = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "store-max-bytes" => s with { StoreMaxBytes = long.Parse(v[0], CultureInfo.InvariantCulture) },
+        "shards" => s with { Shards = Nnrp.Node.Shards.ShardSetting.Parse(v[0]) },
         "sync-interval" => s with { SyncInterval = TimeSpan.FromSeconds(double.Parse(v[0], CultureInfo.InvariantCulture)) },
         "relay-service" => s with { RelayService = v[0] switch { "1" => true, "0" => false, _ => bool.Parse(v[0]) } },
         "relay" => s with { Relay = v.Select(CheckRelay).ToArray() },

@@ -48,6 +48,8 @@ internal static class Problems
             DecisionStatus.OverCapacity when decision.MinPrefixBits is not null => (StatusCodes.Status400BadRequest, ReasonWords.OverCapacity),
             DecisionStatus.OverCapacity => (StatusCodes.Status503ServiceUnavailable, ReasonWords.OverCapacity),
             DecisionStatus.RateLimited => (StatusCodes.Status429TooManyRequests, ReasonWords.RateLimited),
+            // §8.3: RFC 9110 §15.5.20, the request went to a node that does not serve its tag.
+            DecisionStatus.WrongShard => (StatusCodes.Status421MisdirectedRequest, ReasonWords.WrongShard),
             _ => (StatusCodes.Status500InternalServerError, ReasonWords.Internal),
         };
     }
@@ -158,6 +160,7 @@ internal static class Problems
         ReasonWords.OverCapacity => "Over capacity",
         ReasonWords.RateLimited => "Rate limited",
         ReasonWords.NotFound => "Not found",
+        ReasonWords.WrongShard => "Not a holder of this shard",
         _ => "Node failure",
     };
 }

@@ -156,8 +156,10 @@ public sealed partial class NnrpNode
             MaxTtl = NotificationLimits.MaxTtl,
             MaxPage = FetchQuery.MaxLimit,
             Reachability = WireReachability,
+            StoredBytes = (ulong)Math.Max(0, Store.Statistics.Bytes),
         };
-        status.Shards.Add(_protocol.Shards);
+        // §11.7, §8.3: S, shallowest first.
+        status.Shards.Add(HeldShards.Shards.Select(static s => s.ToProto()));
         return status;
     }
 

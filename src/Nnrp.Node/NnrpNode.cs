@@ -18,7 +18,6 @@ using Nnrp.Node.Providers;
 using Nnrp.Node.Storage;
 using Nnrp.Node.Sync;
 using Nnrp.Protocol.Requests;
-using Nnrp.Protocol.Shards;
 
 namespace Nnrp.Node;
 
@@ -52,6 +51,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
     private readonly NnrpServiceOptions _protocol;
     private readonly TimeProvider _time;
     private ReceiptSigner _receipts = null!;
+    private NnrpClient _statusClient = null!;
 
     private NnrpNode(NnrpNodeOptions options, ILoggerFactory loggers, TimeProvider time)
     {
@@ -90,6 +90,9 @@ public sealed partial class NnrpNode : IAsyncDisposable
     public PingService Ping { get; private set; } = null!;
 
     public GossipSubService Gossip => _gossip!;
+
+    /// <summary>The node on the notification topics (NNRP.md §14.3): which it joined, following its shards.</summary>
+    public NotificationGossip NotificationTopics { get; private set; } = null!;
 
     public ProviderVerifier Verifier => _verifier!;
 
@@ -157,8 +160,11 @@ public sealed partial class NnrpNode : IAsyncDisposable
         StartAutoNat();
 
         _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
+        _statusClient = new NnrpClient(_host, o.Verifier.Timeout);
+        InitShards(_host.PeerId);
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
-        _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>(), Identify);
+        _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>(), Identify, SyncShardsWithAsync);
+        _sync.ShardSynced += (_, shard) => ShardSynced(shard);
         SyncServer = new SyncServer(_store, o.Sync, time, _loggers.CreateLogger<SyncServer>(), _sync.Metrics, o.SyncSet?.Invoke(_store));
         _receipts = new ReceiptSigner(identity);
         _service = new NnrpService(this, o.Protocol, _loggers.CreateLogger<NnrpService>());
@@ -168,7 +174,8 @@ public sealed partial class NnrpNode : IAsyncDisposable
         _service.Register(_host);
 
         _gossip = GossipSubService.Attach(_host, o.Gossip ?? NotificationGossip.DefaultOptions(o.PrivateNetwork), _loggers);
-        new NotificationGossip(_gossip, this, _loggers.CreateLogger<NotificationGossip>()).Start();
+        NotificationTopics = new NotificationGossip(_gossip, this, _loggers.CreateLogger<NotificationGossip>());
+        NotificationTopics.Start();
         _host.PeerScore = _gossip.GetScore;
 
         await _host.StartAsync(cancellationToken);
@@ -232,8 +239,9 @@ public sealed partial class NnrpNode : IAsyncDisposable
         {
             await Kad.StartAsync(cancellationToken);
             _logger.DhtReady(Kad.RoutingTable.Count, bootstrapPeers);
-            int provided = await Kad.ProvideAsync(ShardKeys.WireKey(0, 0), cancellationToken);
-            _logger.ProvidingShard(ShardKeys.CidString(0, 0), provided);
+            // NNRP.md §8.3: the key of every shard held (a full node: (0, 0)).
+            await ProvideShardsAsync(cancellationToken);
+            _shardLoop = ShardLoopAsync(cancellationToken);
             if (_options.SyncOnSchedule)
             {
                 Sync.Start();
@@ -251,10 +259,6 @@ public sealed partial class NnrpNode : IAsyncDisposable
         }
     }
 
-    /// <summary>§11.8.6: the replication rule counts the verified providers of shard (0, 0), which this node stores.</summary>
-    private Task<int> CountShardReplicasAsync(CancellationToken cancellationToken) =>
-        Verifier.CountVerifiedAsync(Kad.FindProvidersAsync(ShardKeys.WireKey(0, 0), ProviderVerifier.ReplicaCandidates, cancellationToken), Host.PeerId, cancellationToken);
-
     /// <summary>
     /// Stops in the reverse order of the start: background bootstrap, sync, the DHT (saving its
     /// routing table), the verifier, gossip, the host (no request arrives any more), the sweeper,
@@ -270,6 +274,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         _host?.BeginShutdown();
         await _stopping.CancelAsync();
         await _bootstrap;
+        await _shardLoop;
         _dhtReady.TrySetCanceled(_stopping.Token);
         if (_sync is not null)
         {

@@ -78,6 +78,9 @@ public sealed record NnrpNodeOptions
     /// <summary>NNRP.md §14.4: relay for others (opt-in) and reserve on relays (behind NAT).</summary>
     public NodeRelayOptions Relay { get; init; } = new();
 
+    /// <summary>NNRP.md §8: the shards the node holds (auto: from <see cref="StoreOptions.MaxBytes"/> and the network's volume).</summary>
+    public Shards.ShardOptions Shards { get; init; } = new();
+
     /// <summary>NNRP.md §14.2: how providers of shard keys are verified.</summary>
     public ProviderVerifierOptions Verifier { get; init; } = new();
 

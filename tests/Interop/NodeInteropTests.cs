@@ -55,7 +55,7 @@ public class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
         _js = await JsPeer.StartAsync("js/nnrp-peer.mjs", new Dictionary<string, string> { ["HEARTBEAT_MS"] = "200", ["LISTEN"] = Listen });
         await _js.CallAsync("dial", new { addr = NodeAddress });
         // Both sides see each other on the topic before anything is gossiped.
-        await Eventually.TrueAsync(() => _gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1, "the C# node grafts the js peer");
+        await Eventually.TrueAsync(() => _gossip.GetMeshPeers(NotificationGossip.Topics[0]).Count == 1, "the C# node grafts the js peer");
         using var limit = new CancellationTokenSource(Eventually.DefaultTimeout);
         while ((await _js.CallAsync("peers"))["mesh"]!.AsArray().Count == 0)
         {
@@ -133,7 +133,7 @@ public class NodeInteropTests(ITestOutputHelper output) : IAsyncLifetime
 
         JsonObject answer = await _js.CallAsync("message_id", new { encoded });
 
-        MessageId ours = NotificationGossip.MessageIdOf(new GossipMessage(NotificationGossip.Topic, Convert.FromHexString(encoded)));
+        MessageId ours = NotificationGossip.MessageIdOf(new GossipMessage(NotificationGossip.Topics[0], Convert.FromHexString(encoded)));
         Assert.Equal(NotificationGossip.MessageIdSize, ours.Bytes.Length);
         Assert.Equal(ours.ToString(), answer["message_id"]!.GetValue<string>());
     }

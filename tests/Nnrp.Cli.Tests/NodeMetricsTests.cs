@@ -78,7 +78,7 @@ public sealed class NodeMetricsTests : IDisposable
         }
         Assert.Equal(0, PrometheusText.Value(text, "nnrp_ingress_total", ("reason", "accepted")));
         Assert.Equal(1, PrometheusText.Value(text, "nnrp_http_request_seconds_count", ("route", "/v1/status"), ("method", "GET")));
-        Assert.Equal(0, PrometheusText.Value(text, "nnrp_gossip_mesh_peers", ("topic", "/nnrp/notifications/1.0")));
+        Assert.Equal(0, PrometheusText.Value(text, "nnrp_gossip_mesh_peers", ("topic", "/nnrp/notifications/1.0/8/0")));
         Assert.Equal(2, PrometheusText.Values(text, "nnrp_sync_bytes_total").Count());
         // The runtime (GC, thread pool, exceptions, JIT) and the process (CPU, memory).
         foreach (string name in new[] { "dotnet_gc_collections_total", "dotnet_gc_heap_total_allocated_bytes_total", "dotnet_thread_pool_thread_count", "dotnet_process_memory_working_set_bytes",

@@ -45,6 +45,7 @@ public sealed class NodeSettingsTests : IDisposable
         ["conn-low-water"] = (["150"], s => s.ConnLowWater, (int?)150),
         ["per-tag-cap"] = (["500"], s => s.PerTagCap, 500),
         ["store-max-bytes"] = (["1048576"], s => s.StoreMaxBytes, 1048576L),
+        ["shards"] = (["2/1,4/0"], s => s.Shards.ToString(), "2/1,4/0"),
         ["sync-interval"] = (["2.5"], s => s.SyncInterval, TimeSpan.FromSeconds(2.5)),
         ["relay-service"] = (["true"], s => s.RelayService, true),
         ["relay"] = (["/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"], s => s.Relay.ToArray(), new[] { "/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN" }),
@@ -198,10 +199,25 @@ public sealed class NodeSettingsTests : IDisposable
     [InlineData("NNRP_RELAY", "/ip4/192.0.2.9/tcp/4001")]
     [InlineData("NNRP_RELAY", "/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN/p2p-circuit/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN")]
     [InlineData("NNRP_RELAY_SERVICE", "maybe")]
+    [InlineData("NNRP_SHARDS", "some")]
+    [InlineData("NNRP_SHARDS", "17/0")]
+    [InlineData("NNRP_SHARDS", "2/4")]
+    [InlineData("NNRP_SHARDS", "2/1,4/4")]
+    [InlineData("NNRP_SHARDS", "3/1,3/1")]
     public void A_malformed_environment_value_is_refused_naming_the_variable(string variable, string value)
     {
         var ex = Assert.Throws<FormatException>(() => Read([], (variable, value)));
         Assert.StartsWith(variable + ": '" + value + "' is not valid", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("full", "0/0")]
+    [InlineData("AUTO", "auto")]
+    [InlineData(" 1/1 , 8/3 ", "1/1,8/3")]
+    public void The_shards_setting_takes_auto_full_or_a_list(string value, string expected)
+    {
+        Assert.Equal(expected, Read(["--shards", value]).Shards.ToString());
+        Assert.Equal(expected, Read([], ("NNRP_SHARDS", value)).Shards.ToString());
     }
 
     [Fact]
@@ -295,6 +311,7 @@ public sealed class NodeSettingsTests : IDisposable
     [InlineData("per-tag-cap")]
     [InlineData("store-max-bytes")]
     [InlineData("sync-interval")]
+    [InlineData("shards")]
     public void A_documented_default_is_the_embedded_default(string name)
     {
         SettingInfo setting = NodeSettings.All.Single(s => s.Name == name);

@@ -25,6 +25,7 @@ public sealed class DecisionToProblemTests
         { DecisionStatus.OverCapacity, 503, "over_capacity" },
         { DecisionStatus.RateLimited, 429, "rate_limited" },
         { DecisionStatus.Internal, 500, "internal" },
+        { DecisionStatus.WrongShard, 421, "wrong_shard" },
     };
 
     [Theory]

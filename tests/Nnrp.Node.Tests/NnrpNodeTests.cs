@@ -98,8 +98,8 @@ public sealed class NnrpNodeTests
         await using NnrpNode b = await NnrpNode.StartAsync(Joining(dirB)).WaitAsync(Limit);
         await b.DhtReady.WaitAsync(Limit);
         Assert.Equal(1, b.Kad.RoutingTable.Count);
-        await NodeNetwork.UntilAsync(() => a.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1 && b.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == 1,
-            "A and B graft each other on the notification topic", Limit);
+        await NodeNetwork.UntilAsync(() => NotificationGossip.Topics.All(t => a.Gossip.GetMeshPeers(t).Count == 1 && b.Gossip.GetMeshPeers(t).Count == 1),
+            "A and B graft each other on every notification topic", Limit);
 
         // /nnrp/1.0 at A from B's host, then gossip carries it to B.
         Notification published = Fresh();

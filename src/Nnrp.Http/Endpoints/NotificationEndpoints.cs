@@ -51,7 +51,7 @@ internal static class NotificationEndpoints
             .Produces<PublishAnswer>(StatusCodes.Status202Accepted)
             .Produces<PublishAnswer>(StatusCodes.Status200OK)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
-                StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
+                StatusCodes.Status421MisdirectedRequest, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/v1/notifications", (HttpContext context,
                 [FromQuery(Name = "tag")] string? tag, [FromQuery(Name = "tag_prefix")] string? tagPrefix, [FromQuery(Name = "prefix_bits")] string? prefixBits,
                 [FromQuery(Name = "since")] string? since, [FromQuery(Name = "limit")] string? limit, [FromQuery(Name = "cursor")] string? cursor) =>

@@ -41,6 +41,7 @@ internal static class ContractDocument
     [
         ReasonWords.BadForm, ReasonWords.InsufficientWork, ReasonWords.Expired, ReasonWords.Future,
         ReasonWords.OverCapacity, ReasonWords.RateLimited, ReasonWords.NotFound, ReasonWords.Internal,
+        ReasonWords.WrongShard,
     ];
 
     public static void AddServices(IServiceCollection services)

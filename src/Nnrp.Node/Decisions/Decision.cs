@@ -37,6 +37,9 @@ public enum DecisionStatus
 
     /// <summary>The store failed (disk full, I/O error); nothing was acknowledged.</summary>
     Internal,
+
+    /// <summary>§8.3: the tag is outside the shards this node holds (WRONG_SHARD; gossip Ignore).</summary>
+    WrongShard,
 }
 
 /// <summary>

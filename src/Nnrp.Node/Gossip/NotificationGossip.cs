@@ -7,13 +7,17 @@ using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.GossipSub.Scoring;
 using Nnrp.Libp2p.GossipSub.Service;
 using Nnrp.Libp2p.Identity;
+using Nnrp.Core.Keys;
 using Nnrp.Node.Decisions;
+using Nnrp.Node.Shards;
 
 namespace Nnrp.Node.Gossip;
 
 /// <summary>
-/// The node on the notification topic (NNRP.md §14.3, issue 6 item 4): every notification
-/// the ingress gate accepts, from any door, is published; every notification gossiped to us
+/// The node on the notification topics (NNRP.md §14.3, issue 6 item 4): one topic per shard at
+/// the fixed gossip depth <see cref="Depth"/> (<c>/nnrp/notifications/1.0/8/{i}</c>); the node
+/// joins those its shards overlap (§8.3) and follows its shard set as it changes. Every
+/// notification the ingress gate accepts, from any door, is published to its tag's topic; every notification gossiped to us
 /// is published through the node's façade like any other door's, and its
 /// <see cref="Decision"/> becomes a verdict through one table, <see cref="Verdict"/>. StrictNoSign; the
 /// message id is the notification's content hash and its work (§14.3), so each paid copy of
@@ -25,7 +29,17 @@ namespace Nnrp.Node.Gossip;
 /// </summary>
 public sealed class NotificationGossip
 {
-    public const string Topic = "/nnrp/notifications/1.0";
+    /// <summary>§14.3: G, the fixed depth of the gossip topics; a later protocol version may raise it (the depth is in the name).</summary>
+    public const int Depth = 8;
+
+    /// <summary>§14.3: the topic of depth-8 shard i is this followed by i in decimal.</summary>
+    public const string TopicPrefix = "/nnrp/notifications/1.0/8/";
+
+    /// <summary>All 2^8 topics, index i at position i.</summary>
+    public static readonly IReadOnlyList<string> Topics =
+        [.. Enumerable.Range(0, 1 << Depth).Select(i => TopicPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    private static readonly Dictionary<string, int> TopicIndex = Topics.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i, StringComparer.Ordinal);
 
     /// <summary>§14.3: message id = content hash (32 bytes) ‖ work:u64 BE (8 bytes).</summary>
     public const int MessageIdSize = NotificationHash.Size + sizeof(ulong);
@@ -33,8 +47,8 @@ public sealed class NotificationGossip
     private readonly GossipSubService _gossip;
     private readonly NnrpNode _node;
     private readonly ILogger _logger;
-    private GossipSubscription? _subscription;
-    private Task? _drain;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, GossipSubscription> _joined = new(StringComparer.Ordinal);
 
     public NotificationGossip(GossipSubService gossip, NnrpNode node, ILogger? logger = null)
     {
@@ -68,7 +82,7 @@ public sealed class NotificationGossip
         HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromSeconds(1),
         Scoring = new PeerScoreParams
         {
-            Topics = new Dictionary<string, TopicScoreParams>(StringComparer.Ordinal) { [Topic] = new() },
+            Topics = Topics.ToDictionary(static t => t, static _ => new TopicScoreParams(), StringComparer.Ordinal),
             IPColocationFactorWhitelist = privateNetwork ? PrivateNetworks : [],
         },
     };
@@ -125,18 +139,89 @@ public sealed class NotificationGossip
         };
     }
 
+    /// <summary>§14.3: the topic of a tag, its depth-8 shard.</summary>
+    public static string TopicOf(RecipientTag tag) => Topics[(int)tag.ShardIndex(Depth)];
+
+    /// <summary>§14.3: the topics whose depth-8 shard overlaps a shard of <paramref name="shards"/>.</summary>
+    public static IReadOnlyList<string> TopicsFor(ShardSet shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        var topics = new SortedSet<int>();
+        foreach (ShardId shard in shards.Shards)
+        {
+            if (shard.Bits >= Depth)
+            {
+                topics.Add((int)(shard.Index >> (shard.Bits - Depth)));
+                continue;
+            }
+            int width = 1 << (Depth - shard.Bits);
+            for (int i = 0; i < width; i++)
+            {
+                topics.Add((int)(shard.Index << (Depth - shard.Bits)) + i);
+            }
+        }
+        return [.. topics.Select(i => Topics[i])];
+    }
+
     public void Start()
     {
-        _gossip.SetValidator(Topic, ValidateAsync);
-        _subscription = _gossip.Subscribe(Topic);
-        // Accepted messages are already stored by the validator; the subscription only has to
-        // be read so its buffer never fills.
-        _drain = DrainAsync(_subscription);
+        foreach (string topic in Topics)
+        {
+            _gossip.SetValidator(topic, ValidateAsync);
+        }
+        Follow(_node.HeldShards);
+        _node.ShardsChanged += Follow;
         _node.Ingress.AddAcceptedListener(Publish);
     }
 
-    private async ValueTask<ValidationResult> ValidateAsync(GossipMessage message, PeerId source, CancellationToken cancellationToken)
+    /// <summary>Joins the topics <paramref name="shards"/> overlap and leaves the rest (§8.3, §8.5).</summary>
+    private void Follow(ShardSet shards)
     {
+        IReadOnlyList<string> wanted = TopicsFor(shards);
+        var leaving = new List<GossipSubscription>();
+        lock (_lock)
+        {
+            foreach (string topic in wanted.Where(t => !_joined.ContainsKey(t)))
+            {
+                GossipSubscription subscription = _gossip.Subscribe(topic);
+                _joined[topic] = subscription;
+                // Accepted messages are already stored by the validator; the subscription only
+                // has to be read so its buffer never fills.
+                _ = DrainAsync(subscription);
+            }
+            foreach (string topic in _joined.Keys.Except(wanted).ToArray())
+            {
+                // Disposing the last subscription of a topic leaves it (the router sends UNSUBSCRIBE).
+                leaving.Add(_joined[topic]);
+                _joined.Remove(topic);
+            }
+        }
+        foreach (GossipSubscription subscription in leaving)
+        {
+            _ = subscription.DisposeAsync().AsTask();
+        }
+    }
+
+    /// <summary>The topics joined now.</summary>
+    public IReadOnlyList<string> Joined
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _joined.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    internal async ValueTask<ValidationResult> ValidateAsync(GossipMessage message, PeerId source, CancellationToken cancellationToken)
+    {
+        if (message.Parsed is Notification parsed && TopicIndex.TryGetValue(message.Topic, out int index) && parsed.RecipientTag.ShardIndex(Depth) != index)
+        {
+            // §14.3: every honest node publishes to the tag's topic, so a stray is invalid everywhere.
+            Log.GossipRefused(_logger, source.ToString(), DecisionStatus.BadForm, ValidationResult.Reject, "the tag is not of this topic");
+            return ValidationResult.Reject;
+        }
         var origin = Origin.GossipPeer(source);
         Decision result = message.Parsed is Notification notification
             ? await _node.PublishAsync(notification, origin, cancellationToken)
@@ -163,7 +248,7 @@ public sealed class NotificationGossip
         }
         try
         {
-            _gossip.Publish(Topic, NotificationProtobuf.Encode(notification), MessageIdOf(notification));
+            _gossip.Publish(TopicOf(notification.RecipientTag), NotificationProtobuf.Encode(notification), MessageIdOf(notification));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {

@@ -61,6 +61,9 @@ public sealed class IngressGate : IAsyncDisposable
 
     public WorkPolicy Policy => _options.Policy;
 
+    /// <summary>NNRP.md §8.3: whether the node holds a tag's shard; null holds every tag. Refusals are WRONG_SHARD.</summary>
+    public Func<RecipientTag, bool>? HoldsTag { get; set; }
+
     public INotificationStore Store => _store;
 
     /// <summary>Ingress queue fill, 0 idle … 1 saturated.</summary>
@@ -148,6 +151,12 @@ public sealed class IngressGate : IAsyncDisposable
         if (!validation.IsValid)
         {
             return Task.FromResult(Finish(new Decision(Decision.FromRule(validation.Rule), validation.Message) { Rule = validation.Rule }));
+        }
+        if (HoldsTag is { } holds && !holds(notification.RecipientTag))
+        {
+            // NNRP.md §8.3: after form and clock, before hash and work; the door maps it (gossip: Ignore).
+            return Task.FromResult(Finish(new Decision(DecisionStatus.WrongShard,
+                "the tag is outside the shards this node holds; publish to a holder of its shard (NNRP.md §8.4)")));
         }
         NotificationHash hash = notification.Hash;
         Pending? existing;

@@ -53,6 +53,7 @@ public sealed class NnrpService
             DecisionStatus.Future => StatusCode.Future,
             DecisionStatus.OverCapacity => StatusCode.OverCapacity,
             DecisionStatus.RateLimited => StatusCode.RateLimited,
+            DecisionStatus.WrongShard => StatusCode.WrongShard,
             _ => StatusCode.Internal,
         };
         var response = new Response { Status = status, Message = status == StatusCode.Internal ? "the node's store failed" : decision.Message };

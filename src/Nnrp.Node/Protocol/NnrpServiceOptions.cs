@@ -33,7 +33,4 @@ public sealed record NnrpServiceOptions
 
     /// <summary>§11.7 agent string.</summary>
     public string Agent { get; init; } = "nnrp-dotnet/" + (typeof(NnrpServiceOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-
-    /// <summary>§11.7: the shards this node stores; (0, 0) = everything.</summary>
-    public IReadOnlyList<Shard> Shards { get; init; } = [new Shard { Bits = 0, Index = 0 }];
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Nnrp.Core.Keys;
+using CoreShards = Nnrp.Core.Keys.Shards;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Libp2p.Kad.Providers;
 
@@ -53,7 +54,7 @@ public sealed class ShardProviderPolicy(ProviderVerifier verifier) : IProviderRe
         for (; at < heads.Length && heads[at] == head; at++)
         {
             (int bits, uint index) = shards[at];
-            if (Shards.DhtKey(bits, index).AsSpan(CidPrefixLength).SequenceEqual(key))
+            if (CoreShards.DhtKey(bits, index).AsSpan(CidPrefixLength).SequenceEqual(key))
             {
                 return shards[at];
             }
@@ -74,7 +75,7 @@ public sealed class ShardProviderPolicy(ProviderVerifier verifier) : IProviderRe
         {
             for (uint index = 0; index < 1u << bits; index++, n++)
             {
-                int length = System.Text.Encoding.UTF8.GetBytes(Shards.Name(bits, index), name);
+                int length = System.Text.Encoding.UTF8.GetBytes(CoreShards.Name(bits, index), name);
                 SHA256.HashData(name[..length], digest);
                 heads[n] = BinaryPrimitives.ReadUInt64BigEndian(digest);
                 shards[n] = (bits, index);

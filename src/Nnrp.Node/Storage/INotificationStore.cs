@@ -44,6 +44,13 @@ public interface INotificationStore : IDisposable
     StoreStatistics Statistics { get; }
 
     /// <summary>
+    /// NNRP.md §8.5: deletes up to <paramref name="maxItems"/> notifications whose tag
+    /// <paramref name="drop"/> selects (a shard the node left), in one write; returns how many.
+    /// </summary>
+    int DropTags(Func<Nnrp.Core.Keys.RecipientTag, bool> drop, int maxItems) =>
+        throw new NotSupportedException("this store cannot drop a shard");
+
+    /// <summary>
     /// The global cap's state for pricing (NNRP.md §6.3 store fill, §6.4 least work per byte),
     /// read from memory on every submission; null for a store without a size cap.
     /// </summary>
@@ -63,7 +70,19 @@ public interface INotificationStore : IDisposable
     /// </summary>
     int ReadTimeIndex(TimeKey from, int max, List<TimeKey> destination) =>
         throw new NotSupportedException("this store keeps no time index, so it cannot take part in sync");
+
+    /// <summary>
+    /// <see cref="ReadTimeIndex(TimeKey, int, List{TimeKey})"/> with each key's tag's first two
+    /// bytes (sync of a shard, NNRP.md §11.8.8, filters on them without a point lookup). With
+    /// <paramref name="firstByte"/>, only keys whose tag starts with that byte are read (the
+    /// RocksDB store walks its <c>by_shard8</c> bucket); the count returned is entries read.
+    /// </summary>
+    int ReadTimeIndex(TimeKey from, int max, List<TaggedTimeKey> destination, byte? firstByte) =>
+        throw new NotSupportedException("this store keeps no time index, so it cannot take part in sync");
 }
+
+/// <summary>A sync item (§11.8.1) with its tag's first two bytes, enough to tell its shard (b ≤ 16, §8.1).</summary>
+public readonly record struct TaggedTimeKey(TimeKey Key, ushort Top16);
 
 /// <summary>What <see cref="INotificationStore.Put"/> did with one notification.</summary>
 public enum StoreOutcome

@@ -66,6 +66,29 @@ public sealed partial class InMemoryNotificationStore : INotificationStore
     public ulong? LowestValueOf(RecipientTag tag) =>
         Read(tag, static (indexes, t) => indexes.LowestOfTag(t).Select(e => (ulong?)e.Value).FirstOrDefault());
 
+    public int ReadTimeIndex(TimeKey from, int max, List<TaggedTimeKey> destination, byte? firstByte)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return Read((from, max, destination, firstByte), static (indexes, a) =>
+        {
+            SortedSet<TimeKey>? keys = a.firstByte is { } first ? indexes.ShardTimes(first) : indexes.Times;
+            int read = 0;
+            if (a.max <= 0 || keys is null)
+            {
+                return 0;
+            }
+            foreach (TimeKey key in keys.GetViewBetween(a.from, InMemoryIndexes.Highest))
+            {
+                a.destination.Add(new TaggedTimeKey(key, (ushort)indexes.Get(key.Hash)!.Entry.Tag.ShardIndex(16)));
+                if (++read == a.max)
+                {
+                    break;
+                }
+            }
+            return read;
+        });
+    }
+
     public int ReadTimeIndex(TimeKey from, int max, List<TimeKey> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -151,6 +174,20 @@ public sealed partial class InMemoryNotificationStore : INotificationStore
         foreach (StoredEntry e in indexes.EarliestExpiryFirst)
         {
             if (batch.Deleted >= a.maxItems || e.ExpiresAt > a.now)
+            {
+                break;
+            }
+            batch.Delete(e);
+        }
+        return batch.Deleted;
+    });
+
+    public int DropTags(Func<RecipientTag, bool> drop, int maxItems) => Write((drop, maxItems), static (indexes, batch, a) =>
+    {
+        // NNRP.md §8.5: a shard the node left; earliest expiry first, as many as allowed.
+        foreach (StoredEntry e in indexes.EarliestExpiryFirst.Where(e => a.drop(e.Tag)).ToArray())
+        {
+            if (batch.Deleted >= a.maxItems)
             {
                 break;
             }

@@ -470,6 +470,41 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
         }
     });
 
+    public int DropTags(Func<RecipientTag, bool> drop, int maxItems) => Guard(() =>
+    {
+        ArgumentNullException.ThrowIfNull(drop);
+        lock (_writeLock)
+        {
+            using var batch = new WriteBatch();
+            var change = new BatchChange(this, batch);
+            int dropped = 0;
+            // by_time carries each key's tag as its value: one walk, no point lookup per kept item.
+            using (Iterator it = _db.NewIterator(_cf[StoreSchema.ByTime]))
+            {
+                for (it.SeekToFirst(); it.Valid() && dropped < maxItems; it.Next())
+                {
+                    ReadOnlySpan<byte> tag = it.GetValueSpan();
+                    if (tag.Length != RecipientTag.Size || !drop(RecipientTag.FromBytes(tag)))
+                    {
+                        continue;
+                    }
+                    if (LoadEntry(StoreSchema.ReadHash(it.GetKeySpan())) is { } entry && !change.IsDeleted(entry.Hash))
+                    {
+                        change.Delete(entry);
+                        dropped++;
+                    }
+                }
+            }
+            if (dropped > 0)
+            {
+                change.WriteCounters();
+                _db.Write(batch, _writeOptions);
+                change.Commit();
+            }
+            return dropped;
+        }
+    });
+
     public NotificationPage Fetch(FetchQuery query, ulong now)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -646,6 +681,39 @@ public sealed partial class RocksDbNotificationStore : INotificationStore
             {
                 ReadOnlySpan<byte> key = it.GetKeySpan();
                 destination.Add(new TimeKey(StoreSchema.ReadTime(key), StoreSchema.ReadHash(key)));
+                read++;
+            }
+            return read;
+        });
+    }
+
+    public int ReadTimeIndex(TimeKey from, int max, List<TaggedTimeKey> destination, byte? firstByte)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return Guard(() =>
+        {
+            // by_time: timestamp:8 ‖ hash:32 → tag:32; by_shard8: tag[0]:1 ‖ timestamp:8 ‖ hash:32 → tag:32.
+            // The tag is the value, so the shard filter needs no point lookup (NNRP.md §11.8.8).
+            int skip = firstByte is null ? 0 : 1;
+            var start = new byte[skip + StoreSchema.ByTimeKeySize];
+            if (firstByte is { } first)
+            {
+                start[0] = first;
+            }
+            StoreSchema.WriteTimeHash(start.AsSpan(skip), from.Timestamp, from.Hash);
+            int read = 0;
+            using Iterator it = _db.NewIterator(_cf[firstByte is null ? StoreSchema.ByTime : StoreSchema.ByShard8]);
+            for (it.Seek(start); it.Valid() && read < max; it.Next())
+            {
+                ReadOnlySpan<byte> key = it.GetKeySpan();
+                if (firstByte is { } bucket && key[0] != bucket)
+                {
+                    break;
+                }
+                ReadOnlySpan<byte> tag = it.GetValueSpan();
+                ushort top16 = tag.Length >= 2 ? (ushort)((tag[0] << 8) | tag[1]) : (ushort)0;
+                key = key[skip..];
+                destination.Add(new TaggedTimeKey(new TimeKey(StoreSchema.ReadTime(key), StoreSchema.ReadHash(key)), top16));
                 read++;
             }
             return read;

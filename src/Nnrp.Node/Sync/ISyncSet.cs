@@ -11,11 +11,40 @@ public interface ISyncSet
     /// <paramref name="max"/> of them; a store-backed set reads at most <paramref name="max"/> index entries.
     /// </summary>
     IEnumerable<TimeKey> Range(TimeKey lower, TimeKey upper, int max = int.MaxValue);
+
+    /// <summary>
+    /// The responder's read (§11.8.4, §11.8.8): appends the items of [lower, upper) while at most
+    /// <paramref name="budget"/> index entries are read; true when that is all of them. Otherwise
+    /// <paramref name="cut"/> (&gt; lower) bounds what was read: <paramref name="keys"/> holds exactly
+    /// the items in [lower, cut). This default cuts between the last two keys read (§11.8.4).
+    /// </summary>
+    bool ReadBudgeted(TimeKey lower, TimeKey upper, int budget, List<TimeKey> keys, out TimeKey cut, out int scanned,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        int before = keys.Count;
+        bool whole = RangeSummary.Read(this, lower, upper, budget, keys, cancellationToken);
+        scanned = keys.Count - before;
+        if (whole)
+        {
+            cut = upper;
+            return true;
+        }
+        cut = SyncBounds.Between(keys[^2], keys[^1]);
+        keys.RemoveAt(keys.Count - 1);
+        return false;
+    }
+
+    /// <summary>The items whose tags <paramref name="shard"/> covers (§11.8.8); a set that cannot filter serves (0, 0) only.</summary>
+    ISyncSet ForShard(Shards.ShardId shard) =>
+        shard.Bits == 0 ? this : throw new NotSupportedException("this sync set cannot filter by shard");
 }
 
 /// <summary>The store's <c>by_time</c> index read in chunks (the sync set of a real node).</summary>
 public sealed class StoreSyncSet(INotificationStore store) : ISyncSet
 {
+    public ISyncSet ForShard(Shards.ShardId shard) => shard.Bits == 0 ? this : new ShardSyncSet(store, shard);
+
     /// <summary>Keys read from RocksDB per iterator: big enough to amortise the seek, small enough to stay in cache.</summary>
     private const int Chunk = 1024;
 
@@ -47,7 +76,7 @@ public sealed class StoreSyncSet(INotificationStore store) : ISyncSet
         }
     }
 
-    private static TimeKey Successor(TimeKey key)
+    internal static TimeKey Successor(TimeKey key)
     {
         Span<byte> id = stackalloc byte[Core.Notifications.NotificationHash.Size];
         key.Hash.CopyTo(id);

@@ -20,7 +20,7 @@ public sealed record SyncAnswer(int Answered, IReadOnlyList<SyncRange> Ranges)
 ///       mine == theirs (same fingerprint / same id list)  → nothing (the range is settled)
 ///       my count ≤ 256                                     → my ids for the range
 ///       otherwise                                          → 16 sub-ranges with my fingerprints
-///     budget ran out inside it, at cut (between the last two keys read):
+///     budget ran out inside it, at cut (between the last two keys read, or a filtered read's first unexamined entry):
 ///       [lower, cut) as if read whole (ids, or 15 sub-ranges), then [cut, upper) open; stop
 /// </code>
 /// </summary>
@@ -48,15 +48,16 @@ public static class SyncResponder
             }
             answered++;
             keys.Clear();
-            bool whole = RangeSummary.Read(local, theirs.Lower, theirs.Upper, left, keys, cancellationToken);
-            left -= keys.Count;
+            bool whole = local.ReadBudgeted(theirs.Lower, theirs.Upper, left, keys, out TimeKey cut, out int scanned, cancellationToken);
+            left -= scanned;
             if (whole)
             {
                 ids += AnswerWhole(theirs, CollectionsMarshal.AsSpan(keys), output);
                 continue;
             }
-            TimeKey cut = SyncBounds.Between(keys[^2], keys[^1]);
-            ReadOnlySpan<TimeKey> seen = CollectionsMarshal.AsSpan(keys)[..^1];
+            // [lower, cut) holds exactly the keys read: cut between the last two (§11.8.4) or, on a
+            // filtered read, at the first entry not examined (§11.8.8).
+            ReadOnlySpan<TimeKey> seen = CollectionsMarshal.AsSpan(keys);
             if (seen.Length <= SyncLimits.ResponderIdListMax)
             {
                 output.Add(SyncRange.WithIds(theirs.Lower, cut, RangeSummary.IdsOf(seen)));

@@ -106,7 +106,12 @@ public sealed class SyncServer
                 }
                 List<SyncRange> ranges = SyncWire.FromProto(request.Reconcile.Ranges, SyncLimits.MaxRequestRanges,
                     SyncLimits.InitiatorIdListMax, SyncLimits.MaxRequestRanges * SyncLimits.InitiatorIdListMax);
-                SyncAnswer answer = SyncResponder.Answer(_set, ranges, _scanBudget, cancellationToken);
+                // §11.8.8: only the items of the request's shard (absent: (0, 0), everything).
+                if (Shards.ShardId.FromProto(request.Reconcile.Shard) is not { } shard)
+                {
+                    throw new SyncProtocolException($"a sync shard has bits 0..{Shards.ShardId.MaxBits} and an index below 2^bits");
+                }
+                SyncAnswer answer = SyncResponder.Answer(_set.ForShard(shard), ranges, _scanBudget, cancellationToken);
                 Metrics.Scanned(answer.Scanned);
                 var reconciled = new SyncResponse { Answered = (uint)answer.Answered };
                 reconciled.Ranges.Add(answer.Ranges.Select(SyncWire.ToProto));

@@ -13,6 +13,7 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Decisions;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
+using Nnrp.Node.Shards;
 using Nnrp.Node.Storage;
 using Nnrp.Protocol.Requests;
 using Nnrp.Protocol.Sync;
@@ -52,11 +53,17 @@ public sealed class SyncService : IAsyncDisposable
     private readonly ConcurrentDictionary<PeerId, byte> _running = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private readonly Func<PeerId, CancellationToken, Task<IReadOnlyList<ShardId>>>? _shardsWith;
 
+    /// <summary>Raised after a session over a shard settled every range with a peer (§8.5: a node going shallower has caught up).</summary>
+    public event Action<PeerId, ShardId>? ShardSynced;
+
+    /// <param name="shardsWith">§11.8.8: the shards to sync with a peer (the overlaps of both sides' sets); null: (0, 0) with everyone.</param>
     public SyncService(Libp2pHost host, IngressGate ingress, SyncOptions? options = null,
         Func<CancellationToken, Task<int>>? countProviders = null, TimeProvider? time = null, ILogger? logger = null,
-        IdentifyService? identify = null)
+        IdentifyService? identify = null, Func<PeerId, CancellationToken, Task<IReadOnlyList<ShardId>>>? shardsWith = null)
     {
+        _shardsWith = shardsWith;
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(ingress);
         _host = host;
@@ -178,13 +185,39 @@ public sealed class SyncService : IAsyncDisposable
         }
     }
 
-    /// <summary>One session with <paramref name="peer"/>; failures are logged and counted, never thrown.</summary>
+    /// <summary>
+    /// §11.8.8: a session with <paramref name="peer"/> over each shard both hold (one, (0, 0),
+    /// between full nodes); the outcomes summed. Failures are logged and counted, never thrown.
+    /// </summary>
     public async Task<SyncOutcome> SyncWithAsync(PeerId peer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        IReadOnlyList<ShardId> shards = _shardsWith is null ? [ShardId.Full] : await _shardsWith(peer, cancellationToken);
+        var total = new SyncOutcome { Complete = true };
+        foreach (ShardId shard in shards)
+        {
+            SyncOutcome one = await SyncWithAsync(peer, shard, cancellationToken);
+            total.Rounds += one.Rounds;
+            total.Bytes += one.Bytes;
+            total.Pulled += one.Pulled;
+            total.Offered += one.Offered;
+            total.Complete &= one.Complete;
+            total.Failure ??= one.Failure;
+        }
+        total.Shards = shards.Count;
+        return total;
+    }
+
+    /// <summary>One session with <paramref name="peer"/> over <paramref name="shard"/>'s items (§11.8.8); failures are logged and counted, never thrown.</summary>
+    public async Task<SyncOutcome> SyncWithAsync(PeerId peer, ShardId shard, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.SessionTimeout);
-        SyncSession session = _ledger.TakeResume(peer) is { } resume ? SyncSession.Resume(_set, resume) : new SyncSession(_set);
+        ISyncSet set = ((ISyncSet)_set).ForShard(shard);
+        // Stopped sessions resume per peer for (0, 0) only: the ledger keeps one set of ranges per peer.
+        bool full = shard.Bits == 0;
+        SyncSession session = full && _ledger.TakeResume(peer) is { } resume ? SyncSession.Resume(set, resume) : new SyncSession(set);
         var outcome = new SyncOutcome();
         Metrics.Session();
         try
@@ -193,6 +226,11 @@ public sealed class SyncService : IAsyncDisposable
             {
                 var request = new SyncRequest { Reconcile = new SyncReconcile() };
                 request.Reconcile.Ranges.Add(ranges.Select(SyncWire.ToProto));
+                if (!full)
+                {
+                    // Absent means (0, 0), so full-node sessions stay byte-identical to before §11.8.8.
+                    request.Reconcile.Shard = shard.ToProto();
+                }
                 SyncResponse? response = await ExchangeAsync(peer, request, session, deadline.Token);
                 if (response is null)
                 {
@@ -234,9 +272,13 @@ public sealed class SyncService : IAsyncDisposable
             outcome.Failure = ex.Message;
         }
         outcome.Bytes = session.Bytes;
-        if (!session.IsComplete)
+        if (!session.IsComplete && full)
         {
             _ledger.Save(peer, session.Remaining);
+        }
+        if (outcome.Complete)
+        {
+            ShardSynced?.Invoke(peer, shard);
         }
         _logger.SessionDone(peer.ToString(), outcome.Rounds, outcome.Bytes, outcome.Pulled, outcome.Offered, outcome.Complete);
         return outcome;
@@ -373,6 +415,9 @@ public sealed class SyncOutcome
 
     /// <summary>Every range settled (nothing left to resume).</summary>
     public bool Complete { get; internal set; }
+
+    /// <summary>Sessions run: one per shard both sides hold (§11.8.8); 0 when they share none.</summary>
+    public int Shards { get; internal set; } = 1;
 
     /// <summary>Why the session ended early, or null.</summary>
     public string? Failure { get; internal set; }

@@ -19,6 +19,9 @@ public static class ReasonWords
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal";
 
+    /// <summary>NNRP.md §8.3: the tag is outside the node's shards.</summary>
+    public const string WrongShard = "wrong_shard";
+
     /// <summary>HTTP only: no such route, or the notification asked for is not stored.</summary>
     public const string NotFound = "not_found";
 
@@ -33,6 +36,7 @@ public static class ReasonWords
         Future => StatusCode.Future,
         OverCapacity => StatusCode.OverCapacity,
         RateLimited => StatusCode.RateLimited,
+        WrongShard => StatusCode.WrongShard,
         _ => StatusCode.Internal,
     };
 }

@@ -22,7 +22,10 @@ import { identify } from '@libp2p/identify'
 import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 
-const TOPIC = '/nnrp/notifications/1.0'
+// NNRP.md §14.3: one topic per depth-8 shard; a notification goes to its tag's (first byte's) topic.
+const TOPIC_PREFIX = '/nnrp/notifications/1.0/8/'
+const TOPIC = TOPIC_PREFIX + '0'
+const topicOf = (bytes) => TOPIC_PREFIX + decodeNotification(bytes).tag[0]
 const PROTOCOL = '/nnrp/1.0'
 // §11.1: responses are at most 2 MiB.
 const MAX_RESPONSE = 2 * 1024 * 1024
@@ -191,7 +194,7 @@ pubsub.addEventListener('message', (evt) => {
   try { hash = hex(contentHash(decodeNotification(data))) } catch { }
   out({ event: 'message', topic: evt.detail.topic, data: hex(data), hash })
 })
-pubsub.subscribe(TOPIC)
+for (let i = 0; i < 256; i++) pubsub.subscribe(TOPIC_PREFIX + i)
 
 const commands = {
   async dial ({ addr }) {
@@ -235,7 +238,7 @@ const commands = {
   },
   // §14.3: the protobuf bytes are the message data; no from, seqno or signature.
   async gossip ({ encoded }) {
-    const result = await pubsub.publish(TOPIC, unhex(encoded))
+    const result = await pubsub.publish(topicOf(unhex(encoded)), unhex(encoded))
     return { recipients: result.recipients.map(String) }
   },
   // §11.5: FetchRequest { recipient_tag = 1 | tag_prefix = 2 { bits, prefix }, since = 3, limit = 4, cursor = 5 },

@@ -7,6 +7,7 @@ using Nnrp.Http;
 using Nnrp.Node;
 using Nnrp.Node.Ingress;
 using Nnrp.Node.Protocol;
+using Nnrp.Node.Shards;
 using Nnrp.Core.Protocol;
 using Nnrp.Protocol.Shards;
 
@@ -44,9 +45,9 @@ internal sealed class LoopbackNodes : IAsyncDisposable
 
     /// <summary>
     /// Nodes in the roles given, their Kad-DHT bootstrapped from the first. Once all are up each
-    /// provides shard (0, 0) (as every node on main still does at start) and its role's extra
-    /// shard keys, so every node holds every record. The shards a node reports in its status
-    /// are its role's; the node itself still stores whatever it is sent. No scheduled sync: it is
+    /// provides shard (0, 0) and its role's extra shard keys (beside the keys of its own shards,
+    /// §14.2), so every node holds every record and some records lie. A node holds exactly its
+    /// role's shards (a fixed setting, §8.1) and refuses other tags (§8.3). No scheduled sync: it is
     /// not under test, and a session still running at shutdown can throw out of the node's
     /// DisposeAsync (an IOException once the token is cancelled; reported, Node code).
     /// </summary>
@@ -152,7 +153,7 @@ internal sealed class LoopbackNodes : IAsyncDisposable
                 Host = new HostOptions { ListenAddresses = [_listen] },
                 PrivateNetwork = true,
                 Ingress = new IngressOptions { Policy = new WorkPolicy { BaseThreshold = role.BaseThreshold } },
-                Protocol = new NnrpServiceOptions { Shards = role.Status },
+                Shards = new ShardOptions { Setting = new ShardSetting { Fixed = new ShardSet(role.Status.Select(s => new ShardId((int)s.Bits, s.Index))) } },
                 SyncOnSchedule = sync,
                 Dht = new NodeDhtOptions { BootstrapPeers = bootstrap, OpenProviderStore = _ => new MemoryProviderStore() },
             }).WaitAsync(Limit);

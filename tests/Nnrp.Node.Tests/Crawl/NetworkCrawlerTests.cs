@@ -5,6 +5,7 @@ using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Node.Crawl;
+using Nnrp.Node.Gossip;
 using Nnrp.Node.Tests.Testing;
 using Nnrp.Protocol.Requests;
 using Nnrp.Protocol.Shards;
@@ -24,6 +25,9 @@ public sealed class NetworkCrawlerTests
     {
         await using CrawlTestnet net = await CrawlTestnet.StartAsync(5);
         var client = new NnrpClient(net.Nodes[1].Host);
+        // NNRP.md §14.3: gossip reaches a node once the publisher knows it on the tag's topic (of 256).
+        await NodeNetwork.UntilAsync(() => NotificationGossip.Topics.All(t => net.Nodes[0].Gossip.GetTopicPeers(t).Count == net.Nodes.Count - 1),
+            "the first node knows every other on every notification topic", CrawlTestnet.Limit);
         for (int i = 0; i < 3; i++)
         {
             Notification n = Notifications.WithWorkValue(Notifications.Make(Notifications.RandomTag(), timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds()), Notifications.CheapBase);

@@ -30,6 +30,7 @@ public sealed class DecisionToVerdictTests
         { DecisionStatus.Duplicate, null, ValidationResult.Ignore },
         { DecisionStatus.RateLimited, null, ValidationResult.Ignore },
         { DecisionStatus.Internal, null, ValidationResult.Ignore },
+        { DecisionStatus.WrongShard, null, ValidationResult.Ignore },
     };
 
     [Theory]

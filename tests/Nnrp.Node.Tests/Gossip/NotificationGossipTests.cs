@@ -41,7 +41,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         {
             int links = i == 1 ? 2 : 1;
             Member m = _members[i];
-            await NodeNetwork.UntilAsync(() => m.Gossip.GetMeshPeers(NotificationGossip.Topic).Count == links, $"node {i} has {links} mesh peer(s)", Timeout);
+            await NodeNetwork.UntilAsync(() => NotificationGossip.Topics.All(t => m.Gossip.GetMeshPeers(t).Count == links), $"node {i} has {links} mesh peer(s) on every topic", Timeout);
         }
     }
 
@@ -71,8 +71,8 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         Notification good = Notifications.WithWorkValue(Now(), Notifications.CheapBase);
 
         // Straight onto the topic from node 0, past its own gate, as a misbehaving peer would.
-        _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(bad));
-        _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(good));
+        _members[0].Gossip.Publish(NotificationGossip.TopicOf(bad.RecipientTag), NotificationProtobuf.Encode(bad));
+        _members[0].Gossip.Publish(NotificationGossip.TopicOf(good.RecipientTag), NotificationProtobuf.Encode(good));
 
         await NodeNetwork.UntilAsync(() => _members[2].Node.Store.Contains(good.Hash), "the good one arrives at the far end", Timeout);
         Assert.False(_members[1].Node.Store.Contains(bad.Hash));
@@ -98,9 +98,9 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         long priced = _members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork);
 
         // Node 0 relays the cheap copy first (the tag is cheap where it stands), then the paid one.
-        _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(cheap));
+        _members[0].Gossip.Publish(NotificationGossip.TopicOf(cheap.RecipientTag), NotificationProtobuf.Encode(cheap));
         await NodeNetwork.UntilAsync(() => _members[1].Node.Ingress.Count(DecisionStatus.InsufficientWork) > priced, "node 1 prices out the cheap copy", Timeout);
-        _members[0].Gossip.Publish(NotificationGossip.Topic, NotificationProtobuf.Encode(paid));
+        _members[0].Gossip.Publish(NotificationGossip.TopicOf(paid.RecipientTag), NotificationProtobuf.Encode(paid));
 
         // Its id was not poisoned by the cheap copy: node 1 stores it and forwards it to node 2.
         await NodeNetwork.UntilAsync(() => _members[2].Node.Store.Contains(n.Hash), "the paid copy reaches node 2 through node 1", Timeout);
@@ -117,8 +117,8 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         // The probe is the node's own API: the subscription hands out the router's message
         // (whose Parsed the id function decoded), the accepted listener the object the store
         // took. One object: decoded once, and its content hash (cached on it) computed once.
-        await using GossipSubscription seen = _members[1].Gossip.Subscribe(NotificationGossip.Topic);
         Notification n = Notifications.WithWorkValue(Now(), Notifications.CheapBase);
+        await using GossipSubscription seen = _members[1].Gossip.Subscribe(NotificationGossip.TopicOf(n.RecipientTag));
         var stored = new TaskCompletionSource<(Notification Taken, Origin Origin)>(TaskCreationOptions.RunContinuationsAsynchronously);
         _members[1].Node.Ingress.AddAcceptedListener((x, origin) =>
         {
@@ -160,7 +160,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
     public void The_message_id_is_the_content_hash_then_the_work_big_endian()
     {
         Notification n = Notifications.Make(work: 0x0102030405060708);
-        var message = new GossipMessage(NotificationGossip.Topic, NotificationProtobuf.Encode(n));
+        var message = new GossipMessage(NotificationGossip.TopicOf(n.RecipientTag), NotificationProtobuf.Encode(n));
 
         MessageId id = NotificationGossip.MessageIdOf(message);
 
@@ -171,7 +171,7 @@ public sealed class NotificationGossipTests : IAsyncLifetime
         // The validator gets the notification the id function decoded.
         Assert.Equal(n.Hash, Assert.IsType<Notification>(message.Parsed).Hash);
 
-        var garbage = new GossipMessage(NotificationGossip.Topic, new byte[] { 1, 2, 3 });
+        var garbage = new GossipMessage(NotificationGossip.Topics[0], new byte[] { 1, 2, 3 });
         Assert.Equal(SHA256.HashData(new byte[] { 1, 2, 3 }), NotificationGossip.MessageIdOf(garbage).Bytes.ToArray());
         Assert.Null(garbage.Parsed);
     }

@@ -21,6 +21,7 @@ public sealed class DecisionToStatusCodeTests
         { DecisionStatus.OverCapacity, StatusCode.OverCapacity },
         { DecisionStatus.RateLimited, StatusCode.RateLimited },
         { DecisionStatus.Internal, StatusCode.Internal },
+        { DecisionStatus.WrongShard, StatusCode.WrongShard },
     };
 
     [Theory]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Core.Keys;
+using CoreShards = Nnrp.Core.Keys.Shards;
 using Nnrp.Libp2p.Addressing;
 using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
@@ -93,13 +94,13 @@ public sealed class ProviderVerifierTests
     [Fact]
     public void Only_shard_keys_are_accepted()
     {
-        Assert.Equal((0, 0u), ShardProviderPolicy.ShardOf(Shards.DhtKey(0, 0).AsSpan(2)));
-        Assert.Equal((8, 200u), ShardProviderPolicy.ShardOf(Shards.DhtKey(8, 200).AsSpan(2)));
-        Assert.Equal((16, 65535u), ShardProviderPolicy.ShardOf(Shards.DhtKey(16, 65535).AsSpan(2)));
-        Assert.Null(ShardProviderPolicy.ShardOf(Shards.DhtKey(17, 0).AsSpan(2)));
-        Assert.Null(ShardProviderPolicy.ShardOf(Shards.RawSha256Cid("junk"u8).AsSpan(2)));
-        Assert.Null(ShardProviderPolicy.ShardOf(Shards.DhtKey(0, 0)));
-        byte[] almost = Shards.DhtKey(0, 0).AsSpan(2).ToArray();
+        Assert.Equal((0, 0u), ShardProviderPolicy.ShardOf(CoreShards.DhtKey(0, 0).AsSpan(2)));
+        Assert.Equal((8, 200u), ShardProviderPolicy.ShardOf(CoreShards.DhtKey(8, 200).AsSpan(2)));
+        Assert.Equal((16, 65535u), ShardProviderPolicy.ShardOf(CoreShards.DhtKey(16, 65535).AsSpan(2)));
+        Assert.Null(ShardProviderPolicy.ShardOf(CoreShards.DhtKey(17, 0).AsSpan(2)));
+        Assert.Null(ShardProviderPolicy.ShardOf(CoreShards.RawSha256Cid("junk"u8).AsSpan(2)));
+        Assert.Null(ShardProviderPolicy.ShardOf(CoreShards.DhtKey(0, 0)));
+        byte[] almost = CoreShards.DhtKey(0, 0).AsSpan(2).ToArray();
         almost[^1] ^= 1;
         Assert.Null(ShardProviderPolicy.ShardOf(almost));
     }
