@@ -155,6 +155,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         new PerfService(_host).Start();
         AttachRelay();
         StartAutoNat();
+        AttachHolePunching();
 
         _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
@@ -286,6 +287,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         {
             await _gossip.DisposeAsync();
         }
+        await StopHolePunchingAsync();
         await StopRelayAsync();
         await StopAutoNatAsync();
         if (_host is not null)

@@ -78,6 +78,13 @@ public sealed record NnrpNodeOptions
     /// <summary>NNRP.md §14.4: relay for others (opt-in) and reserve on relays (behind NAT).</summary>
     public NodeRelayOptions Relay { get; init; } = new();
 
+    /// <summary>
+    /// NNRP.md §14.6: DCUtR hole punching, on by default (a relayed connection costs the relay and
+    /// carries no sync or gossip); null turns it off. Private-address dialing follows
+    /// <see cref="PrivateNetwork"/>.
+    /// </summary>
+    public Nnrp.Libp2p.Dcutr.DcutrOptions? HolePunch { get; init; } = new();
+
     /// <summary>NNRP.md §14.2: how providers of shard keys are verified.</summary>
     public ProviderVerifierOptions Verifier { get; init; } = new();
 

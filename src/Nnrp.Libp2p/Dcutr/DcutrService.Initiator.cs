@@ -32,7 +32,7 @@ public sealed partial class DcutrService
             // "If that set includes public addresses, then A may be reachable by a direct
             // connection, in which case B attempts a unilateral connection upgrade."
             IReadOnlyList<Multiaddr> published = Dialable(identified?.ListenAddresses ?? [], peer);
-            if (published.Count > 0 && await DialAsync(peer, published, lifetime.Token) is { } unilateral)
+            if (published.Count > 0 && await DialAsync(peer, published, _stopping.Token) is { } unilateral)
             {
                 Finish(new HolePunchOutcome(peer, true, unilateral, 0, null), "unilateral dial");
                 return;
@@ -150,6 +150,8 @@ public sealed partial class DcutrService
         await DcutrCodec.WriteAsync(stream.Output, DcutrCodec.Sync(), timeout.Token);
         // "starts a timer for half the RTT": A dials as SYNC arrives, half a round trip from now.
         await Task.Delay(rtt / 2, _time, cancellationToken);
-        return await DialAsync(peer, theirs, cancellationToken);
+        // The dials outlive the relayed connection: the peer may close it the moment its own dial
+        // reached us, before our side of that connection is up.
+        return await DialAsync(peer, theirs, _stopping.Token);
     }
 }

@@ -89,6 +89,13 @@ public sealed partial class DcutrService : IAsyncDisposable
     /// <summary>Records the end of a punch; on success the relayed connections to the peer close after the grace period.</summary>
     private void Finish(HolePunchOutcome outcome, string how)
     {
+        if (outcome.Direct is null && DirectDial.FindDirect(_host, outcome.Peer) is { } late)
+        {
+            // The peer's dial won while our side was failing (it closed the relayed connection
+            // under our stream once it had the direct one): the punch worked all the same.
+            outcome = outcome with { Direct = late, Reason = null };
+            how = "the peer's dial";
+        }
         if (outcome.Direct is { } direct)
         {
             _logger.Upgraded(outcome.Peer.ToString(), how, outcome.Attempts);
