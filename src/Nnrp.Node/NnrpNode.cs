@@ -158,6 +158,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         new PerfService(_host).Start();
         AttachRelay();
         StartAutoNat();
+        AttachHolePunching();
 
         _ingress = new IngressGate(_store, o.Ingress, time, _loggers.CreateLogger<IngressGate>());
         _statusClient = new NnrpClient(_host, o.Verifier.Timeout);
@@ -293,6 +294,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         {
             await _gossip.DisposeAsync();
         }
+        await StopHolePunchingAsync();
         await StopRelayAsync();
         await StopAutoNatAsync();
         if (_host is not null)

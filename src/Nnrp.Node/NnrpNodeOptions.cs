@@ -81,6 +81,13 @@ public sealed record NnrpNodeOptions
     /// <summary>NNRP.md §8: the shards the node holds (auto: from <see cref="StoreOptions.MaxBytes"/> and the network's volume).</summary>
     public Shards.ShardOptions Shards { get; init; } = new();
 
+    /// <summary>
+    /// NNRP.md §14.6: DCUtR hole punching, on by default (a relayed connection costs the relay and
+    /// carries no sync or gossip); null turns it off. Private-address dialing follows
+    /// <see cref="PrivateNetwork"/>.
+    /// </summary>
+    public Nnrp.Libp2p.Dcutr.DcutrOptions? HolePunch { get; init; } = new();
+
     /// <summary>NNRP.md §14.2: how providers of shard keys are verified.</summary>
     public ProviderVerifierOptions Verifier { get; init; } = new();
 

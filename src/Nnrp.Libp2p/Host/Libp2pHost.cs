@@ -361,20 +361,44 @@ public sealed class Libp2pHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// The oldest open connection to <paramref name="peer"/>: a second, short-lived one (a peer's
-    /// AutoNAT dial back) is never picked over the connection protocols already use.
+    /// The oldest open direct connection to <paramref name="peer"/>, else the oldest relayed one:
+    /// a second, short-lived one (a peer's AutoNAT dial back) is never picked over the connection
+    /// protocols already use, and once DCUtR has a direct connection new streams take it, not the
+    /// limited relayed one (NNRP.md §14.6).
     /// </summary>
     public Connection? FindConnection(PeerId peer)
     {
-        Connection? oldest = null;
+        Connection? best = null;
         foreach (Connection c in _connections.Keys)
         {
-            if (!c.IsClosed && c.RemotePeer.Equals(peer) && (oldest is null || c.OpenedAt < oldest.OpenedAt))
+            if (!c.IsClosed && c.RemotePeer.Equals(peer)
+                && (best is null || (c.IsLimited, c.OpenedAt).CompareTo((best.IsLimited, best.OpenedAt)) < 0))
             {
-                oldest = c;
+                best = c;
             }
         }
-        return oldest;
+        return best;
+    }
+
+    /// <summary>
+    /// Dials <paramref name="peer"/> at the direct (not relayed) <paramref name="address"/> and adds
+    /// the connection to the table even while a relayed one to the peer exists — the dial of a
+    /// hole punch (DCUtR, NNRP.md §14.6). An open direct connection to the peer is returned instead.
+    /// </summary>
+    public async Task<Connection> DialDirectAsync(Multiaddr address, PeerId peer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(peer);
+        ThrowIfStopped();
+        if (CircuitAddress.IsCircuit(address))
+        {
+            throw new ArgumentException($"not a direct address: {address}", nameof(address));
+        }
+        if (FindConnection(peer) is { IsLimited: false } direct)
+        {
+            return direct;
+        }
+        return await DialNewAsync(address.WithPeerIdMultihash(peer.Bytes.Span), peer, cancellationToken);
     }
 
     public IReadOnlyList<Connection> GetConnections(PeerId peer) =>
