@@ -139,7 +139,7 @@ public sealed class NatNodeHolePunchTests : IAsyncLifetime
         // Sync (scheduled when identify completes on the direct connection) brings what was there before.
         await NodeNetwork.UntilAsync(() => natted.Store.Contains(before.Hash), "sync brought the earlier notification to the natted node");
         // Gossip carries what comes after, once the mesh includes the direct peer.
-        await NodeNetwork.UntilAsync(() => dialer.Gossip.GetMeshPeers(NotificationGossip.Topic).Contains(natted.PeerId), "the natted node joined the dialer's mesh");
+        await NodeNetwork.UntilAsync(() => dialer.Gossip.GetMeshPeers(NotificationGossip.TopicOf(tag)).Contains(natted.PeerId), "the natted node joined the dialer's mesh");
         var gossiped = new TaskCompletionSource<Origin>(TaskCreationOptions.RunContinuationsAsynchronously);
         natted.Ingress.AddAcceptedListener((n, origin) =>
         {
