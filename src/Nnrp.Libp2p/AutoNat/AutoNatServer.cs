@@ -34,6 +34,12 @@ namespace Nnrp.Libp2p.AutoNat;
 public sealed class AutoNatServer
 {
     private readonly Libp2pHost _host;
+
+    // Dial backs authenticate as this key, not the host's (as go-libp2p's separate dialer host):
+    // to the client the dial back is a connection to a stranger, so it never takes a request
+    // meant for this node — a relay's STOP, a hole punch's "direct connection", a sync — and
+    // closes under it a moment later (NNRP.md §14.5).
+    private readonly KeyPair _dialBackIdentity = KeyPair.Generate();
     private readonly AutoNatServerOptions _options;
     private readonly ILogger _logger;
     private readonly KeyedRateLimiter<int> _global;
@@ -180,7 +186,7 @@ public sealed class AutoNatServer
         Connection connection;
         try
         {
-            connection = await _host.DialNewConnectionAsync(target, requester, deadline.Token);
+            connection = await _host.DialNewConnectionAsync(target, requester, deadline.Token, _dialBackIdentity);
         }
         catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException or CryptographicException && !ct.IsCancellationRequested)
         {

@@ -117,23 +117,44 @@ public sealed partial class DcutrService : IAsyncDisposable
 
     private async Task CloseRelayedLaterAsync(PeerId peer, Connection direct)
     {
-        try
+        // §14.6 "After": the grace lets streams running on the relayed connection finish; one
+        // still open after it (a slow request, under load) is waited for, a grace at a time —
+        // closing under it would fail a request the upgrade was meant to help. The relay's own
+        // duration limit ends the circuit regardless, so the wait is bounded.
+        while (true)
         {
-            await Task.Delay(_options.RelayedConnectionGrace, _time, _stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        // Still direct? Otherwise the relayed connection is all we have: it stays.
-        if (direct.IsClosed && DirectDial.FindDirect(_host, peer) is null)
-        {
-            return;
-        }
-        foreach (Connection relayed in _host.GetConnections(peer).Where(static c => c.IsLimited && !c.IsClosed))
-        {
-            await relayed.CloseAsync();
-            _logger.RelayedClosed(relayed.Id, peer.ToString());
+            try
+            {
+                await Task.Delay(_options.RelayedConnectionGrace, _time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            // Still direct? Otherwise the relayed connection is all we have: it stays.
+            if (direct.IsClosed)
+            {
+                if (DirectDial.FindDirect(_host, peer) is not { } other)
+                {
+                    return;
+                }
+                direct = other;
+            }
+            bool busy = false;
+            foreach (Connection relayed in _host.GetConnections(peer).Where(static c => c.IsLimited && !c.IsClosed))
+            {
+                if (relayed.StreamCount > 0)
+                {
+                    busy = true;
+                    continue;
+                }
+                await relayed.CloseAsync();
+                _logger.RelayedClosed(relayed.Id, peer.ToString());
+            }
+            if (!busy)
+            {
+                return;
+            }
         }
     }
 

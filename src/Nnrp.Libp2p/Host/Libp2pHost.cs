@@ -40,6 +40,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     private readonly List<ITransportListener> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConnectionGater _gater;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly PeerProtection _protection = new();
     private readonly ConnectionTrimmer _trimmer;
     private readonly StreamLimiter _streams;
@@ -54,6 +55,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         _identity = identity;
         _options = options ?? new HostOptions();
         loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<Libp2pHost>();
         _transports =
         [
@@ -330,9 +332,11 @@ public sealed class Libp2pHost : IAsyncDisposable
     /// connection), checking the remote key against <paramref name="expected"/> if given. It
     /// raises no <see cref="ConnectionOpened"/>, is never returned by <see cref="FindConnection"/>
     /// and serves no inbound streams, so no protocol starts using it; the caller bounds how many
-    /// it holds and closes it.
+    /// it holds and closes it. With <paramref name="identity"/> the connection authenticates as
+    /// that key instead of the host's, so the remote side cannot mistake it for a connection to
+    /// this host either (the AutoNAT v2 server's dial back, NNRP.md §14.5).
     /// </summary>
-    public async Task<Connection> DialNewConnectionAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken)
+    public async Task<Connection> DialNewConnectionAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken, KeyPair? identity = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         ThrowIfStopped();
@@ -340,8 +344,9 @@ public sealed class Libp2pHost : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         ITransport dialer = Array.Find(_transports, t => t.CanDial(bare))
             ?? throw new ArgumentException($"no transport dials {bare}", nameof(address));
+        ConnectionUpgrader upgrader = identity is null || identity.PeerId.Equals(PeerId) ? _upgrader : new ConnectionUpgrader(identity, _options, _loggerFactory);
         ITransportConnection transport = await dialer.DialAsync(bare, linked.Token);
-        return await _upgrader.UpgradeAsync(transport, ConnectionDirection.Outbound, expected, linked.Token);
+        return await upgrader.UpgradeAsync(transport, ConnectionDirection.Outbound, expected, linked.Token);
     }
 
     /// <summary>Whether one of the host's transports (TCP, WebSocket) dials <paramref name="address"/>.</summary>

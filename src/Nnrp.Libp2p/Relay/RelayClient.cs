@@ -45,6 +45,7 @@ public sealed class RelayClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<PeerId, RelayReservation> _reservations = new();
+    private readonly object _publishGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private int _started;
@@ -141,9 +142,8 @@ public sealed class RelayClient : IAsyncDisposable
         }
         var reservation = new RelayReservation(relayPeer, expires, OwnCircuitAddresses(granted, connection), RelayCodec.FromLimit(answer.Limit), voucher);
         _host.Protect(relayPeer, RelayTag);
-        _reservations[relayPeer] = reservation;
+        PublishAddresses(relayPeer, reservation);
         _logger.Reserved(relayPeer.ToString(), expires);
-        PublishAddresses();
         return (reservation, connection);
     }
 
@@ -170,18 +170,43 @@ public sealed class RelayClient : IAsyncDisposable
         return result.Distinct().ToList();
     }
 
-    private void PublishAddresses()
+    /// <summary>
+    /// Adds (<paramref name="reservation"/> set) or drops the reservation on <paramref name="relay"/>.
+    /// The advertised addresses change before <see cref="Reservations"/> does, under one lock, so
+    /// whoever sees a reservation also sees its circuit addresses, and concurrent renewals on two
+    /// relays cannot publish a set missing one of them.
+    /// </summary>
+    private bool PublishAddresses(PeerId relay, RelayReservation? reservation)
     {
-        _host.SetRelayedAddresses(_reservations.Values.SelectMany(static r => r.Addresses).ToArray());
+        lock (_publishGate)
+        {
+            if (reservation is null && !_reservations.ContainsKey(relay))
+            {
+                return false;
+            }
+            _host.SetRelayedAddresses(_reservations
+                .Where(r => !r.Key.Equals(relay))
+                .SelectMany(static r => r.Value.Addresses)
+                .Concat(reservation?.Addresses ?? [])
+                .ToArray());
+            if (reservation is null)
+            {
+                _reservations.TryRemove(relay, out _);
+            }
+            else
+            {
+                _reservations[relay] = reservation;
+            }
+        }
         ReservationsChanged?.Invoke(this, EventArgs.Empty);
+        return true;
     }
 
     private void Drop(PeerId relay)
     {
-        if (_reservations.TryRemove(relay, out _))
+        if (PublishAddresses(relay, reservation: null))
         {
             _host.Unprotect(relay, RelayTag);
-            PublishAddresses();
         }
     }
 

@@ -165,7 +165,7 @@ public sealed class RelayService
             return;
         }
         Connection? toDestination = Reservations.Has(destination, _time.GetUtcNow())
-            ? _host.GetConnections(destination).FirstOrDefault(static c => !c.IsClosed && !c.IsLimited)
+            ? (_host.FindConnection(destination) is { IsLimited: false } direct ? direct : null)
             : null;
         if (toDestination is null)
         {
