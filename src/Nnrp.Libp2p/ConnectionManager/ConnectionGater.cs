@@ -18,6 +18,16 @@ namespace Nnrp.Libp2p.ConnectionManager;
 /// the per-peer cap and the same slot and address caps again. Outbound dials only need a
 /// free slot: the reserve is theirs and inbound may never take it. Addresses in
 /// <see cref="ConnectionLimits.ExemptNetworks"/> skip the per-host and per-subnet caps.
+/// <para>
+/// A relayed connection (a circuit through a relay that holds our reservation, §14.4) has no
+/// address of its own: the socket's address is the relay's, and counting it there would let
+/// 8 circuits through one relay lock out every other peer behind that relay, and let relayed
+/// handshakes crowd direct ones from the relay's subnet. Relayed connections therefore skip
+/// the address caps and have a bucket of their own instead:
+/// <see cref="ConnectionLimits.MaxPendingRelayedInbound"/> handshakes, outside the pending
+/// table, and <see cref="ConnectionLimits.MaxRelayedInbound"/> in all; they still take inbound
+/// slots and the per-peer cap applies once the peer is known.
+/// </para>
 /// </summary>
 public sealed class ConnectionGater(ConnectionLimits limits)
 {
@@ -30,6 +40,8 @@ public sealed class ConnectionGater(ConnectionLimits limits)
     private readonly List<PendingHandshake> _pendingList = [];
     private int _inbound;
     private int _outbound;
+    private int _relayedPending;
+    private int _relayedInbound;
 
     public ConnectionLimits Limits => limits;
 
@@ -52,6 +64,18 @@ public sealed class ConnectionGater(ConnectionLimits limits)
             lock (_gate)
             {
                 return _inbound;
+            }
+        }
+    }
+
+    /// <summary>Established inbound connections that came through a relay.</summary>
+    public int RelayedInbound
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _relayedInbound;
             }
         }
     }
@@ -124,7 +148,7 @@ public sealed class ConnectionGater(ConnectionLimits limits)
         {
             handshake = null;
             refusal =
-                _inbound + _pendingList.Count >= limits.MaxInbound ? $"inbound connection limit {limits.MaxInbound} reached" :
+                _inbound + _pendingList.Count + _relayedPending >= limits.MaxInbound ? $"inbound connection limit {limits.MaxInbound} reached" :
                 exempt ? null :
                 Count(_pendingByHost, group.Host) >= limits.MaxPendingInboundPerIp ? $"per-address pending handshake limit {limits.MaxPendingInboundPerIp} reached" :
                 Count(_pendingBySubnet, group.Subnet) >= limits.MaxPendingInboundPerSubnet ? $"per-subnet pending handshake limit {limits.MaxPendingInboundPerSubnet} reached" :
@@ -157,7 +181,32 @@ public sealed class ConnectionGater(ConnectionLimits limits)
         return true;
     }
 
-    /// <summary>The handshake of a connection admitted by <see cref="TryBeginInbound"/> ended, either way.</summary>
+    /// <summary>
+    /// At the stop of a relayed circuit, before any handshake work: takes one of the relayed
+    /// pending slots, or says why not. Never displaces a direct handshake and is never displaced.
+    /// </summary>
+    public bool TryBeginRelayedInbound(Action abort, [NotNullWhen(true)] out PendingHandshake? handshake, [NotNullWhen(false)] out string? refusal)
+    {
+        ArgumentNullException.ThrowIfNull(abort);
+        lock (_gate)
+        {
+            handshake = null;
+            refusal =
+                _inbound + _pendingList.Count + _relayedPending >= limits.MaxInbound ? $"inbound connection limit {limits.MaxInbound} reached" :
+                _relayedPending >= limits.MaxPendingRelayedInbound ? $"relayed pending handshake limit {limits.MaxPendingRelayedInbound} reached" :
+                _relayedPending + _relayedInbound >= limits.MaxRelayedInbound ? $"relayed connection limit {limits.MaxRelayedInbound} reached" :
+                null;
+            if (refusal is not null)
+            {
+                return false;
+            }
+            handshake = new PendingHandshake(null, default, exempt: false, abort);
+            _relayedPending++;
+            return true;
+        }
+    }
+
+    /// <summary>The handshake of a connection admitted by <see cref="TryBeginInbound"/> or <see cref="TryBeginRelayedInbound"/> ended, either way.</summary>
     public void EndPending(PendingHandshake handshake)
     {
         ArgumentNullException.ThrowIfNull(handshake);
@@ -188,6 +237,11 @@ public sealed class ConnectionGater(ConnectionLimits limits)
             return;
         }
         handshake.Ended = true;
+        if (handshake.Relayed)
+        {
+            _relayedPending--;
+            return;
+        }
         _pendingList.Remove(handshake);
         if (!handshake.Exempt)
         {
@@ -198,18 +252,21 @@ public sealed class ConnectionGater(ConnectionLimits limits)
 
     /// <summary>
     /// After the handshake (its pending slot already ended): counts an established inbound
-    /// connection from <paramref name="peer"/> at <paramref name="remote"/>, or says why not.
+    /// connection from <paramref name="peer"/> at <paramref name="remote"/> (null: relayed, as
+    /// admitted by <see cref="TryBeginRelayedInbound"/>), or says why not.
     /// </summary>
-    public bool TryAddInbound(IPAddress remote, PeerId peer, [NotNullWhen(false)] out string? refusal)
+    public bool TryAddInbound(IPAddress? remote, PeerId peer, [NotNullWhen(false)] out string? refusal)
     {
-        bool exempt = IsExempt(remote);
-        AddressGroup group = AddressGroup.Of(remote);
+        bool relayed = remote is null;
+        bool exempt = !relayed && IsExempt(remote!);
+        AddressGroup group = relayed ? default : AddressGroup.Of(remote!);
         lock (_gate)
         {
             refusal =
                 _inbound >= limits.MaxInbound ? $"inbound connection limit {limits.MaxInbound} reached" :
                 _inbound + _outbound >= limits.MaxConnections ? $"connection limit {limits.MaxConnections} reached" :
                 Count(_byPeer, peer) >= limits.MaxConnectionsPerPeer ? $"per-peer limit {limits.MaxConnectionsPerPeer} reached" :
+                relayed ? (_relayedInbound >= limits.MaxRelayedInbound ? $"relayed connection limit {limits.MaxRelayedInbound} reached" : null) :
                 exempt ? null :
                 AddressRefusal(group);
             if (refusal is not null)
@@ -218,7 +275,11 @@ public sealed class ConnectionGater(ConnectionLimits limits)
             }
             _inbound++;
             Increment(_byPeer, peer);
-            if (!exempt)
+            if (relayed)
+            {
+                _relayedInbound++;
+            }
+            else if (!exempt)
             {
                 Increment(_inboundByHost, group.Host);
                 Increment(_inboundBySubnet, group.Subnet);
@@ -237,8 +298,11 @@ public sealed class ConnectionGater(ConnectionLimits limits)
         }
     }
 
-    /// <summary>An established connection (counted by <see cref="TryAddInbound"/> or <see cref="AddOutbound"/>) closed.</summary>
-    public void Remove(IPAddress? remote, PeerId peer, ConnectionDirection direction)
+    /// <summary>
+    /// An established connection (counted by <see cref="TryAddInbound"/> or <see cref="AddOutbound"/>) closed;
+    /// <paramref name="relayed"/> as it was admitted (<paramref name="remote"/> is then ignored).
+    /// </summary>
+    public void Remove(IPAddress? remote, PeerId peer, ConnectionDirection direction, bool relayed = false)
     {
         lock (_gate)
         {
@@ -249,7 +313,11 @@ public sealed class ConnectionGater(ConnectionLimits limits)
                 return;
             }
             _inbound--;
-            if (remote is not null && !IsExempt(remote))
+            if (relayed)
+            {
+                _relayedInbound--;
+            }
+            else if (remote is not null && !IsExempt(remote))
             {
                 AddressGroup group = AddressGroup.Of(remote);
                 Decrement(_inboundByHost, group.Host);

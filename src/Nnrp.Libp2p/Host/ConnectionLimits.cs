@@ -62,6 +62,18 @@ public sealed record ConnectionLimits
     public int MaxPendingInboundPerSubnet { get; init; } = 16;
 
     /// <summary>
+    /// Inbound connections through relays (NNRP.md §14.4), pending and established: their own
+    /// bucket, not the relay's address caps (a NATed node is reached by all its peers through a
+    /// few relays). Relays bound each circuit's time and bytes, and DCUtR (§14.6) replaces it
+    /// with a direct connection, so a NATed node needs room for its peers' first contact, not
+    /// for all of them at once.
+    /// </summary>
+    public int MaxRelayedInbound { get; init; } = 64;
+
+    /// <summary>Relayed inbound handshakes at once, outside <see cref="MaxPendingInbound"/>.</summary>
+    public int MaxPendingRelayedInbound { get; init; } = 8;
+
+    /// <summary>
     /// Addresses the per-IP and per-subnet limits do not apply to (go-libp2p's network prefix
     /// limits). Empty for a public node: every door faces the open internet, and a local
     /// proxy would otherwise make every peer behind it unlimited. A private network (a LAN

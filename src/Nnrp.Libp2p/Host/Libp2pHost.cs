@@ -554,15 +554,15 @@ public sealed class Libp2pHost : IAsyncDisposable
 
     /// <summary>
     /// Takes an inbound connection that arrived some other way than a listener — a relayed
-    /// circuit (<see cref="RelayClient"/>) — through the same admission and upgrade as an
-    /// accepted socket; <paramref name="expected"/> is who the relay said is calling. Null when refused or failed.
+    /// circuit (<see cref="RelayClient"/>) — through admission (the relayed bucket: the socket's
+    /// address is the relay's, not the peer's) and the same upgrade as an accepted socket; <paramref name="expected"/> is who the relay said is calling. Null when refused or failed.
     /// </summary>
     public async Task<Connection?> AcceptRelayedAsync(ITransportConnection transport, PeerId? expected)
     {
         ArgumentNullException.ThrowIfNull(transport);
         string? refusal = "the host is not running";
         if (Volatile.Read(ref _state) != 1
-            || !_gater.TryBeginInbound(RemoteIp(transport.RemoteAddress), transport.Abort, out PendingHandshake? pending, out refusal))
+            || !_gater.TryBeginRelayedInbound(transport.Abort, out PendingHandshake? pending, out refusal))
         {
             _logger.InboundRefused(transport.RemoteAddress.ToString(), refusal);
             transport.Abort();
@@ -626,8 +626,9 @@ public sealed class Libp2pHost : IAsyncDisposable
         {
             return;
         }
-        IPAddress? remote = connection.RemoteAddress.TryGetIPEndPoint(out IPEndPoint? ep) ? ep!.Address : null;
-        _gater.Remove(remote, connection.RemotePeer, connection.Direction);
+        bool relayed = CircuitAddress.IsCircuit(connection.RemoteAddress);
+        IPAddress? remote = !relayed && connection.RemoteAddress.TryGetIPEndPoint(out IPEndPoint? ep) ? ep!.Address : null;
+        _gater.Remove(remote, connection.RemotePeer, connection.Direction, relayed);
         _logger.ConnectionClosed(connection.Id, connection.RemotePeer.ToString());
         Raise(ConnectionClosed, connection);
     }
