@@ -3,16 +3,30 @@ using Nnrp.Simulation;
 using Nnrp.Simulation.Report;
 
 // `make simulate`: the issue 15 sweep. Usage:
-//   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full]
+//   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full] [--offline-silent]
+//   Nnrp.Simulation --calibrate [--sizes 50,200] [--seed 1] [--out docs/scale]   (gossip model vs the real GossipRouter)
 int[] sizes = [100, 300, 1000, 3000, 10000];
 int seed = 1;
 double hours = 1;
 string output = "docs/scale";
 bool[] modes = [true, false];
+bool calibrate = false;
+bool offlineSilent = false;
 try
 {
     for (int i = 0; i < args.Length; i++)
     {
+        if (args[i] == "--calibrate")
+        {
+            calibrate = true;
+            sizes = args.Contains("--sizes") ? sizes : [50, 200];
+            continue;
+        }
+        if (args[i] == "--offline-silent")
+        {
+            offlineSilent = true; // requests to offline nodes time out instead of being refused
+            continue;
+        }
         string value = i + 1 < args.Length ? args[i + 1] : throw new FormatException($"{args[i]} needs a value");
         switch (args[i])
         {
@@ -53,12 +67,27 @@ catch (Exception e) when (e is FormatException or OverflowException)
 }
 
 Directory.CreateDirectory(output);
+if (calibrate)
+{
+    var table = new System.Text.StringBuilder();
+    table.AppendLine("| nodes | topic peers | notifications | gossip bytes/node/notification: real router · model (model/real) | delivered: real · model |");
+    table.AppendLine("|---:|---:|---:|---|---|");
+    foreach (int n in sizes)
+    {
+        var c = Nnrp.Simulation.Gossip.GossipCalibration.Run(n, messages: 200, seed);
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {c.Nodes} | {c.TopicPeers} | {c.Messages} | {ResultTable.Bytes(c.RealBytesPerNodePerMessage)} · {ResultTable.Bytes(c.ModelBytesPerNodePerMessage)} ({c.ModelBytesPerNodePerMessage / c.RealBytesPerNodePerMessage:0.00}) | {c.RealDelivered:P2} · {c.ModelDelivered:P2} |"));
+        Console.Write(table.ToString().Split('\n')[^2] + "\n");
+    }
+    File.WriteAllText(Path.Combine(output, "gossip-calibration.md"), table.ToString());
+    return 0;
+}
 var runs = new List<RunResult>();
 foreach (int n in sizes)
 {
     foreach (bool sharded in modes)
     {
-        var settings = new SimulationSettings { Nodes = n, Sharded = sharded, Seed = seed, Duration = TimeSpan.FromHours(hours) };
+        var settings = new SimulationSettings { Nodes = n, Sharded = sharded, Seed = seed, Duration = TimeSpan.FromHours(hours), OfflineSilent = offlineSilent };
         RunResult result = Simulation.Run(settings);
         runs.Add(result);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

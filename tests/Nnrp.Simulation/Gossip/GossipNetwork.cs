@@ -1,13 +1,13 @@
 using Nnrp.Libp2p.GossipSub;
 using Nnrp.Libp2p.Host;
-using Nnrp.Node.Shards;
+using Nnrp.Node.Gossip;
 using Nnrp.Simulation.Engine;
 
 namespace Nnrp.Simulation.Gossip;
 
 /// <summary>
-/// Gossip on the 256 depth-8 topics (§14.3), modelled: who joins which topic is the real rule
-/// (a node joins every topic whose depth-8 shard overlaps its set, <see cref="ShardId.Overlaps"/>),
+/// Gossip on the 256 depth-8 topics (§14.3), modelled: who joins which topic is the node's own
+/// rule (<see cref="NotificationGossip.TopicsFor"/>: every topic whose depth-8 shard overlaps its set),
 /// the mesh is <see cref="TopicMesh"/>, and one message spreads as GossipSub v1.1/v1.2 spreads it:
 /// each publishing holder floods it to its mesh, each node that accepts it forwards it to its
 /// mesh peers after validating (a node that does not hold the tag ignores it: no store, no
@@ -32,7 +32,6 @@ internal sealed class GossipNetwork
     public const int GraftBytes = 40;
 
     public const int Topics = 256;
-    private const int GossipDepth = 8;
 
     private readonly SimNode[] _nodes;
     private readonly GossipSubOptions _options;
@@ -67,19 +66,15 @@ internal sealed class GossipNetwork
             members[t] = [];
         }
         _topicsOf = new int[nodes.Length][];
+        var topicIndex = NotificationGossip.Topics.Select((t, i) => (t, i)).ToDictionary(static p => p.t, static p => p.i, StringComparer.Ordinal);
         foreach (SimNode node in nodes)
         {
-            var joined = new List<int>();
-            for (int t = 0; t < Topics; t++)
+            int[] joined = [.. NotificationGossip.TopicsFor(node.Shards).Select(t => topicIndex[t])];
+            foreach (int t in joined)
             {
-                var topicShard = new ShardId(GossipDepth, (uint)t);
-                if (node.Shards.Shards.Any(s => s.Overlaps(topicShard)))
-                {
-                    joined.Add(t);
-                    members[t].Add(node.Index);
-                }
+                members[t].Add(node.Index);
             }
-            _topicsOf[node.Index] = [.. joined];
+            _topicsOf[node.Index] = joined;
         }
         int largest = 0;
         for (int t = 0; t < Topics; t++)
@@ -97,6 +92,9 @@ internal sealed class GossipNetwork
     }
 
     public int TopicCount(int node) => _topicsOf[node].Length;
+
+    /// <summary>Topic peers of <paramref name="node"/> in <paramref name="topic"/> (the calibration connects the real routers alike).</summary>
+    public int TopicPeersOf(int topic, int node) => TopicPeers(_meshes[topic], _meshes[topic].SlotOf(node));
 
     /// <summary>Connected peers of a member that joined the topic (see the class comment).</summary>
     private int TopicPeers(TopicMesh mesh, int slot)
