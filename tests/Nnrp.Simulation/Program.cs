@@ -4,7 +4,7 @@ using Nnrp.Simulation.Report;
 
 // `make simulate`: the issue 15 sweep. Usage:
 //   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full] [--offline-silent]
-//   Nnrp.Simulation --calibrate [--sizes 50,200] [--seed 1] [--out docs/scale]   (gossip model vs the real GossipRouter)
+//   Nnrp.Simulation --calibrate [--sizes 50,200,400] [--seed 1] [--out docs/scale]   (gossip model vs the real GossipRouter)
 int[] sizes = [100, 300, 1000, 3000, 10000];
 int seed = 1;
 double hours = 1;
@@ -19,7 +19,7 @@ try
         if (args[i] == "--calibrate")
         {
             calibrate = true;
-            sizes = args.Contains("--sizes") ? sizes : [50, 200];
+            sizes = args.Contains("--sizes") ? sizes : [50, 200, 400];
             continue;
         }
         if (args[i] == "--offline-silent")

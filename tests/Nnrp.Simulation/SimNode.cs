@@ -45,5 +45,13 @@ internal sealed class SimNode
     /// <summary>Traced notifications of restored wallets it stores (indexes into the run's arrivals).</summary>
     public HashSet<int> Traced { get; } = [];
 
+    /// <summary>An Ed25519 peer id (identity multihash of the protobuf public key, §14.1) with a random key.</summary>
+    public static byte[] RandomPeerId(Random random)
+    {
+        byte[] id = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20, .. new byte[32]];
+        random.NextBytes(id.AsSpan(6));
+        return id;
+    }
+
     public bool Holds(uint tag) => Shards.Holds(Load.Workload.Top16(tag));
 }

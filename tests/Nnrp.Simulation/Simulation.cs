@@ -73,15 +73,7 @@ internal sealed class Simulation
         _nodes = new SimNode[settings.Nodes];
         for (int i = 0; i < _nodes.Length; i++)
         {
-            // An Ed25519 peer id (identity multihash of the protobuf public key, §14.1) with a random key.
-            byte[] id = new byte[38];
-            id[0] = 0x00;
-            id[1] = 0x24;
-            id[2] = 0x08;
-            id[3] = 0x01;
-            id[4] = 0x12;
-            id[5] = 0x20;
-            _random.NextBytes(id.AsSpan(6));
+            byte[] id = SimNode.RandomPeerId(_random);
             long budget = settings.Sharded ? settings.BudgetsBytes[_random.Next(settings.BudgetsBytes.Length)] : 0;
             ShardSet shards = settings.Sharded ? new ShardSet([ShardId.Home(id, ConvergedDepth(budget))]) : ShardSet.Full;
             _nodes[i] = new SimNode(i, id, new KadRoutingTable(KadKey.Hash(id), time: time), shards, budget);
@@ -135,6 +127,7 @@ internal sealed class Simulation
         _t0 = _queue.Now;
         ScheduleLoad();
         ScheduleChurn();
+        ScheduleRefresh(end: _t0 + (long)_settings.Duration.TotalMicroseconds);
         long end = _t0 + (long)_settings.Duration.TotalMicroseconds;
         _queue.RunUntil(end);
         double hours = _settings.Duration.TotalHours;
@@ -466,6 +459,59 @@ internal sealed class Simulation
             _tracedHolders[index] = list = [];
         }
         return list;
+    }
+
+    // ---- DHT upkeep --------------------------------------------------------------------
+
+    /// <summary>
+    /// The routing table's own upkeep (kad-dht "Bootstrap process"): every
+    /// <see cref="RoutingTableOptions.RefreshInterval"/> a node looks up a random key in each
+    /// bucket <see cref="KadRoutingTable.BucketsDueForRefresh"/> names. Run by a sample of the
+    /// nodes (<see cref="SimulationSettings.RefreshSample"/>), weighted.
+    /// </summary>
+    private void ScheduleRefresh(long end)
+    {
+        long interval = (long)new RoutingTableOptions().RefreshInterval.TotalMicroseconds;
+        double weight = 1 / _settings.RefreshSample;
+        foreach (SimNode node in _nodes)
+        {
+            if (_random.NextDouble() >= _settings.RefreshSample)
+            {
+                continue;
+            }
+            for (long at = _t0 + _random.NextInt64(interval); at < end; at += interval)
+            {
+                _queue.At(at, () => Refresh(node, weight));
+            }
+        }
+    }
+
+    private void Refresh(SimNode node, double weight)
+    {
+        if (!node.Online)
+        {
+            return;
+        }
+        foreach (int bucket in node.Table.BucketsDueForRefresh())
+        {
+            KadKey target = KeyInBucket(node.Table.LocalKey, bucket);
+            _dht.Lookup(node.Index, target, providers: false, 0, _ => node.Table.MarkRefreshed(target), weight);
+        }
+    }
+
+    /// <summary>A key sharing exactly <paramref name="bucket"/> leading bits with <paramref name="local"/> (the simulation needs no preimage: it routes by key).</summary>
+    private KadKey KeyInBucket(KadKey local, int bucket)
+    {
+        byte[] key = local.ToBytes();
+        byte[] noise = new byte[KadKey.Length];
+        _random.NextBytes(noise);
+        for (int bit = bucket; bit < KadKey.Bits; bit++)
+        {
+            int mask = 0x80 >> (bit % 8);
+            bool value = bit == bucket ? (key[bit / 8] & mask) == 0 : (noise[bit / 8] & mask) != 0;
+            key[bit / 8] = (byte)(value ? key[bit / 8] | mask : key[bit / 8] & ~mask);
+        }
+        return KadKey.FromDigest(key);
     }
 
     // ---- churn -------------------------------------------------------------------------

@@ -57,6 +57,12 @@ internal sealed record SimulationSettings
     /// <summary>Bound on gossip work per run (node visits over all traced messages); beyond it messages are traced at random with the matching weight.</summary>
     public long GossipTraceBudget { get; init; } = 30_000_000;
 
+    /// <summary>
+    /// Nodes (a random fraction) that run the routing table's bucket refreshes during the run;
+    /// their DHT bytes are counted with weight 1/fraction, so the rest need not run them.
+    /// </summary>
+    public double RefreshSample { get; init; } = 0.1;
+
     /// <summary>Bootstrap peers every joining node knows.</summary>
     public int BootstrapPeers { get; init; } = 4;
 

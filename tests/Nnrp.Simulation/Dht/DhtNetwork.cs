@@ -35,7 +35,7 @@ internal sealed class DhtNetwork(SimNode[] nodes, EventQueue queue, Links links,
     private readonly int _maxProvidersPerResponse = new KadOptions().MaxProvidersPerResponse;
     private readonly Dictionary<KadKey, int> _byKey = nodes.ToDictionary(static n => n.Peer.Key, static n => n.Index);
 
-    /// <summary>Hop counts of lookups finished while <see cref="Measuring"/>.</summary>
+    /// <summary>Hop counts of GET_PROVIDERS lookups (the §8.4 walks') finished while <see cref="Measuring"/>: the longest chain of answers that led to a queried peer, seeds being hop 1.</summary>
     public List<int> Hops { get; } = [];
 
     public List<int> Queries { get; } = [];
@@ -133,7 +133,7 @@ internal sealed class DhtNetwork(SimNode[] nodes, EventQueue queue, Links links,
             if (_lookup.IsFinished)
             {
                 _finished = true;
-                if (dht.Measuring)
+                if (dht.Measuring && providers)
                 {
                     dht.Hops.Add(_maxHop);
                     dht.Queries.Add(_lookup.QueriesSent);

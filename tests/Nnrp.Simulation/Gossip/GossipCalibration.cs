@@ -42,7 +42,7 @@ internal static class GossipCalibration
         int[][] publishers = [.. Enumerable.Range(0, messages).Select(_ => Enumerable.Range(0, nodes).OrderBy(_ => random.Next()).Take(3).ToArray())];
 
         // The model, on the same nodes and publishes.
-        SimNode[] simNodes = [.. Enumerable.Range(0, nodes).Select(i => new SimNode(i, PeerBytes(random), new KadRoutingTable(KadKey.Hash(BitConverter.GetBytes(i))), ShardSet.Full, 0))];
+        SimNode[] simNodes = [.. Enumerable.Range(0, nodes).Select(i => new SimNode(i, SimNode.RandomPeerId(random), new KadRoutingTable(KadKey.Hash(BitConverter.GetBytes(i))), ShardSet.Full, 0))];
         var modelTraffic = new Traffic(nodes);
         var model = new GossipNetwork(simNodes, options, settings, links, modelTraffic, random);
         int topicPeers = model.TopicPeersOf(0, 0);
@@ -68,7 +68,7 @@ internal static class GossipCalibration
         var index = new Dictionary<PeerId, int>();
         for (int i = 0; i < nodes; i++)
         {
-            ids[i] = PeerId.FromBytes(PeerBytes(random));
+            ids[i] = PeerId.FromBytes(SimNode.RandomPeerId(random));
             index[ids[i]] = i;
             routers[i] = new GossipRouter(options, time, new Random(random.Next()), NullLogger.Instance);
         }
@@ -174,13 +174,6 @@ internal static class GossipCalibration
         var payload = new byte[new SimulationSettings().PayloadBytes];
         random.NextBytes(payload);
         return NotificationProtobuf.Encode(new Notification(1, RecipientTag.FromBytes(tag), 1_765_000_000, 7_776_000, payload, (ulong)random.NextInt64()));
-    }
-
-    private static byte[] PeerBytes(Random random)
-    {
-        byte[] id = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20, .. new byte[32]];
-        random.NextBytes(id.AsSpan(6));
-        return id;
     }
 
     /// <summary>A distinct public address per node, so GossipSub's IP colocation penalty (P6) stays out of it.</summary>
