@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup chromium wallet
+.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup chromium wallet simulate
 
 all: build
 
@@ -62,6 +62,14 @@ PUBLISH ?= 600
 SYNC_INTERVAL ?= 5
 testnet:
 	$(DOTNET) run --project tests/Nnrp.Testnet -c Release -- $(N) $(PUBLISH) $(SYNC_INTERVAL)
+
+# Issue 15 item 4: 100 … 10 000 nodes in one process over an in-memory network in virtual time,
+# sharded vs full replication; writes docs/scale/simulation.{csv,md} and the PNG plots (not in CI).
+SIM_SIZES ?= 100,300,1000,3000,10000
+SIM_SEED ?= 1
+SIM_HOURS ?= 1
+simulate:
+	$(DOTNET) run --project tests/Nnrp.Simulation -c Release -- --sizes $(SIM_SIZES) --seed $(SIM_SEED) --hours $(SIM_HOURS) --out docs/scale
 
 # Issue 12: the long attack scenarios (floods, RSS bounds) against real nodes; not in CI.
 # The fast scenarios of the same harness run in `make test`.

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Nnrp.Simulation;
+using Nnrp.Simulation.Report;
+
+// `make simulate`: the issue 15 sweep. Usage:
+//   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full] [--offline-silent]
+//   Nnrp.Simulation --calibrate [--sizes 50,200,400] [--seed 1] [--out docs/scale]   (gossip model vs the real GossipRouter)
+int[] sizes = [100, 300, 1000, 3000, 10000];
+int seed = 1;
+double hours = 1;
+string output = "docs/scale";
+bool[] modes = [true, false];
+bool calibrate = false;
+bool offlineSilent = false;
+try
+{
+    for (int i = 0; i < args.Length; i++)
+    {
+        if (args[i] == "--calibrate")
+        {
+            calibrate = true;
+            sizes = args.Contains("--sizes") ? sizes : [50, 200, 400];
+            continue;
+        }
+        if (args[i] == "--offline-silent")
+        {
+            offlineSilent = true; // requests to offline nodes time out instead of being refused
+            continue;
+        }
+        string value = i + 1 < args.Length ? args[i + 1] : throw new FormatException($"{args[i]} needs a value");
+        switch (args[i])
+        {
+            case "--sizes":
+                sizes = [.. value.Split(',').Select(s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture))];
+                break;
+            case "--seed":
+                seed = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+                break;
+            case "--hours":
+                hours = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+                break;
+            case "--out":
+                output = value;
+                break;
+            case "--modes":
+                modes = [.. value.Split(',').Select(m => m switch
+                {
+                    "sharded" => true,
+                    "full" => false,
+                    _ => throw new FormatException($"mode '{m}' is neither sharded nor full"),
+                })];
+                break;
+            default:
+                throw new FormatException($"unknown option {args[i]}");
+        }
+        i++;
+    }
+    if (sizes.Length == 0 || sizes.Any(static s => s < 10) || hours <= 0 || hours > 24)
+    {
+        throw new FormatException("sizes must be ≥ 10 and hours in (0, 24]");
+    }
+}
+catch (Exception e) when (e is FormatException or OverflowException)
+{
+    Console.Error.WriteLine("simulate: " + e.Message);
+    return 2;
+}
+
+Directory.CreateDirectory(output);
+if (calibrate)
+{
+    var table = new System.Text.StringBuilder();
+    table.AppendLine("| nodes | topic peers | notifications | gossip bytes/node/notification: real router · model (model/real) | delivered: real · model |");
+    table.AppendLine("|---:|---:|---:|---|---|");
+    foreach (int n in sizes)
+    {
+        var c = Nnrp.Simulation.Gossip.GossipCalibration.Run(n, messages: 200, seed);
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {c.Nodes} | {c.TopicPeers} | {c.Messages} | {ResultTable.Bytes(c.RealBytesPerNodePerMessage)} · {ResultTable.Bytes(c.ModelBytesPerNodePerMessage)} ({c.ModelBytesPerNodePerMessage / c.RealBytesPerNodePerMessage:0.00}) | {c.RealDelivered:P2} · {c.ModelDelivered:P2} |"));
+        Console.Write(table.ToString().Split('\n')[^2] + "\n");
+    }
+    File.WriteAllText(Path.Combine(output, "gossip-calibration.md"), table.ToString());
+    return 0;
+}
+var runs = new List<RunResult>();
+foreach (int n in sizes)
+{
+    foreach (bool sharded in modes)
+    {
+        var settings = new SimulationSettings { Nodes = n, Sharded = sharded, Seed = seed, Duration = TimeSpan.FromHours(hours), OfflineSilent = offlineSilent };
+        RunResult result = Simulation.Run(settings);
+        runs.Add(result);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"N={n} {ResultTable.Mode(result)}: stored/node {ResultTable.Bytes(result.StoredBytes.Mean)}, gossip/node/h {ResultTable.Bytes(result.GossipBytesPerHour.Mean)}, publish p50 {result.PublishLatencyMs.P50:0} ms, hops {result.LookupHops.Mean:0.00}, fetch {result.FetchFound:P2}, {result.WallSeconds:0} s"));
+        File.WriteAllText(Path.Combine(output, "simulation.csv"), ResultTable.Csv(runs));
+        File.WriteAllText(Path.Combine(output, "simulation.md"), ResultTable.Markdown(runs));
+    }
+}
+Plots.Write(runs, output);
+Console.WriteLine($"wrote {output}/simulation.csv, simulation.md and the plots");
+return 0;
