@@ -42,7 +42,7 @@ export interface StoreReceipt {
 /** NNRP.md §11.4 codes, in the words HTTP uses (§12). */
 export type Reason =
   | 'ok' | 'duplicate' | 'bad_form' | 'insufficient_work' | 'expired' | 'future'
-  | 'over_capacity' | 'rate_limited' | 'not_found' | 'internal';
+  | 'over_capacity' | 'rate_limited' | 'not_found' | 'internal' | 'wrong_shard';
 
 /** One node's answer to a publish, from either transport. */
 export interface PublishOutcome {

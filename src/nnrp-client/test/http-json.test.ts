@@ -63,6 +63,8 @@ describe('receipts, publish answers, problems and pages (§12)', () => {
     assert.deepEqual(problemFromJson({ reason: 'rate_limited' }, 429, '7'), { reason: 'rate_limited', retryAfterSeconds: 7 });
     assert.equal(problemFromJson('not an object', 503).reason, 'internal');
     assert.equal(problemFromJson({ reason: 'made_up' }, 429).reason, 'rate_limited');
+    assert.equal(problemFromJson({ reason: 'wrong_shard', title: 'Not a holder of this shard' }, 421).reason, 'wrong_shard');
+    assert.equal(problemFromJson({}, 421).reason, 'wrong_shard');
   });
   it('mailbox pages: notifications and a base64url cursor or null', () => {
     const item = JSON.parse(v.json!) as unknown;

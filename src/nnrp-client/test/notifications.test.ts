@@ -129,6 +129,7 @@ describe('/nnrp/1.0 messages (§11)', () => {
       { reason: 'ok', publish: { hash: contentHash(example), receipt: { hash: contentHash(example), expiresAt: 1775001600n, nodePublicKey: new Uint8Array(32).fill(7), signature: new Uint8Array(64).fill(9) } } },
       { reason: 'insufficient_work', message: 'more work', requiredThreshold: 0xffffff0000000000n },
       { reason: 'rate_limited', retryAfterSeconds: 3 },
+      { reason: 'wrong_shard', message: 'the tag is outside this node\'s shards' },
       { reason: 'ok', fetch: { notifications: [example, example], nextCursor: new Uint8Array([4, 5, 6]) } },
       { reason: 'ok', statusInfo: { agent: 'nnrp-dotnet/0.1.0', protocolVersion: 1, baseThreshold: 0xfffffe0000000000n, currentThreshold: 0xffffff0000000000n,
         stored: 42n, now: 1767225600n, maxPayload: 2048, minTtl: 60, maxTtl: 7_776_000, maxPage: 500, shards: [{ bits: 0, index: 0 }, { bits: 8, index: 200 }] } },
@@ -137,7 +138,8 @@ describe('/nnrp/1.0 messages (§11)', () => {
   });
   it('a response without a status (UNSPECIFIED) or with an unknown one is malformed', () => {
     assert.throws(() => decodeResponse(new Uint8Array(0)), /UNSPECIFIED/);
-    assert.throws(() => decodeResponse(new Uint8Array([0x08, 0x0a])), /not defined/);
+    assert.equal(decodeResponse(new Uint8Array([0x08, 0x0a])).reason, 'wrong_shard');
+    assert.throws(() => decodeResponse(new Uint8Array([0x08, 0x0b])), /not defined/);
   });
   it('length prefixes: framing, partial input, and the limit checked before buffering', () => {
     const framed = lengthPrefixed(new Uint8Array(300).fill(1));

@@ -119,6 +119,7 @@ export function publishAnswerFromJson(value: unknown, httpStatus: number): Publi
 
 const PROBLEM_REASONS: readonly Reason[] = [
   'bad_form', 'insufficient_work', 'expired', 'future', 'over_capacity', 'rate_limited', 'not_found', 'internal',
+  'wrong_shard',
 ];
 
 /**
@@ -130,7 +131,8 @@ export function problemFromJson(value: unknown, httpStatus: number, retryAfter?:
   const reasonText = typeof doc.reason === 'string' ? doc.reason : undefined;
   const reason: Reason = reasonText !== undefined && (PROBLEM_REASONS as readonly string[]).includes(reasonText)
     ? reasonText as Reason
-    : httpStatus === 429 ? 'rate_limited' : httpStatus === 404 ? 'not_found' : httpStatus >= 500 ? 'internal' : 'bad_form';
+    : httpStatus === 429 ? 'rate_limited' : httpStatus === 404 ? 'not_found' : httpStatus === 421 ? 'wrong_shard'
+      : httpStatus >= 500 ? 'internal' : 'bad_form';
   const outcome: PublishOutcome = { reason };
   if (typeof doc.required_threshold === 'string') outcome.requiredThreshold = parseWork(doc.required_threshold);
   const detail = typeof doc.detail === 'string' ? doc.detail : typeof doc.title === 'string' ? doc.title : undefined;

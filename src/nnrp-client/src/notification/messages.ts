@@ -147,6 +147,7 @@ export function decodeRequest(bytes: Uint8Array): Request {
 /** §11.4 status codes by value. */
 export const STATUS_CODES: readonly Reason[] = [
   'ok', 'duplicate', 'bad_form', 'insufficient_work', 'expired', 'future', 'over_capacity', 'rate_limited', 'internal',
+  'wrong_shard', // 10: the tag is outside the node's shards (§8.3); the client asks another holder (§8.4)
 ];
 
 /** The §11.4 code of a reason (`not_found` is HTTP's own and has none). */
