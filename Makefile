@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup chromium wallet
+.PHONY: all restore build test run bench npm clean testnet testnet-shards adversary pack pack-check publish publish-check setup chromium wallet
 
 all: build
 
@@ -62,6 +62,13 @@ PUBLISH ?= 600
 SYNC_INTERVAL ?= 5
 testnet:
 	$(DOTNET) run --project tests/Nnrp.Testnet -c Release -- $(N) $(PUBLISH) $(SYNC_INTERVAL)
+
+# Issue 15: 12 sharded nodes (--shards auto, small budgets), NOTIFICATIONS through the wallet SDK,
+# 3 nodes of one shard killed and restarted, a seed restore, two crawls; exit 1 on any failure.
+# A 200-notification run of the same scenario is in `make test` (ShardedTestnetTests).
+NOTIFICATIONS ?= 2000
+testnet-shards:
+	$(DOTNET) run --project tests/Nnrp.Testnet -c Release -- shards $(NOTIFICATIONS)
 
 # Issue 12: the long attack scenarios (floods, RSS bounds) against real nodes; not in CI.
 # The fast scenarios of the same harness run in `make test`.
