@@ -4,7 +4,7 @@ namespace Nnrp.Cli.Tests;
 
 /// <summary>
 /// Issue 15, the CI run of the sharded loopback testnet (<see cref="ShardedTestnet"/>): 12 real
-/// `nnrp node` processes whose budgets make the depth planner split them into two shards, a
+/// `nnrp node` processes whose budgets make the depth planner split them into two shards,
 /// 200 notifications through the wallet SDK, 3 nodes of one shard killed with SIGKILL and
 /// restarted. `make testnet-shards` runs the same scenario with 2 000 notifications.
 /// </summary>
