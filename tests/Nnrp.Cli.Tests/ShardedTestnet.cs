@@ -49,6 +49,17 @@ internal sealed class ShardedTestnet : IAsyncDisposable
 
     private const ulong CheapWork = 0xf000000000000000UL;
 
+    /// <summary>
+    /// Sends per wallet client (a fresh libp2p identity each): 2 000 notifications come from many
+    /// senders. One client sending flat out makes several Kad lookups a send, and nodes answer
+    /// one peer at most 20 Kad requests a second (burst 60, KadOptions), so a single sender at
+    /// the harness's pace found its lookups refused and fewer holders than exist.
+    /// </summary>
+    private const int SendsPerClient = 10;
+
+    /// <summary>Holder searches per client in a check (each walks every depth, as it wants all 12 holders).</summary>
+    private const int SearchesPerClient = 3;
+
     /// <summary>Fixed-length event fields, so that every notification has the same size (±2 bytes of work varint).</summary>
     private const string Amount = "1000000000000000000000000000000";
 
@@ -145,7 +156,7 @@ internal sealed class ShardedTestnet : IAsyncDisposable
     private IEnumerable<string> NodeArgs(int i) =>
     [
         "--shards", "auto", "--store-max-bytes", Budget.ToString(CultureInfo.InvariantCulture),
-        "--shard-first-evaluation", "1", "--shard-evaluate-interval", "1", "--shard-min-move-interval", "10",
+        "--shard-first-evaluation", "2", "--shard-evaluate-interval", "2", "--shard-min-move-interval", "10",
     ];
 
     /// <summary>
@@ -206,15 +217,32 @@ internal sealed class ShardedTestnet : IAsyncDisposable
         var send = new SendOptions { InitialThreshold = CheapWork };
         await Task.WhenAll(Enumerable.Range(0, _options.Publishers).Select(async _ =>
         {
-            await using WalletClient client = await WalletClient.ConnectAsync(ClientOptions());
+            WalletClient client = await WalletClient.ConnectAsync(ClientOptions());
+            int sentByClient = 0;
             for (int n = Interlocked.Increment(ref next); n < from + count; n = Interlocked.Increment(ref next))
             {
+                if (++sentByClient > SendsPerClient)
+                {
+                    await client.DisposeAsync();
+                    client = await WalletClient.ConnectAsync(ClientOptions());
+                    sentByClient = 1;
+                }
                 int tag = n % _options.Tags;
                 if ((n - from) % 200 == 199)
                 {
                     _log($"{phase}: {n - from + 1} of {count} sent ({clock.Elapsed.TotalSeconds:F0} s)");
                 }
-                SendResult sent = await client.SendAsync(_recipients[tag], Event(n), send);
+                SendResult sent;
+                try
+                {
+                    sent = await client.SendAsync(_recipients[tag], Event(n), send);
+                }
+                catch (NnrpClientException ex)
+                {
+                    Interlocked.Increment(ref partial);
+                    Fail($"{phase}: notification {n} not published: {ex.Message}");
+                    continue;
+                }
                 if (sent.Receipts.Count > 0)
                 {
                     _published.Add(new Published(sent.Notification, tag, sent.Receipts.Count));
@@ -225,6 +253,7 @@ internal sealed class ShardedTestnet : IAsyncDisposable
                     Fail($"{phase}: notification {n} has {sent.Receipts.Count} receipts of {sent.Target} ({sent.HoldersFound} holders found; {string.Join("; ", sent.Failures.Select(f => f.Reason))})");
                 }
             }
+            await client.DisposeAsync();
         }));
         _log($"{phase}: published {count} through the wallet SDK in {clock.Elapsed.TotalSeconds:F1} s ({partial} with fewer than 3 receipts)");
         return clock.Elapsed.TotalSeconds;
@@ -284,12 +313,19 @@ internal sealed class ShardedTestnet : IAsyncDisposable
         var fetch = new FetchOptions { Nodes = 1, MinNodes = 1, MinimumWork = CheapWork };
         int next = -1;
         int[] tags = [.. byTag.Keys];
-        await using (WalletClient finder = await WalletClient.ConnectAsync(ClientOptions()))
         {
             await Task.WhenAll(Enumerable.Range(0, _options.Publishers).Select(async _ =>
             {
+                WalletClient finder = await WalletClient.ConnectAsync(ClientOptions());
+                int searched = 0;
                 for (int k = Interlocked.Increment(ref next); k < tags.Length; k = Interlocked.Increment(ref next))
                 {
+                    if (++searched > SearchesPerClient)
+                    {
+                        await finder.DisposeAsync();
+                        finder = await WalletClient.ConnectAsync(ClientOptions());
+                        searched = 1;
+                    }
                     NotificationKeyPair key = KeyOf(tags[k]);
                     HolderSearchResult found = await finder.FindHoldersAsync(key.Tag, wanted: _options.Nodes);
                     NodeAddress[] verified = [.. found.Holders.Where(h => h.Verified).Select(h => h.Node)];
@@ -309,6 +345,7 @@ internal sealed class ShardedTestnet : IAsyncDisposable
                         }
                     }
                 }
+                await finder.DisposeAsync();
             }));
         }
         foreach (Task<WalletClient> reader in readers.Values)
