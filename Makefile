@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet adversary pack pack-check publish publish-check setup chromium wallet simulate
+.PHONY: all restore build test run bench npm clean testnet testnet-shards adversary pack pack-check publish publish-check setup chromium wallet simulate
 
 all: build
 
@@ -70,6 +70,13 @@ SIM_SEED ?= 1
 SIM_HOURS ?= 1
 simulate:
 	$(DOTNET) run --project tests/Nnrp.Simulation -c Release -- --sizes $(SIM_SIZES) --seed $(SIM_SEED) --hours $(SIM_HOURS) --out docs/scale
+
+# Issue 15: 12 sharded nodes (--shards auto, small budgets), NOTIFICATIONS through the wallet SDK,
+# 3 nodes of one shard killed and restarted, a seed restore, two crawls; exit 1 on any failure.
+# A 200-notification run of the same scenario is in `make test` (ShardedTestnetTests).
+NOTIFICATIONS ?= 2000
+testnet-shards:
+	$(DOTNET) run --project tests/Nnrp.Testnet -c Release -- shards $(NOTIFICATIONS)
 
 # Issue 12: the long attack scenarios (floods, RSS bounds) against real nodes; not in CI.
 # The fast scenarios of the same harness run in `make test`.

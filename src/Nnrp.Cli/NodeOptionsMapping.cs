@@ -138,7 +138,13 @@ internal static class NodeOptionsMapping
                 Server = new AutoNatServerOptions { RequestsPerMinute = Math.Max(1, settings.AutoNatServerRpm) },
             },
             Sync = new SyncOptions { Interval = settings.SyncInterval, MinPeerInterval = settings.SyncInterval },
-            Shards = new Nnrp.Node.Shards.ShardOptions { Setting = settings.Shards },
+            Shards = new Nnrp.Node.Shards.ShardOptions
+            {
+                Setting = settings.Shards,
+                FirstEvaluation = settings.ShardFirstEvaluation,
+                EvaluateInterval = settings.ShardEvaluateInterval,
+                MinMoveInterval = settings.ShardMinMoveInterval,
+            },
             Relay = new NodeRelayOptions
             {
                 Service = settings.RelayService ? NodeRelayOptions.NodeServiceDefaults : null,

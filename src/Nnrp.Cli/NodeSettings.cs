@@ -18,6 +18,9 @@ internal sealed record NodeSettings
 {
     public const int DefaultPort = 4001;
 
+    /// <summary>The longest shard timer accepted (a day): longer ones would only be typing mistakes.</summary>
+    private const double MaxTimerSeconds = 86_400;
+
     public string DataDir { get; init; } = Path.GetFullPath("data");
 
     public IReadOnlyList<string> Listen { get; init; } = [$"/ip4/127.0.0.1/tcp/{DefaultPort}"];
@@ -89,6 +92,15 @@ internal sealed record NodeSettings
     /// <summary>NNRP.md §8.1: auto (depth from --store-max-bytes and the network's volume), full, or a fixed list b/i[,b/i…].</summary>
     public Nnrp.Node.Shards.ShardSetting Shards { get; init; } = Nnrp.Node.Shards.ShardSetting.Auto;
 
+    /// <summary>NNRP.md §8.2: the first depth evaluation after start (testnets shorten the three shard timers).</summary>
+    public TimeSpan ShardFirstEvaluation { get; init; } = Nnrp.Node.Shards.DepthPlanner.FirstEvaluation;
+
+    /// <summary>NNRP.md §8.2, §8.5, §8.6: how often the node re-evaluates its depth, checks a move in progress and repairs.</summary>
+    public TimeSpan ShardEvaluateInterval { get; init; } = Nnrp.Node.Shards.DepthPlanner.EvaluateInterval;
+
+    /// <summary>NNRP.md §8.2: at most one depth move per this interval.</summary>
+    public TimeSpan ShardMinMoveInterval { get; init; } = Nnrp.Node.Shards.DepthPlanner.MinMoveInterval;
+
     /// <summary>NNRP.md §11.8.7: how often the node syncs with a few random peers.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -127,6 +139,9 @@ internal sealed record NodeSettings
         new("per-tag-cap", "Most notifications kept per recipient tag", "1000"),
         new("store-max-bytes", "Most bytes of notifications kept; with --shards auto also the budget the node's shard depth is sized to (NNRP.md §8.2)", "10737418240"),
         new("shards", "Shards held (NNRP.md §8.1): auto (deeper as the network's volume outgrows the store budget), full (everything), or a fixed list such as 2/1,4/0", "auto"),
+        new("shard-first-evaluation", "Seconds from start to the first shard depth evaluation (NNRP.md §8.2; testnets shorten it)", "60"),
+        new("shard-evaluate-interval", "Seconds between shard evaluations: depth, a move in progress, repair (NNRP.md §8.2, §8.5, §8.6)", "600"),
+        new("shard-min-move-interval", "Seconds at least between two depth moves (NNRP.md §8.2)", "3600"),
         new("sync-interval", "Seconds between sync rounds with random peers (NNRP.md §11.8.7)", "30"),
         new("relay-service", "Act as a circuit relay v2 for nodes behind NAT; only on a publicly dialable node (NNRP.md §14.4)", "off", IsFlag: true),
         new("relay", "Relay multiaddr ending in /p2p/<id> to reserve a slot on and be reached through (a node behind NAT); repeatable", "none", IsList: true),
@@ -202,6 +217,12 @@ internal sealed record NodeSettings
         }
     }
 
+    /// <summary>A timer setting: seconds, more than 0 and at most a day.</summary>
+    private static TimeSpan PositiveSeconds(string text) =>
+        double.Parse(text, CultureInfo.InvariantCulture) is > 0 and <= MaxTimerSeconds and var seconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new FormatException($"seconds above 0 and at most {MaxTimerSeconds} expected");
+
     /// <summary>A relay to reserve on must name its peer id: the reservation and our circuit addresses carry it.</summary>
     private static string CheckRelay(string text) =>
         Multiaddr.Parse(text) is { PeerIdMultihash: not null } address && !Nnrp.Libp2p.Relay.CircuitAddress.IsCircuit(address)
@@ -236,6 +257,9 @@ internal sealed record NodeSettings
         "per-tag-cap" => s with { PerTagCap = int.Parse(v[0], CultureInfo.InvariantCulture) },
         "store-max-bytes" => s with { StoreMaxBytes = long.Parse(v[0], CultureInfo.InvariantCulture) },
         "shards" => s with { Shards = Nnrp.Node.Shards.ShardSetting.Parse(v[0]) },
+        "shard-first-evaluation" => s with { ShardFirstEvaluation = PositiveSeconds(v[0]) },
+        "shard-evaluate-interval" => s with { ShardEvaluateInterval = PositiveSeconds(v[0]) },
+        "shard-min-move-interval" => s with { ShardMinMoveInterval = PositiveSeconds(v[0]) },
         "sync-interval" => s with { SyncInterval = TimeSpan.FromSeconds(double.Parse(v[0], CultureInfo.InvariantCulture)) },
         "relay-service" => s with { RelayService = v[0] switch { "1" => true, "0" => false, _ => bool.Parse(v[0]) } },
         "relay" => s with { Relay = v.Select(CheckRelay).ToArray() },

@@ -292,7 +292,7 @@ public sealed partial class NnrpNode
             await foreach (KadPeer provider in Kad.FindProvidersAsync(s.WireKey(), ProviderVerifier.ReplicaCandidates, cancellationToken))
             {
                 if (!provider.Id.Span.SequenceEqual(Host.PeerId.Bytes.Span) && !holders.Contains(provider.Key)
-                    && await Verifier.VerifyAsync(provider, cancellationToken))
+                    && await Verifier.VerifyAsync(provider, cancellationToken) && await HoldsAsync(provider, shard, cancellationToken))
                 {
                     holders.Add(provider.Key);
                 }
@@ -302,6 +302,27 @@ public sealed partial class NnrpNode
                 return holders.Count;
             }
         }
+    }
+
+    /// <summary>
+    /// §8.5, §8.6: whether <paramref name="provider"/>'s status, asked now, lists a shard
+    /// containing <paramref name="shard"/>. A record outlives the provide of a node that moved
+    /// (§8.3: it stops republishing; the record expires later), so a provider of (0, 0) that has
+    /// since deepened answers status but holds only part of it.
+    /// </summary>
+    private async Task<bool> HoldsAsync(KadPeer provider, ShardId shard, CancellationToken cancellationToken)
+    {
+        var peer = PeerId.FromBytes(provider.Id.Span);
+        try
+        {
+            PeerShards.Record(peer, await ProviderVerifier.StatusAsync(Host, _statusClient, provider, cancellationToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A probe of a remote peer: whatever went wrong there, it is not counted as a holder.
+            return false;
+        }
+        return PeerShards.Find(peer) is { } theirs && theirs.Shards.Shards.Any(s => s.Contains(shard));
     }
 
     /// <summary>§11.8.6 per shard: the replicas of the node's least-held shard, itself included.</summary>

@@ -97,6 +97,8 @@ public sealed class NodeCommandTests : IDisposable
     [InlineData("--listen", "/ip4/127.0.0.1/udp/4842", "Bad --listen address /ip4/127.0.0.1/udp/4842:")]
     [InlineData("--announce", "/ip4/127.0.0.1/udp/4842/quic-v1", "Bad --announce address /ip4/127.0.0.1/udp/4842/quic-v1:")]
     [InlineData("--max-connections", "many", "--max-connections: 'many' is not valid")]
+    [InlineData("--shard-evaluate-interval", "0", "--shard-evaluate-interval: '0' is not valid (seconds above 0 and at most 86400 expected)")]
+    [InlineData("--shard-min-move-interval", "soon", "--shard-min-move-interval: 'soon' is not valid")]
     public async Task A_setting_the_node_cannot_use_exits_with_code_2_and_one_line(string option, string value, string expected)
     {
         await using var node = NnrpProcess.Start("node", "--http", "off", "--metrics", "off", "--data-dir", Dir("a"), "--bootstrap-file", Dir("none.txt"), option, value);

@@ -46,6 +46,9 @@ public sealed class NodeSettingsTests : IDisposable
         ["per-tag-cap"] = (["500"], s => s.PerTagCap, 500),
         ["store-max-bytes"] = (["1048576"], s => s.StoreMaxBytes, 1048576L),
         ["shards"] = (["2/1,4/0"], s => s.Shards.ToString(), "2/1,4/0"),
+        ["shard-first-evaluation"] = (["1.5"], s => s.ShardFirstEvaluation, TimeSpan.FromSeconds(1.5)),
+        ["shard-evaluate-interval"] = (["2"], s => s.ShardEvaluateInterval, TimeSpan.FromSeconds(2)),
+        ["shard-min-move-interval"] = (["30"], s => s.ShardMinMoveInterval, TimeSpan.FromSeconds(30)),
         ["sync-interval"] = (["2.5"], s => s.SyncInterval, TimeSpan.FromSeconds(2.5)),
         ["relay-service"] = (["true"], s => s.RelayService, true),
         ["relay"] = (["/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"], s => s.Relay.ToArray(), new[] { "/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN" }),
@@ -312,6 +315,9 @@ public sealed class NodeSettingsTests : IDisposable
     [InlineData("store-max-bytes")]
     [InlineData("sync-interval")]
     [InlineData("shards")]
+    [InlineData("shard-first-evaluation")]
+    [InlineData("shard-evaluate-interval")]
+    [InlineData("shard-min-move-interval")]
     public void A_documented_default_is_the_embedded_default(string name)
     {
         SettingInfo setting = NodeSettings.All.Single(s => s.Name == name);

@@ -25,11 +25,14 @@ internal sealed class Testnet : IAsyncDisposable
     private readonly string[] _metrics;
     private readonly Multiaddr[] _p2p;
     private readonly double _syncIntervalSeconds;
+    private readonly Func<int, IEnumerable<string>> _extraArgs;
     private readonly HttpClient _web = new() { Timeout = TimeSpan.FromSeconds(30) };
     private Libp2pHost? _client;
 
-    public Testnet(int size, double syncIntervalSeconds)
+    /// <param name="extraArgs">More `nnrp node` arguments for node i (e.g. shard settings), after the testnet's own.</param>
+    public Testnet(int size, double syncIntervalSeconds, Func<int, IEnumerable<string>>? extraArgs = null)
     {
+        _extraArgs = extraArgs ?? (static _ => []);
         _nodes = new NnrpProcess?[size];
         _metrics = new string[size];
         _p2p = new Multiaddr[size];
@@ -44,6 +47,16 @@ internal sealed class Testnet : IAsyncDisposable
     public bool IsRunning(int i) => _nodes[i] is not null;
 
     public IEnumerable<int> Running => Enumerable.Range(0, Size).Where(IsRunning);
+
+    /// <summary>Node <paramref name="i"/>'s data folder (kept across restarts).</summary>
+    public string DataDir(int i) => Path.Combine(Root, "n" + i.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Node <paramref name="i"/>'s libp2p address with /p2p/ (read back from its output; the last one while it ran).</summary>
+    public Multiaddr Address(int i) => _p2p[i];
+
+    /// <summary>The status of node <paramref name="i"/> (§11.7), asked from the testnet's client host.</summary>
+    public Task<Nnrp.Core.Protocol.StatusResponse> StatusAsync(int i, CancellationToken cancellationToken = default) =>
+        new NnrpClient(_client!).StatusAsync(_p2p[i], cancellationToken);
 
     /// <summary>Starts node 0, writes the bootstrap file naming it, then the others in parallel.</summary>
     public async Task StartAllAsync()
@@ -60,10 +73,11 @@ internal sealed class Testnet : IAsyncDisposable
     {
         string[] args =
         [
-            "node", "--data-dir", Path.Combine(Root, "n" + i.ToString(CultureInfo.InvariantCulture)), "--listen", "/ip4/127.0.0.1/tcp/0",
+            "node", "--data-dir", DataDir(i), "--listen", "/ip4/127.0.0.1/tcp/0",
             "--http", "http://127.0.0.1:0", "--metrics", "http://127.0.0.1:0", "--private-network", "--base-threshold", CheapThreshold,
             "--sync-interval", _syncIntervalSeconds.ToString(CultureInfo.InvariantCulture),
             "--bootstrap-file", Path.Combine(Root, i == 0 ? "none.txt" : "bootstrap-peers.txt"),
+            .. _extraArgs(i),
         ];
         NnrpProcess node = NnrpProcess.Start(args);
         _nodes[i] = node;

@@ -9,6 +9,11 @@ using Nnrp.Protocol.Requests;
 // peer, publish load through random nodes in three phases — all up; half of the network
 // partitioned away (stopped); one node killed with SIGKILL and restarted — then heal and
 // report what the promise "accepted anywhere, retrievable everywhere" looks like.
+// make testnet-shards [NOTIFICATIONS=2000] (issue 15): the sharded scenario instead (ShardedTestnet).
+if (args.Length > 0 && args[0] == "shards")
+{
+    return await ShardedRun.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000);
+}
 int size = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 int publish = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
 double syncInterval = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 5;

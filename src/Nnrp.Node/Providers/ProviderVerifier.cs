@@ -242,16 +242,15 @@ public sealed class ProviderVerifier : IAsyncDisposable
     }
 
     /// <summary>The status request: over an open connection to the provider, else to its first recorded address.</summary>
-    private static async Task StatusAsync(Libp2pHost host, NnrpClient client, KadPeer provider, CancellationToken cancellationToken)
+    internal static Task<Nnrp.Core.Protocol.StatusResponse> StatusAsync(Libp2pHost host, NnrpClient client, KadPeer provider, CancellationToken cancellationToken)
     {
         var peer = PeerId.FromBytes(provider.Id.Span);
         if (host.FindConnection(peer) is not null || provider.Addresses.Count == 0)
         {
-            await client.StatusAsync(peer, cancellationToken);
-            return;
+            return client.StatusAsync(peer, cancellationToken);
         }
         Libp2p.Addressing.Multiaddr address = provider.Addresses[0];
-        await client.StatusAsync(address.PeerIdMultihash is null ? address.WithPeerIdMultihash(provider.Id.Span) : address, cancellationToken);
+        return client.StatusAsync(address.PeerIdMultihash is null ? address.WithPeerIdMultihash(provider.Id.Span) : address, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using Nnrp.Core.Notifications;
+using Nnrp.Libp2p.Kad;
 using Nnrp.Node.Decisions;
 using Nnrp.Node.Shards;
 using Nnrp.Node.Tests.Testing;
@@ -69,6 +70,59 @@ public sealed class DeepeningTests
         Assert.All(mine, n => Assert.True(node.Store.Contains(n.Hash)));
         await NodeNetwork.UntilAsync(() => node.ProvidedShards.SequenceEqual([home]), "the node stops providing (0, 0)");
         Assert.Equal(DecisionStatus.WrongShard, (await node.Ingress.SubmitAsync(Fresh(siblingByte))).Status);
+    }
+
+    /// <summary>
+    /// Found by the sharded loopback testnet (issue 15): a node that deepened stops providing
+    /// (0, 0), but its record lives on in the DHT until it expires. Counted as a holder of
+    /// every shard inside (0, 0) because it still answers status, such a record let a deepening
+    /// node drop a sibling that nobody held any more.
+    /// </summary>
+    [Fact]
+    public async Task A_stale_record_of_a_containing_shard_is_no_sibling_holder()
+    {
+        await using NodeNetwork mover = await NodeNetwork.StartAsync(configure: o => o with { PrivateNetwork = true });
+        NnrpNode node = mover.Node;
+        ShardId home = ShardId.Home(node.PeerId.Bytes.Span, 1);
+        byte siblingByte = (byte)(home.Sibling.Index << 7);
+        List<Notification> theirs = Enumerable.Range(0, 10).Select(_ => Fresh(siblingByte)).ToList();
+        foreach (Notification n in theirs)
+        {
+            Assert.Equal(DecisionStatus.Accepted, (await node.Ingress.SubmitAsync(n)).Status);
+        }
+        Assert.True(node.Shards.MoveTo(1));
+
+        // Three nodes that left (0, 0) for the mover's own half: their (0, 0) records are still stored.
+        var movedOn = new List<NodeNetwork>();
+        try
+        {
+            for (int i = 0; i < ShardResponsibility.SafeProviders; i++)
+            {
+                NodeNetwork other = await NodeNetwork.StartAsync(configure: o => o with
+                {
+                    PrivateNetwork = true,
+                    Shards = new ShardOptions { Setting = new ShardSetting { Fixed = new ShardSet([home]) } },
+                    Dht = o.Dht with { BootstrapPeers = [mover.NodeAddress] },
+                });
+                movedOn.Add(other);
+                DateTimeOffset now = DateTimeOffset.UtcNow;
+                node.Kad.Providers.Add(ShardId.Full.WireKey(), new KadPeer(other.Node.PeerId.Bytes.Span, other.NodeHost.ListenAddresses), now.AddHours(1), now);
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                await node.EvaluateShardsAsync();
+                Assert.Equal(Move.Deepening, node.Shards.Moving);
+                Assert.Equal(ShardSet.Full, node.HeldShards);
+                Assert.All(theirs, n => Assert.True(node.Store.Contains(n.Hash)));
+            }
+        }
+        finally
+        {
+            foreach (NodeNetwork other in movedOn)
+            {
+                await other.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
