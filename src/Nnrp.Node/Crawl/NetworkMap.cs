@@ -7,7 +7,7 @@ namespace Nnrp.Node.Crawl;
 /// <summary>What a crawl found: every node visited and every shard seen.</summary>
 /// <param name="Crawl">the walk itself (completeness, counts, time).</param>
 /// <param name="Nodes">one per peer visited, in the order visits ended.</param>
-/// <param name="Shards">(0, 0) first, then each shard some status named, by depth then index.</param>
+/// <param name="Shards">each shard some status named, by depth then index; (0, 0) alone when none did.</param>
 /// <param name="MinProviders">the replication bound the shards were checked against.</param>
 public sealed record NetworkMap(KadCrawlResult Crawl, IReadOnlyList<NodeReport> Nodes, IReadOnlyList<ShardReport> Shards, int MinProviders)
 {
@@ -31,6 +31,6 @@ public sealed record NodeReport(CrawledPeer Peer, IReadOnlyList<string> Transpor
 /// <param name="Index">index i.</param>
 /// <param name="Cid">its DHT key as text (<c>bafkrei…</c>).</param>
 /// <param name="Providers">every provider the k closest DHT servers named.</param>
-/// <param name="ReachableVerified">providers our dial reached and that answered our status request (§14.2 "Verification").</param>
+/// <param name="ReachableVerified">providers our dial reached whose status lists a shard containing this one (§8.4 "Verification").</param>
 /// <param name="UnderReplicated">fewer than <see cref="NetworkMap.MinProviders"/> reachable verified providers.</param>
 public sealed record ShardReport(int Bits, uint Index, string Cid, IReadOnlyList<PeerId> Providers, int ReachableVerified, bool UnderReplicated);

@@ -20,7 +20,12 @@ internal sealed class CrawlTestnet : IAsyncDisposable
 
     public List<NnrpNode> Nodes { get; } = [];
 
-    public static async Task<CrawlTestnet> StartAsync(int count)
+    /// <summary>
+    /// <paramref name="count"/> nodes bootstrapped from the first. With <paramref name="configure"/>
+    /// (node index, options) the nodes are the caller's to shape, and so is waiting for their
+    /// provider records; without it every node is full and the (0, 0) records are awaited.
+    /// </summary>
+    public static async Task<CrawlTestnet> StartAsync(int count, Func<int, NnrpNodeOptions, NnrpNodeOptions>? configure = null)
     {
         var net = new CrawlTestnet();
         try
@@ -37,9 +42,13 @@ internal sealed class CrawlTestnet : IAsyncDisposable
                     SyncOnSchedule = false,
                     Dht = new NodeDhtOptions { BootstrapPeers = i == 0 ? [] : [net.Nodes[0].Addresses[0]] },
                 };
-                NnrpNode node = await NnrpNode.StartAsync(options).WaitAsync(Limit);
+                NnrpNode node = await NnrpNode.StartAsync(configure is null ? options : configure(i, options)).WaitAsync(Limit);
                 net.Nodes.Add(node);
                 await node.DhtReady.WaitAsync(Limit);
+            }
+            if (configure is not null)
+            {
+                return net;
             }
             // Each node announced (0, 0) to the DHT (NNRP.md §8): every later one reached the first.
             byte[] key = ShardKeys.WireKey(0, 0);

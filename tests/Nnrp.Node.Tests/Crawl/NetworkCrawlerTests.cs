@@ -6,6 +6,7 @@ using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Kad;
 using Nnrp.Node.Crawl;
 using Nnrp.Node.Gossip;
+using Nnrp.Node.Shards;
 using Nnrp.Node.Tests.Testing;
 using Nnrp.Protocol.Requests;
 using Nnrp.Protocol.Shards;
@@ -78,6 +79,39 @@ public sealed class NetworkCrawlerTests
         Assert.Equal(2, full.ReachableVerified);
         Assert.True(full.UnderReplicated);
     }
+
+    [Fact]
+    public async Task A_provider_counts_for_a_shard_only_when_its_status_lists_a_shard_containing_it()
+    {
+        // Nodes 0–2 hold (1, 0) and still have records of (0, 0), as after a move deeper (§8.5);
+        // node 3 holds (1, 1) and claims (1, 0) too.
+        ShardSet[] held = [Fixed(1, 0), Fixed(1, 0), Fixed(1, 0), Fixed(1, 1)];
+        await using CrawlTestnet net = await CrawlTestnet.StartAsync(held.Length,
+            (i, o) => o with { Shards = new ShardOptions { Setting = new ShardSetting { Fixed = held[i] } } });
+        byte[] full = ShardKeys.WireKey(0, 0);
+        byte[] lower = ShardKeys.WireKey(1, 0);
+        for (int i = 0; i < held.Length; i++)
+        {
+            await net.Nodes[i].Kad.ProvideAsync(i < 3 ? full : lower, CancellationToken.None).WaitAsync(CrawlTestnet.Limit);
+        }
+        await NodeNetwork.UntilAsync(() => net.Nodes[0].Kad.Providers.Get(lower, DateTimeOffset.UtcNow, 100).Count == 4
+            && net.Nodes[0].Kad.Providers.Get(full, DateTimeOffset.UtcNow, 100).Count == 3,
+            "the first node holds every (1, 0) and (0, 0) record", CrawlTestnet.Limit);
+
+        NetworkMap map = await NetworkCrawler.CrawlAsync(CrawlTestnet.CrawlOptions([net.FirstAddress])).WaitAsync(CrawlTestnet.Limit);
+
+        // (0, 0) is no shard of this network: no status names it, whatever records remain.
+        Assert.Equal([(1, 0u), (1, 1u)], map.Shards.Select(static s => (s.Bits, s.Index)));
+        ShardReport lowerHalf = map.Shards[0];
+        Assert.Equal(4, lowerHalf.Providers.Count);
+        Assert.Equal(3, lowerHalf.ReachableVerified);
+        Assert.False(lowerHalf.UnderReplicated);
+        ShardReport upperHalf = map.Shards[1];
+        Assert.Equal(1, upperHalf.ReachableVerified);
+        Assert.True(upperHalf.UnderReplicated);
+    }
+
+    private static ShardSet Fixed(int bits, uint index) => new([new ShardId(bits, index)]);
 
     [Fact]
     public async Task A_dead_node_in_routing_tables_and_a_silent_bootstrap_peer_are_reported_unreachable_within_their_timeout()
