@@ -26,7 +26,7 @@ public sealed partial class DcutrService : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PunchSlots _slots;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly BackgroundTasks _background = new();
     private int _started;
 
     /// <summary>
@@ -158,16 +158,7 @@ public sealed partial class DcutrService : IAsyncDisposable
         }
     }
 
-    private void Track(Task task)
-    {
-        _background[task] = 0;
-        _ = task.ContinueWith(
-            static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _),
-            _background,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
+    private void Track(Task task) => _background.Track(task);
 
     public async ValueTask DisposeAsync()
     {
@@ -177,7 +168,7 @@ public sealed partial class DcutrService : IAsyncDisposable
         }
         _host.ConnectionOpened -= OnConnectionOpened;
         await _stopping.CancelAsync();
-        await Task.WhenAll(_background.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _background.WhenAll().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
 }

@@ -36,7 +36,7 @@ public sealed class Libp2pHost : IAsyncDisposable
     private readonly ConcurrentDictionary<string, StreamHandler> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Connection, byte> _connections = new();
     private readonly ConcurrentDictionary<PeerId, Task<Connection>> _pendingDials = new();
-    private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly BackgroundTasks _background = new();
     private readonly List<ITransportListener> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConnectionGater _gater;
@@ -454,7 +454,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
         try
         {
-            await Task.WhenAll(_background.Keys).WaitAsync(_options.Limits.ShutdownTimeout);
+            await _background.WhenAll().WaitAsync(_options.Limits.ShutdownTimeout);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -793,16 +793,7 @@ public sealed class Libp2pHost : IAsyncDisposable
         }
     }
 
-    private void Track(Task task)
-    {
-        _background[task] = 0;
-        _ = task.ContinueWith(
-            static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _),
-            _background,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
+    private void Track(Task task) => _background.Track(task);
 
     private ConnectionLimitException TableFull() =>
         new($"the host already has {_gater.Established} connections (limit {_options.Limits.MaxConnections}), none of them an unprotected inbound one");
