@@ -58,5 +58,11 @@ if [ "$files" -eq 0 ]; then
   echo "no test project reported a result" >&2
   status=1
 fi
+# Name every failed test again just above the summary, so the tail of a CI log says what failed.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/FAILED: \1/'
+done
+grep -E '^not ok ' "$tap" 2>/dev/null | sed 's/^/FAILED (nnrp-client): /'
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -98,21 +98,40 @@ internal sealed partial class GossipRouter
         return taken;
     }
 
-    /// <summary>A pubsub stream with <paramref name="peer"/> is up; it learns our subscriptions.</summary>
-    public void AddPeer(PeerId peer, GossipProtocol protocol, bool outbound, IPAddress? address)
+    /// <summary>
+    /// A pubsub stream with <paramref name="peer"/> is up; false when the peer was known already.
+    /// With <paramref name="announce"/> a new peer learns our subscriptions (the hello); the
+    /// service passes false when the stream is the peer's, because the hello belongs on ours
+    /// (<see cref="Announce"/>, pubsub/README.md "Stream management").
+    /// </summary>
+    public bool AddPeer(PeerId peer, GossipProtocol protocol, bool outbound, IPAddress? address, bool announce = true)
     {
         if (_peers.ContainsKey(peer))
         {
-            return;
+            return false;
         }
         _peers[peer] = new RouterPeer(peer, protocol, outbound);
         _score?.AddPeer(peer, address);
+        if (announce)
+        {
+            Announce(peer);
+        }
+        Log.PeerAdded(_logger, peer, protocol, outbound);
+        return true;
+    }
+
+    /// <summary>Our subscriptions, every one, as the first RPC on a stream of ours that just opened (the hello).</summary>
+    public void Announce(PeerId peer)
+    {
+        if (!_peers.ContainsKey(peer))
+        {
+            return;
+        }
         foreach (string topic in _mesh.Keys)
         {
             _outbox.Subscription(peer, topic, subscribe: true);
         }
         _outbox.Flush();
-        Log.PeerAdded(_logger, peer, protocol, outbound);
     }
 
     public void RemovePeer(PeerId peer)

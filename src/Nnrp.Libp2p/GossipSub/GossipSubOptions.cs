@@ -100,6 +100,26 @@ public sealed record GossipSubOptions
     /// <summary>Wire limits for every RPC we decode.</summary>
     public RpcLimits Limits { get; init; } = new();
 
+    /// <summary>
+    /// Our stream to a peer failed while the peer is still connected: the first re-open waits
+    /// this long, each further one twice as long (at most <see cref="MaxStreamReopenDelay"/>),
+    /// as go-libp2p-pubsub respawns the writer of a peer that is still connected.
+    /// </summary>
+    public TimeSpan StreamReopenDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest wait before re-opening our stream to a connected peer.</summary>
+    public TimeSpan MaxStreamReopenDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Re-opens in a row (each stream lived less than <see cref="StableStreamAge"/>) before the
+    /// peer is dropped from gossip although connected: a peer that resets every stream we open
+    /// costs a bounded number of stream opens, then nothing.
+    /// </summary>
+    public int MaxStreamReopens { get; init; } = 6;
+
+    /// <summary>A stream of ours that lived this long resets the re-open count.</summary>
+    public TimeSpan StableStreamAge { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>v1.1 "Peer Scoring"; null turns scoring off (every score is 0).</summary>
     public PeerScoreParams? Scoring { get; init; }
 
@@ -111,6 +131,10 @@ public sealed record GossipSubOptions
         if (!(DLow <= D && D <= DHigh && DOut < DLow && DOut <= D / 2 && DScore <= DHigh && HistoryGossip <= HistoryLength && D > 0 && ValidationConcurrency > 0 && MaxPendingValidations > 0))
         {
             throw new ArgumentException("GossipSub degrees must satisfy D_lo ≤ D ≤ D_hi, D_out < D_lo, D_out ≤ D/2, D_score ≤ D_hi and history_gossip ≤ history_length");
+        }
+        if (StreamReopenDelay <= TimeSpan.Zero || MaxStreamReopenDelay < StreamReopenDelay || MaxStreamReopens < 0 || StableStreamAge <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("GossipSub stream re-open delays must be positive (first ≤ longest) and the re-open count not negative");
         }
         Scoring?.Validate();
         Thresholds.Validate();

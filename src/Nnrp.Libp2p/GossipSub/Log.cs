@@ -39,6 +39,12 @@ internal static partial class Log
     [LoggerMessage(720, LogLevel.Debug, "gossipsub send to {Peer} failed")]
     public static partial void SendFailed(ILogger logger, PeerId peer, Exception error);
 
+    [LoggerMessage(724, LogLevel.Debug, "gossipsub stream to {Peer} ended while connected; re-open {Reopen} in {Delay}")]
+    public static partial void StreamReopening(ILogger logger, PeerId peer, int reopen, TimeSpan delay);
+
+    [LoggerMessage(725, LogLevel.Information, "gossipsub stream to {Peer} failed {Reopens} times in a row; the peer leaves gossip")]
+    public static partial void StreamReopensExhausted(ILogger logger, PeerId peer, int reopens);
+
     [LoggerMessage(721, LogLevel.Information, "gossipsub peer {Peer} sent an invalid RPC; closing its stream: {Reason}")]
     public static partial void InboundRpcInvalid(ILogger logger, PeerId peer, string reason);
 

@@ -47,27 +47,49 @@ public sealed partial class GossipSubService
         }
         GossipProtocol protocol = GossipProtocolIds.Parse(stream.Protocol);
         Connection connection = stream.Connection;
+        // The peer's stream can be served before our ConnectionOpened handler runs: our writer
+        // starts here then, so nothing the router sends the peer meanwhile is dropped.
+        AttachConnection(connection);
         return HandleInboundStreamAsync(stream.RemotePeer, protocol, stream, connection.Direction == ConnectionDirection.Outbound, AddressOf(connection), cancellationToken);
     }
 
     private void OnConnectionOpened(object? sender, ConnectionEventArgs e)
     {
-        Connection connection = e.Connection;
-        if (connection.IsLimited)
+        if (!e.Connection.IsLimited)
+        {
+            AttachConnection(e.Connection);
+        }
+    }
+
+    /// <summary>
+    /// Our writer to the connection's peer (once per peer): it opens our stream on the peer's
+    /// oldest direct connection, and again on whichever is left when that one fails.
+    /// </summary>
+    private void AttachConnection(Connection connection)
+    {
+        if (_host is not { } host)
         {
             return;
         }
-        AddPeer(connection.RemotePeer, connection.Direction == ConnectionDirection.Outbound, AddressOf(connection), async ct =>
+        PeerId peer = connection.RemotePeer;
+        AddPeer(peer, connection.Direction == ConnectionDirection.Outbound, AddressOf(connection), async ct =>
         {
-            Libp2pStream stream = await connection.NewStreamAsync(GossipProtocolIds.Preference, ct);
+            // NNRP.md §14.4: never over a relayed circuit.
+            Connection direct = host.FindConnection(peer) is { IsLimited: false } found ? found : throw new IOException("no direct connection to the peer");
+            Libp2pStream stream = await direct.NewStreamAsync(GossipProtocolIds.Preference, ct);
             return (stream, GossipProtocolIds.Parse(stream.Protocol));
-        });
+        }, () => host.FindConnection(peer) is { IsLimited: false });
     }
 
     private void OnConnectionClosed(object? sender, ConnectionEventArgs e)
     {
         PeerId peer = e.Connection.RemotePeer;
-        if (_host?.FindConnection(peer) is null)
+        if (_host?.FindConnection(peer) is { IsLimited: false })
+        {
+            // A duplicate connection closed; if our stream ran on it, the writer moves to another.
+            ReopenStream(peer, stream => stream is Libp2pStream s && ReferenceEquals(s.Connection, e.Connection));
+        }
+        else
         {
             RemovePeer(peer);
         }

@@ -187,51 +187,138 @@ public sealed partial class GossipSubService : IAsyncDisposable
     }
 
     /// <summary>
-    /// A connection to a pubsub-capable peer is up. <paramref name="openStream"/> opens our
-    /// outbound stream (the writer loop calls it once) and reports the protocol agreed.
+    /// A connection to a pubsub-capable peer is up (or its stream came first). <paramref name="openStream"/>
+    /// opens our outbound stream (the writer loop calls it) and reports the protocol agreed. When
+    /// that stream fails and <paramref name="stillConnected"/> says the peer is still there, the
+    /// stream is opened again after a growing delay and the peer stays in the router, its
+    /// subscriptions kept (go-libp2p-pubsub respawns such a writer too); without it, or after
+    /// <see cref="GossipSubOptions.MaxStreamReopens"/> short-lived streams in a row, the peer is removed.
     /// </summary>
-    internal void AddPeer(PeerId peer, bool outbound, IPAddress? address, Func<CancellationToken, Task<(IDuplexPipe Stream, GossipProtocol Protocol)>> openStream)
+    internal void AddPeer(PeerId peer, bool outbound, IPAddress? address, Func<CancellationToken, Task<(IDuplexPipe Stream, GossipProtocol Protocol)>> openStream, Func<bool>? stillConnected = null)
     {
         lock (_gate)
         {
-            if (_senders.ContainsKey(peer))
+            if (_senders.ContainsKey(peer) || _stopping.IsCancellationRequested)
             {
                 return;
             }
-            var sender = new PeerSender(peer, _options.Limits.MaxRpcSize, _logger);
-            _senders[peer] = sender;
-            sender.Start(async ct =>
-            {
-                var (stream, protocol) = await openStream(ct);
-                lock (_gate)
-                {
-                    _router.AddPeer(peer, protocol, outbound, address);
-                    Dispatch();
-                }
-                return stream;
-            });
-            _ = sender.Completion.ContinueWith(_ => RemovePeer(peer, sender), TaskScheduler.Default);
+            StartSender(peer, new PeerLink(openStream, stillConnected, outbound, address), TimeSpan.Zero);
         }
     }
 
-    /// <summary>The peer's connection is gone (or its stream failed).</summary>
-    internal void RemovePeer(PeerId peer) => RemovePeer(peer, null);
+    /// <summary>Under _gate: the writer loop of <paramref name="peer"/>, opening its stream after <paramref name="delay"/>.</summary>
+    private void StartSender(PeerId peer, PeerLink link, TimeSpan delay)
+    {
+        var sender = new PeerSender(peer, _options.Limits.MaxRpcSize, _logger);
+        _senders[peer] = sender;
+        sender.Start(async ct =>
+        {
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _time, ct);
+            }
+            var (stream, protocol) = await link.OpenStream(ct);
+            lock (_gate)
+            {
+                link.OpenedAt = _time.GetUtcNow();
+                // The hello goes first on every stream of ours, a re-opened one too: the peer may
+                // have dropped us with the old stream (pubsub/README.md "Stream management").
+                if (!_router.AddPeer(peer, protocol, link.Outbound, link.Address))
+                {
+                    _router.Announce(peer);
+                }
+                Dispatch();
+            }
+            return stream;
+        });
+        _ = sender.Completion.ContinueWith(_ => OnSenderEnded(peer, sender, link), TaskScheduler.Default);
+    }
 
-    private void RemovePeer(PeerId peer, PeerSender? only)
+    private void OnSenderEnded(PeerId peer, PeerSender sender, PeerLink link)
+    {
+        lock (_gate)
+        {
+            if (!_senders.TryGetValue(peer, out PeerSender? current) || !ReferenceEquals(current, sender))
+            {
+                return; // removed (connection gone, disposal) or already replaced
+            }
+            _sendDropped += sender.Dropped;
+            if (!_stopping.IsCancellationRequested && link.StillConnected?.Invoke() == true)
+            {
+                if (link.OpenedAt is { } opened && _time.GetUtcNow() - opened >= _options.StableStreamAge)
+                {
+                    link.Reopens = 0;
+                }
+                if (link.Reopens < _options.MaxStreamReopens)
+                {
+                    TimeSpan delay = ReopenDelay(link.Reopens++);
+                    link.OpenedAt = null;
+                    Log.StreamReopening(_logger, peer, link.Reopens, delay);
+                    StartSender(peer, link, delay);
+                    return;
+                }
+                Log.StreamReopensExhausted(_logger, peer, link.Reopens);
+            }
+            _senders.Remove(peer);
+            _router.RemovePeer(peer);
+            Dispatch();
+        }
+    }
+
+    private TimeSpan ReopenDelay(int reopens)
+    {
+        double ticks = _options.StreamReopenDelay.Ticks * Math.Pow(2, Math.Min(reopens, 30));
+        return ticks >= _options.MaxStreamReopenDelay.Ticks ? _options.MaxStreamReopenDelay : TimeSpan.FromTicks((long)ticks);
+    }
+
+    /// <summary>
+    /// Ends our stream to <paramref name="peer"/> when <paramref name="onStream"/> says it is the
+    /// one (a duplicate connection closed under it); the peer, still connected, gets a new one.
+    /// </summary>
+    internal void ReopenStream(PeerId peer, Func<IDuplexPipe, bool> onStream)
     {
         PeerSender? sender;
         lock (_gate)
         {
-            if (!_senders.TryGetValue(peer, out sender) || (only is not null && !ReferenceEquals(sender, only)))
+            if (!_senders.TryGetValue(peer, out sender) || sender.Stream is not { } stream || !onStream(stream))
             {
                 return;
             }
-            _senders.Remove(peer);
+        }
+        sender.Stop();
+    }
+
+    /// <summary>The peer's connection is gone.</summary>
+    internal void RemovePeer(PeerId peer)
+    {
+        PeerSender? sender;
+        lock (_gate)
+        {
+            if (!_senders.Remove(peer, out sender))
+            {
+                return;
+            }
             _sendDropped += sender.Dropped;
             _router.RemovePeer(peer);
             Dispatch();
         }
         sender.Stop();
+    }
+
+    /// <summary>How our stream to a peer is opened again; the counters are under _gate.</summary>
+    private sealed class PeerLink(Func<CancellationToken, Task<(IDuplexPipe Stream, GossipProtocol Protocol)>> openStream, Func<bool>? stillConnected, bool outbound, IPAddress? address)
+    {
+        public Func<CancellationToken, Task<(IDuplexPipe Stream, GossipProtocol Protocol)>> OpenStream { get; } = openStream;
+
+        public Func<bool>? StillConnected { get; } = stillConnected;
+
+        public bool Outbound { get; } = outbound;
+
+        public IPAddress? Address { get; } = address;
+
+        public int Reopens { get; set; }
+
+        public DateTimeOffset? OpenedAt { get; set; }
     }
 
     /// <summary>
@@ -244,8 +331,9 @@ public sealed partial class GossipSubService : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         lock (_gate)
         {
-            // Their stream can beat ours: know the peer now so its subscriptions are not lost.
-            _router.AddPeer(peer, protocol, outbound, address);
+            // Their stream can beat ours: know the peer now so its subscriptions are not lost. Our
+            // hello waits for our stream (a sender not yet there would drop it).
+            _router.AddPeer(peer, protocol, outbound, address, announce: false);
             Dispatch();
         }
         PipeReader input = stream.Input;

@@ -46,6 +46,7 @@ internal sealed class PeerSender
 
     // Under _sync.
     private PipeWriter? _output;
+    private IDuplexPipe? _stream;
     private bool _idle;
     private bool _stopped;
     private Task<FlushResult>? _pendingFlush;
@@ -62,6 +63,18 @@ internal sealed class PeerSender
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Our stream once it is open (the host binding asks which connection it runs on).</summary>
+    public IDuplexPipe? Stream
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _stream;
+            }
+        }
+    }
 
     /// <summary>Whether the writer loop is parked, so the next RPC is written on the caller's thread.</summary>
     internal bool IsIdle
@@ -161,6 +174,7 @@ internal sealed class PeerSender
             lock (_sync)
             {
                 _output = output;
+                _stream = stream;
             }
             while (true)
             {
