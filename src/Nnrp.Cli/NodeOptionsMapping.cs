@@ -147,8 +147,10 @@ internal static class NodeOptionsMapping
             },
             Relay = new NodeRelayOptions
             {
-                Service = settings.RelayService ? NodeRelayOptions.NodeServiceDefaults : null,
+                Service = settings.RelayService == RelayServiceMode.On ? NodeRelayOptions.NodeServiceDefaults : null,
+                ServeWhenPublic = settings.RelayService == RelayServiceMode.Auto,
                 Reserve = settings.Relay.Select(Multiaddr.Parse).ToArray(),
+                AutoRelays = settings.AutoRelays,
             },
         };
     }

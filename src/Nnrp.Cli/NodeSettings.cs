@@ -104,8 +104,11 @@ internal sealed record NodeSettings
     /// <summary>NNRP.md §11.8.7: how often the node syncs with a few random peers.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>NNRP.md §14.4: act as a circuit relay v2 for nodes behind NAT (a publicly dialable node only).</summary>
-    public bool RelayService { get; init; }
+    /// <summary>NNRP.md §14.4: act as a circuit relay v2 for nodes behind NAT: while publicly dialable (auto), always, or never.</summary>
+    public RelayServiceMode RelayService { get; init; } = RelayServiceMode.Auto;
+
+    /// <summary>NNRP.md §14.4 "Choosing relays": relays to hold reservations on, chosen among the peers met, while not publicly dialable; 0 = off.</summary>
+    public int AutoRelays { get; init; } = new Nnrp.Libp2p.Relay.AutoRelayOptions().Relays;
 
     /// <summary>NNRP.md §14.4: relays (multiaddrs with <c>/p2p/&lt;id&gt;</c>) to reserve a slot on, for a node behind NAT.</summary>
     public IReadOnlyList<string> Relay { get; init; } = [];
@@ -143,7 +146,8 @@ internal sealed record NodeSettings
         new("shard-evaluate-interval", "Seconds between shard evaluations: depth, a move in progress, repair (NNRP.md §8.2, §8.5, §8.6)", "600"),
         new("shard-min-move-interval", "Seconds at least between two depth moves (NNRP.md §8.2)", "3600"),
         new("sync-interval", "Seconds between sync rounds with random peers (NNRP.md §11.8.7)", "30"),
-        new("relay-service", "Act as a circuit relay v2 for nodes behind NAT; only on a publicly dialable node (NNRP.md §14.4)", "off", IsFlag: true),
+        new("relay-service", "Act as a circuit relay v2 for nodes behind NAT: auto (while AutoNAT finds this node publicly dialable), on (always) or off (NNRP.md §14.4)", "auto"),
+        new("auto-relays", $"While this node is not publicly dialable, hold reservations on this many peers that serve as relays, chosen among the peers it meets (0 = only --relay; at most {Nnrp.Libp2p.Relay.RelayClient.MaxRelays}; NNRP.md §14.4)", "2"),
         new("relay", "Relay multiaddr ending in /p2p/<id> to reserve a slot on and be reached through (a node behind NAT); repeatable", "none", IsList: true),
     ];
 
@@ -261,7 +265,17 @@ internal sealed record NodeSettings
         "shard-evaluate-interval" => s with { ShardEvaluateInterval = PositiveSeconds(v[0]) },
         "shard-min-move-interval" => s with { ShardMinMoveInterval = PositiveSeconds(v[0]) },
         "sync-interval" => s with { SyncInterval = TimeSpan.FromSeconds(double.Parse(v[0], CultureInfo.InvariantCulture)) },
-        "relay-service" => s with { RelayService = v[0] switch { "1" => true, "0" => false, _ => bool.Parse(v[0]) } },
+        "relay-service" => s with
+        {
+            RelayService = v[0].ToLowerInvariant() switch
+            {
+                "auto" => RelayServiceMode.Auto,
+                "on" or "1" or "true" => RelayServiceMode.On,
+                "off" or "0" or "false" => RelayServiceMode.Off,
+                _ => throw new FormatException("auto, on or off expected"),
+            },
+        },
+        "auto-relays" => s with { AutoRelays = int.Parse(v[0], CultureInfo.InvariantCulture) is >= 0 and <= Nnrp.Libp2p.Relay.RelayClient.MaxRelays and var n ? n : throw new FormatException($"0…{Nnrp.Libp2p.Relay.RelayClient.MaxRelays} expected") },
         "relay" => s with { Relay = v.Select(CheckRelay).ToArray() },
         _ => throw new ArgumentException("unknown setting " + name),
     };
@@ -273,4 +287,17 @@ internal sealed record SettingInfo(string Name, string Description, string Defau
     public string EnvironmentName => "NNRP_" + Name.Replace('-', '_').ToUpperInvariant();
 
     public string ConfigName => Name.Replace('-', '_');
+}
+
+/// <summary>NNRP.md §14.4: when the node serves circuit relay v2 hop.</summary>
+public enum RelayServiceMode
+{
+    /// <summary>While AutoNAT finds the node publicly dialable (the default).</summary>
+    Auto,
+
+    /// <summary>Always (an operator who knows the node is public).</summary>
+    On,
+
+    /// <summary>Never.</summary>
+    Off,
 }

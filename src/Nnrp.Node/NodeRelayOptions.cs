@@ -12,8 +12,22 @@ public sealed record NodeRelayOptions
     /// </summary>
     public static RelayServiceOptions NodeServiceDefaults { get; } = new() { CircuitDataLimit = 4L * 1024 * 1024 };
 
-    /// <summary>Serve the hop protocol (act as a relay); null: not a relay. Only a publicly dialable node should.</summary>
+    /// <summary>Serve the hop protocol (act as a relay) always, with these limits; null: see <see cref="ServeWhenPublic"/>.</summary>
     public RelayServiceOptions? Service { get; init; }
+
+    /// <summary>
+    /// Without <see cref="Service"/>: serve hop with <see cref="NodeServiceDefaults"/> while
+    /// AutoNAT finds the node publicly dialable, and stop when it no longer is (go-libp2p's
+    /// relay service does the same), so nodes behind NAT find relays among public nodes.
+    /// </summary>
+    public bool ServeWhenPublic { get; init; } = true;
+
+    /// <summary>
+    /// While the node is not publicly dialable (AutoNAT says Private, or it listens on
+    /// nothing), hold reservations on this many peers that serve hop, chosen among the peers
+    /// it meets (<see cref="AutoRelay"/>); 0 turns that off, leaving only <see cref="Reserve"/>.
+    /// </summary>
+    public int AutoRelays { get; init; } = new AutoRelayOptions().Relays;
 
     /// <summary>Relays (each with <c>/p2p/&lt;id&gt;</c>) to keep a reservation on and advertise <c>/p2p-circuit</c> addresses through.</summary>
     public IReadOnlyList<Multiaddr> Reserve { get; init; } = [];

@@ -50,7 +50,8 @@ public sealed class NodeSettingsTests : IDisposable
         ["shard-evaluate-interval"] = (["2"], s => s.ShardEvaluateInterval, TimeSpan.FromSeconds(2)),
         ["shard-min-move-interval"] = (["30"], s => s.ShardMinMoveInterval, TimeSpan.FromSeconds(30)),
         ["sync-interval"] = (["2.5"], s => s.SyncInterval, TimeSpan.FromSeconds(2.5)),
-        ["relay-service"] = (["true"], s => s.RelayService, true),
+        ["relay-service"] = (["on"], s => s.RelayService, RelayServiceMode.On),
+        ["auto-relays"] = (["3"], s => s.AutoRelays, 3),
         ["relay"] = (["/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"], s => s.Relay.ToArray(), new[] { "/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN" }),
     };
 
@@ -202,6 +203,8 @@ public sealed class NodeSettingsTests : IDisposable
     [InlineData("NNRP_RELAY", "/ip4/192.0.2.9/tcp/4001")]
     [InlineData("NNRP_RELAY", "/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN/p2p-circuit/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN")]
     [InlineData("NNRP_RELAY_SERVICE", "maybe")]
+    [InlineData("NNRP_AUTO_RELAYS", "9")]
+    [InlineData("NNRP_AUTO_RELAYS", "-1")]
     [InlineData("NNRP_SHARDS", "some")]
     [InlineData("NNRP_SHARDS", "17/0")]
     [InlineData("NNRP_SHARDS", "2/4")]

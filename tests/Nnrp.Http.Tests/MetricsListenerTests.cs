@@ -25,6 +25,11 @@ public sealed class MetricsListenerTests
         Assert.Equal(0, PrometheusText.Value(text, "nnrp_ingress_total", ("reason", "accepted")));
         Assert.Equal(0, PrometheusText.Value(text, "nnrp_store_notifications"));
         Assert.NotNull(PrometheusText.Value(text, "nnrp_p2p_connections"));
+        // A lone node: AutoNAT has no server to ask, so it neither relays nor is relayed.
+        Assert.Equal(0, PrometheusText.Value(text, "nnrp_reachability"));
+        Assert.Equal(0, PrometheusText.Value(text, "nnrp_relay_serving"));
+        Assert.Equal(0, PrometheusText.Value(text, "nnrp_relay_reservations_granted"));
+        Assert.Equal(0, PrometheusText.Value(text, "nnrp_relay_reservations_held"));
         // System.Runtime, the runtime's own meter: GC, thread pool, memory.
         Assert.NotEmpty(PrometheusText.Values(text, "dotnet_gc_collections_total"));
         Assert.NotEmpty(PrometheusText.Values(text, "dotnet_thread_pool_thread_count"));

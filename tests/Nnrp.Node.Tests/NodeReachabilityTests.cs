@@ -1,6 +1,7 @@
 using Nnrp.Core.Protocol;
 using Nnrp.Libp2p.AutoNat;
 using Nnrp.Libp2p.Kad;
+using Nnrp.Libp2p.Relay;
 using Nnrp.Node.Tests.Testing;
 
 namespace Nnrp.Node.Tests;
@@ -61,6 +62,37 @@ public sealed class NodeReachabilityTests : IAsyncLifetime
         node.Kad.SetMode(KadMode.Client);
         Assert.DoesNotContain(KadOptions.DefaultProtocolId, node.Host.Protocols);
         await NodeNetwork.UntilAsync(() => !nodes[1].Node.Kad.RoutingTable.Contains(key), "the peer dropped the node from its routing table");
+    }
+
+    [Fact]
+    public async Task A_node_serves_as_a_relay_only_once_AutoNAT_finds_it_public()
+    {
+        // NNRP.md §14.4 "Who relays" (--relay-service auto, the default).
+        NodeNetwork[] nodes = await StartAsync(4, o => o with
+        {
+            AutoNat = new NodeAutoNatOptions
+            {
+                Server = new AutoNatServerOptions { AllowPrivateAddresses = true },
+                Client = new AutoNatClientOptions { AllowPrivateAddresses = true },
+            },
+        });
+        NnrpNode node = nodes[0].Node;
+        Assert.NotNull(node.RelayService);
+        Assert.False(node.RelayService.IsServing);
+        Assert.DoesNotContain(RelayService.HopProtocolId, node.Host.Protocols);
+        Assert.False(node.AutoRelay!.Active); // it listens, and AutoNAT has not said Private
+
+        foreach (NodeNetwork server in nodes[1..])
+        {
+            await node.Host.DialAsync(server.NodeAddress, CancellationToken.None).WaitAsync(NodeNetwork.Limit);
+        }
+
+        await NodeNetwork.UntilAsync(() => node.Reachability == Reachability.Public, "three servers confirmed the node's address");
+        await NodeNetwork.UntilAsync(() => node.RelayService.IsServing, "the node serves hop");
+        Assert.Contains(RelayService.HopProtocolId, node.Host.Protocols);
+        // Identify push tells the connected peers, which may now choose it as a relay.
+        await NodeNetwork.UntilAsync(() => nodes[1].Node.Host.PeerStore.GetProtocols(node.PeerId).Contains(RelayService.HopProtocolId), "a peer learned that the node relays");
+        Assert.False(node.AutoRelay.Active);
     }
 
     [Fact]

@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(1664, LogLevel.Debug, "Relay client: circuit to {Destination} through {Relay} open (limit {DurationSeconds} s, {DataBytes} bytes)")]
     public static partial void CircuitOpened(this ILogger logger, string destination, string relay, double durationSeconds, long dataBytes);
+
+    [LoggerMessage(1665, LogLevel.Information, "Auto relay: {Active} (reservations are sought only while the node is not publicly dialable)")]
+    public static partial void AutoRelayActive(this ILogger logger, bool active);
+
+    [LoggerMessage(1666, LogLevel.Information, "Auto relay: relay {Relay} failed, trying another: {Reason}")]
+    public static partial void AutoRelayFailed(this ILogger logger, string relay, string reason);
 }

@@ -97,13 +97,55 @@ public sealed class RelayClient : IAsyncDisposable
     public async Task<RelayReservation> ReserveAsync(Multiaddr relay, CancellationToken cancellationToken)
     {
         Start();
-        (RelayReservation reservation, _) = await ReserveOnAsync(relay, cancellationToken);
+        (RelayReservation reservation, _) = await ReserveOnAsync(ct => _host.DialAsync(relay, ct), cancellationToken);
         return reservation;
     }
 
-    private async Task<(RelayReservation, Connection)> ReserveOnAsync(Multiaddr relay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves on <paramref name="relay"/> (over our connection to it, else dialled at the
+    /// addresses the peer store knows) and refreshes the reservation at <see cref="RefreshAt"/>
+    /// of its life until a refresh fails (thrown), the connection to the relay closes (returns)
+    /// or <paramref name="cancellationToken"/> fires; the reservation and its addresses are
+    /// dropped before it ends. <see cref="AutoRelay"/> holds its relays this way.
+    /// </summary>
+    public async Task HoldAsync(PeerId relay, CancellationToken cancellationToken)
     {
-        Connection connection = await _host.DialAsync(relay, cancellationToken);
+        ArgumentNullException.ThrowIfNull(relay);
+        Start();
+        try
+        {
+            while (true)
+            {
+                (RelayReservation reservation, Connection connection) = await ReserveOnAsync(ct => _host.DialAsync(relay, ct), cancellationToken);
+                if (!await RefreshDueAsync(reservation, connection, cancellationToken))
+                {
+                    _logger.RelayLost(relay.ToString());
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            Drop(relay);
+        }
+    }
+
+    /// <summary>Waits until the reservation is due for a refresh (true) or the connection to the relay closed (false).</summary>
+    private async Task<bool> RefreshDueAsync(RelayReservation reservation, Connection connection, CancellationToken cancellationToken)
+    {
+        TimeSpan refresh = (reservation.Expires - _time.GetUtcNow()) * RefreshAt;
+        using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task wait = Task.Delay(refresh < MinRetryDelay ? MinRetryDelay : refresh, _time, delay.Token);
+        Task first = await Task.WhenAny(wait, connection.Closed);
+        await delay.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        // circuit-v2.md: the reservation is valid only while the connection lasts.
+        return first == wait;
+    }
+
+    private async Task<(RelayReservation, Connection)> ReserveOnAsync(Func<CancellationToken, Task<Connection>> connect, CancellationToken cancellationToken)
+    {
+        Connection connection = await connect(cancellationToken);
         if (connection.IsLimited)
         {
             throw new RelayProtocolException("a reservation is not made over a relayed connection");
@@ -219,17 +261,11 @@ public sealed class RelayClient : IAsyncDisposable
             PeerId? relayPeer = named;
             try
             {
-                (RelayReservation reservation, Connection connection) = await ReserveOnAsync(relay, cancellationToken);
+                (RelayReservation reservation, Connection connection) = await ReserveOnAsync(ct => _host.DialAsync(relay, ct), cancellationToken);
                 relayPeer = reservation.Relay;
                 retry = MinRetryDelay;
-                TimeSpan refresh = (reservation.Expires - _time.GetUtcNow()) * RefreshAt;
-                using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                Task wait = Task.Delay(refresh < MinRetryDelay ? MinRetryDelay : refresh, _time, delay.Token);
-                Task first = await Task.WhenAny(wait, connection.Closed);
-                await delay.CancelAsync();
-                if (first != wait)
+                if (!await RefreshDueAsync(reservation, connection, cancellationToken))
                 {
-                    // circuit-v2.md: the reservation is valid only while the connection lasts.
                     _logger.RelayLost(relayPeer.ToString());
                     Drop(relayPeer);
                     await Task.Delay(MinRetryDelay, _time, cancellationToken);

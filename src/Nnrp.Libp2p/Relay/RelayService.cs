@@ -31,6 +31,9 @@ public sealed class RelayService
     /// <summary>Protection tag that keeps a reserving peer's connection from being trimmed (spec: "tag it to prevent accidental termination").</summary>
     public const string ReservationTag = "relay-reservation";
 
+    /// <summary>The protocol a relay serves (listed in identify while it does).</summary>
+    public const string HopProtocolId = RelayCodec.HopProtocolId;
+
     private readonly Libp2pHost _host;
     private readonly RelayServiceOptions _options;
     private readonly TimeProvider _time;
@@ -71,6 +74,28 @@ public sealed class RelayService
         _host.SetStreamHandler(RelayCodec.HopProtocolId, HandleHopAsync);
         _host.ConnectionClosed += OnConnectionClosed;
     }
+
+    /// <summary>
+    /// Stops serving hop (the node is no longer publicly dialable, NNRP.md §14.4): no new
+    /// reservation or circuit, and the reservations are dropped (their holders find out at their
+    /// next refresh and reserve elsewhere); circuits in flight run to their limits.
+    /// </summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _started, 0) != 1)
+        {
+            return;
+        }
+        _host.RemoveStreamHandler(RelayCodec.HopProtocolId);
+        _host.ConnectionClosed -= OnConnectionClosed;
+        foreach (PeerId peer in Reservations.Clear())
+        {
+            _host.Unprotect(peer, ReservationTag);
+        }
+    }
+
+    /// <summary>Whether hop is being served.</summary>
+    public bool IsServing => Volatile.Read(ref _started) == 1;
 
     private void OnConnectionClosed(object? sender, ConnectionEventArgs e)
     {

@@ -79,6 +79,17 @@ internal sealed class ReservationTable(RelayServiceOptions options)
         }
     }
 
+    /// <summary>Drops every reservation (the relay stopped serving) and names their peers.</summary>
+    public PeerId[] Clear()
+    {
+        lock (_gate)
+        {
+            PeerId[] peers = [.. _entries.Keys];
+            _entries.Clear();
+            return peers;
+        }
+    }
+
     private void Prune(DateTimeOffset now)
     {
         foreach (PeerId stale in _entries.Where(kv => kv.Value.Expires <= now).Select(static kv => kv.Key).ToArray())

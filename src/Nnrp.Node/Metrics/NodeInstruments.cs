@@ -37,6 +37,17 @@ public static class NodeInstruments
         meter.CreateObservableGauge("nnrp.store.disk_bytes", () => node.Store.Statistics.DiskBytes, "By", "Store files on disk");
         meter.CreateObservableGauge("nnrp.work.current_multiplier", () => Thresholds.ToMultiplier(node.Ingress.CurrentThreshold, node.Ingress.Policy.BaseThreshold), null, "Current required work as a multiple of the base threshold");
         meter.CreateObservableGauge("nnrp.ingress.utilisation", () => node.Ingress.Utilisation, null, "u of NNRP.md §6.3: max(ingress queue fill, store fill), 0..1");
+        AddReachability(meter, node);
+    }
+
+    /// <summary>NNRP.md §14.4, §14.5: what AutoNAT found, whether the node relays for others, and the relays it is reached through.</summary>
+    private static void AddReachability(Meter meter, NnrpNode node)
+    {
+        meter.CreateObservableGauge("nnrp.reachability", () => (int)node.Reachability, null, "AutoNAT's verdict on this node: 0 unknown, 1 public, 2 private");
+        meter.CreateObservableGauge("nnrp.relay.serving", () => node.RelayService?.IsServing == true ? 1 : 0, null, "1 while the node serves circuit relay v2 hop for nodes behind NAT");
+        meter.CreateObservableGauge("nnrp.relay.reservations_granted", () => node.RelayService?.ReservationCount ?? 0, "{reservation}", "Reservations this node holds for nodes behind NAT");
+        meter.CreateObservableGauge("nnrp.relay.circuits", () => node.RelayService?.CircuitCount ?? 0, "{circuit}", "Relayed connections this node carries now");
+        meter.CreateObservableGauge("nnrp.relay.reservations_held", () => node.RelayClient?.Reservations.Count ?? 0, "{reservation}", "Relays this node holds a reservation on and is reached through");
     }
 
     /// <summary>Sync sessions, rounds, bytes, items pulled and offered, and the responder's scan budget (NNRP.md §11.8).</summary>

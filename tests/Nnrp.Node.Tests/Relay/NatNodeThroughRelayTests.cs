@@ -71,6 +71,13 @@ public sealed class NatNodeThroughRelayTests : IAsyncLifetime
         Assert.Equal(CircuitAddress.For(relayAddress, natted.PeerId), circuit);
         Assert.Equal(1, relay.RelayService!.ReservationCount);
 
+        await WalletPublishesAndFetchesThroughAsync(natted, circuit);
+        Assert.Equal(1, relay.RelayService.CircuitCount);
+    }
+
+    /// <summary>A wallet that dials only <paramref name="circuit"/> publishes a notification to <paramref name="natted"/> and reads it back, over a limited connection.</summary>
+    private static async Task WalletPublishesAndFetchesThroughAsync(NnrpNode natted, Multiaddr circuit)
+    {
         await using var walletHost = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [] }, NullLoggerFactory.Instance);
         await walletHost.StartAsync(CancellationToken.None);
         var wallet = new NnrpClient(walletHost);
@@ -85,7 +92,28 @@ public sealed class NatNodeThroughRelayTests : IAsyncLifetime
         Assert.Equal(sent.Hash, Assert.Single(page.Notifications).Hash);
         Connection relayed = Assert.Single(walletHost.Connections, c => c.RemotePeer.Equals(natted.PeerId));
         Assert.True(relayed.IsLimited);
-        Assert.Equal(1, relay.RelayService.CircuitCount);
+    }
+
+    [Fact]
+    public async Task A_node_that_listens_on_nothing_finds_a_relay_among_its_bootstrap_peers_and_serves_a_wallet_through_it()
+    {
+        // NNRP.md §14.4 "Choosing relays": no --relay; the node knows only a bootstrap peer, which relays.
+        NnrpNode relay = await StartNodeAsync(o => o with { Relay = new NodeRelayOptions { Service = NodeRelayOptions.NodeServiceDefaults } });
+        NnrpNode plain = await StartNodeAsync(o => o with { Relay = new NodeRelayOptions { ServeWhenPublic = false } });
+        NnrpNode natted = await StartNodeAsync(o => o with
+        {
+            Host = new HostOptions { ListenAddresses = [] },
+            Dht = o.Dht with { Mode = KadMode.Client, BootstrapPeers = [plain.Addresses[0], relay.Addresses[0]] },
+        });
+        Assert.NotNull(natted.AutoRelay);
+
+        await NodeNetwork.UntilAsync(() => natted.RelayClient!.Reservations.ContainsKey(relay.PeerId), "the node reserved on the relaying bootstrap peer");
+        Assert.True(natted.AutoRelay.Active);
+        Assert.DoesNotContain(plain.PeerId, natted.RelayClient!.Reservations.Keys);
+        Multiaddr circuit = Assert.Single(natted.Addresses);
+        Assert.Equal(CircuitAddress.For(relay.Addresses[0], natted.PeerId), circuit);
+
+        await WalletPublishesAndFetchesThroughAsync(natted, circuit);
     }
 
     [Fact]

@@ -1,0 +1,173 @@
+using Nnrp.Libp2p.Addressing;
+using Nnrp.Libp2p.Host;
+using Nnrp.Libp2p.Identify;
+using Nnrp.Libp2p.Identity;
+using Nnrp.Libp2p.Relay;
+using Nnrp.Libp2p.Tests.Host;
+using static Nnrp.Libp2p.Tests.Host.Hosts;
+
+namespace Nnrp.Libp2p.Tests.Relay;
+
+/// <summary>
+/// NNRP.md §14.4 "Who relays" and "Choosing relays": a node that is not publicly dialable holds
+/// reservations on peers that identify as relays, replaces those that drop or refuse, and lets
+/// them all go once it is dialable; a relay that stops serving drops what it granted.
+/// </summary>
+public sealed class AutoRelayTests : IAsyncLifetime
+{
+    private readonly Hosts _hosts = new();
+    private readonly List<IAsyncDisposable> _parts = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (IAsyncDisposable part in Enumerable.Reverse(_parts))
+        {
+            await part.DisposeAsync();
+        }
+        await _hosts.DisposeAsync();
+    }
+
+    private async Task<(Libp2pHost Host, RelayService Service)> StartRelayAsync(RelayServiceOptions? options = null)
+    {
+        RelayService? service = null;
+        Libp2pHost host = await _hosts.StartAsync(configure: h =>
+        {
+            new IdentifyService(h).Start();
+            (service = new RelayService(h, options)).Start();
+        });
+        return (host, service!);
+    }
+
+    private async Task<(Libp2pHost Host, RelayClient Client, AutoRelay Auto)> StartNattedAsync(int relays)
+    {
+        IdentifyService? identify = null;
+        Libp2pHost host = await _hosts.StartAsync(configure: h => (identify = new IdentifyService(h)).Start());
+        var client = new RelayClient(host);
+        var auto = new AutoRelay(host, client, identify, new AutoRelayOptions { Relays = relays, ScanInterval = TimeSpan.FromMilliseconds(200) });
+        _parts.Add(client);
+        _parts.Add(auto);
+        auto.Start();
+        return (host, client, auto);
+    }
+
+    private static async Task ConnectAsync(Libp2pHost from, params Libp2pHost[] to)
+    {
+        foreach (Libp2pHost peer in to)
+        {
+            await Within(from.DialAsync(AddressOf(peer), CancellationToken.None));
+        }
+    }
+
+    private static Task Until(Func<bool> condition, string what) => Nnrp.Libp2p.Tests.GossipSub.InMemoryNetwork.Eventually(condition, what);
+
+    [Fact]
+    public async Task While_active_it_reserves_on_peers_that_serve_hop_and_is_advertised_through_them()
+    {
+        var relays = new[] { await StartRelayAsync(), await StartRelayAsync(), await StartRelayAsync() };
+        Libp2pHost plain = await _hosts.StartAsync(configure: h => new IdentifyService(h).Start());
+        (Libp2pHost natted, RelayClient client, AutoRelay auto) = await StartNattedAsync(relays: 2);
+        await ConnectAsync(natted, [plain, .. relays.Select(r => r.Host)]);
+        await Until(() => relays.All(r => natted.PeerStore.GetProtocols(r.Host.PeerId).Contains(RelayCodec.HopProtocolId)), "identify tells which peers relay");
+        Assert.Empty(client.Reservations);
+
+        auto.SetActive(true);
+
+        await Until(() => client.Reservations.Count == 2, "reservations on two relays");
+        HashSet<PeerId> relayIds = [.. relays.Select(r => r.Host.PeerId)];
+        Assert.All(client.Reservations.Keys, r => Assert.Contains(r, relayIds));
+        Assert.DoesNotContain(plain.PeerId, client.Reservations.Keys);
+        IReadOnlyList<Multiaddr> advertised = natted.GetAdvertisedAddresses();
+        foreach (PeerId relay in client.Reservations.Keys)
+        {
+            Libp2pHost host = relays.Single(r => r.Host.PeerId.Equals(relay)).Host;
+            Assert.Contains(CircuitAddress.For(AddressOf(host), natted.PeerId), advertised);
+        }
+        Assert.Equal(2, relays.Sum(r => r.Service.ReservationCount));
+    }
+
+    [Fact]
+    public async Task A_relay_whose_connection_drops_is_replaced_by_another()
+    {
+        var relays = new[] { await StartRelayAsync(), await StartRelayAsync(), await StartRelayAsync() };
+        (Libp2pHost natted, RelayClient client, AutoRelay auto) = await StartNattedAsync(relays: 2);
+        await ConnectAsync(natted, [.. relays.Select(r => r.Host)]);
+        await Until(() => relays.All(r => natted.PeerStore.GetProtocols(r.Host.PeerId).Contains(RelayCodec.HopProtocolId)), "identify tells which peers relay");
+        auto.SetActive(true);
+        await Until(() => client.Reservations.Count == 2, "reservations on two relays");
+        PeerId lost = client.Reservations.Keys.First();
+        Libp2pHost lostHost = relays.Single(r => r.Host.PeerId.Equals(lost)).Host;
+
+        await lostHost.DisposeAsync();
+
+        PeerId spare = relays.Select(r => r.Host.PeerId).Single(p => !p.Equals(lost) && !client.Reservations.ContainsKey(p));
+        await Until(() => client.Reservations.Count == 2 && client.Reservations.ContainsKey(spare), "the spare relay takes the lost one's place");
+        Assert.DoesNotContain(natted.GetAdvertisedAddresses(), a => a.ToString().Contains(lost.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_relay_that_refuses_is_left_alone_and_another_is_asked()
+    {
+        (Libp2pHost full, RelayService fullService) = await StartRelayAsync(new RelayServiceOptions { MaxReservations = 1 });
+        Libp2pHost other = await _hosts.StartAsync();
+        await using (var filler = new RelayClient(other))
+        {
+            await Within(filler.ReserveAsync(AddressOf(full), CancellationToken.None));
+        }
+        (Libp2pHost open, _) = await StartRelayAsync();
+        (Libp2pHost natted, RelayClient client, AutoRelay auto) = await StartNattedAsync(relays: 2);
+        await ConnectAsync(natted, full, open);
+        await Until(() => natted.PeerStore.GetProtocols(full.PeerId).Contains(RelayCodec.HopProtocolId)
+            && natted.PeerStore.GetProtocols(open.PeerId).Contains(RelayCodec.HopProtocolId), "identify tells which peers relay");
+
+        auto.SetActive(true);
+
+        await Until(() => client.Reservations.ContainsKey(open.PeerId), "a reservation on the relay with room");
+        await Until(() => auto.Relays.Count == 1, "the refusing relay is let go");
+        Assert.DoesNotContain(full.PeerId, client.Reservations.Keys);
+        Assert.Equal(1, fullService.ReservationCount); // the filler's, untouched
+    }
+
+    [Fact]
+    public async Task Once_inactive_it_releases_every_reservation_and_circuit_address()
+    {
+        var relays = new[] { await StartRelayAsync(), await StartRelayAsync() };
+        (Libp2pHost natted, RelayClient client, AutoRelay auto) = await StartNattedAsync(relays: 2);
+        await ConnectAsync(natted, [.. relays.Select(r => r.Host)]);
+        await Until(() => relays.All(r => natted.PeerStore.GetProtocols(r.Host.PeerId).Contains(RelayCodec.HopProtocolId)), "identify tells which peers relay");
+        auto.SetActive(true);
+        await Until(() => client.Reservations.Count == 2, "reservations on both relays");
+
+        auto.SetActive(false);
+
+        await Until(() => client.Reservations.Count == 0, "every reservation released");
+        Assert.DoesNotContain(natted.GetAdvertisedAddresses(), CircuitAddress.IsCircuit);
+        Assert.Empty(auto.Relays);
+    }
+
+    [Fact]
+    public async Task A_relay_that_stops_serving_drops_its_reservations_and_leaves_identify()
+    {
+        (Libp2pHost relay, RelayService service) = await StartRelayAsync();
+        Libp2pHost peer = await _hosts.StartAsync();
+        var client = new RelayClient(peer);
+        _parts.Add(client);
+        await Within(client.ReserveAsync(AddressOf(relay), CancellationToken.None));
+        Assert.Equal(1, service.ReservationCount);
+        Assert.True(relay.IsProtected(peer.PeerId));
+
+        service.Stop();
+
+        Assert.False(service.IsServing);
+        Assert.Equal(0, service.ReservationCount);
+        Assert.False(relay.IsProtected(peer.PeerId));
+        Assert.DoesNotContain(RelayCodec.HopProtocolId, relay.Protocols);
+        await Assert.ThrowsAnyAsync<Exception>(() => Within(client.ReserveAsync(AddressOf(relay), CancellationToken.None)));
+
+        service.Start();
+        Assert.Contains(RelayCodec.HopProtocolId, relay.Protocols);
+        await Within(client.ReserveAsync(AddressOf(relay), CancellationToken.None));
+        Assert.Equal(1, service.ReservationCount);
+    }
+}
