@@ -78,6 +78,10 @@ public sealed partial class WalletClient : IAsyncDisposable
             throw new NnrpClientException("no nodes to publish to: give --node, bootstrap peers or a recipient URI with relay hints (or no node found holds the tag's shard)");
         }
         SendResult sent = await new Publisher(_transport, _work, _logger).PublishAsync(notification, holders.Nodes, options, progress, cancellationToken);
+        foreach (NodeFailure failure in sent.Failures)
+        {
+            _discovery.Forget(failure.Node);
+        }
         return sent with { HoldersFound = holders.Holders.Count };
     }
 
@@ -100,7 +104,12 @@ public sealed partial class WalletClient : IAsyncDisposable
         {
             throw new NnrpClientException("no nodes to fetch from: give --node or bootstrap peers (or no node found holds the tag's shard)");
         }
-        return await new MailboxFetcher(_transport, _logger).FetchAsync(key, holders.Nodes, options, checkpoint, cancellationToken);
+        FetchResult fetched = await new MailboxFetcher(_transport, _logger).FetchAsync(key, holders.Nodes, options, checkpoint, cancellationToken);
+        foreach (NodeFetchReport report in fetched.Nodes.Where(static n => !n.Complete))
+        {
+            _discovery.Forget(report.Node);
+        }
+        return fetched;
     }
 
     /// <summary>The status of one node (§11.7).</summary>

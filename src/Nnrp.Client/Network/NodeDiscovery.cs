@@ -14,7 +14,7 @@ namespace Nnrp.Client.Network;
 /// shallow until hints and providers make enough verified holders. Candidates are distinct by
 /// node key; one <see cref="NodeDiscovery"/> per client keeps its <see cref="DepthEvidence"/>.
 /// </summary>
-internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyList<NodeAddress> bootstrap, KadService? kad, INodeTransport transport, ILogger logger)
+internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyList<NodeAddress> bootstrap, KadService? kad, INodeTransport transport, ILogger logger, TimeProvider? time = null)
 {
     /// <summary>Verified holders sought beyond the number wanted, so that a refusing or failing holder can be replaced.</summary>
     public const int Spare = 2;
@@ -23,6 +23,12 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
 
     /// <summary>What this client has seen of the network's shard depths.</summary>
     public DepthEvidence Evidence { get; } = new();
+
+    /// <summary>Holders earlier walks verified, reused for the tags their statuses cover.</summary>
+    public HolderCache Cache { get; } = new(time ?? TimeProvider.System);
+
+    /// <summary>A node that failed a publish or fetch is not offered from the cache again.</summary>
+    public void Forget(NodeAddress node) => Cache.Forget(node.Key);
 
     public async Task<HolderSearchResult> FindAsync(RecipientTag tag, IReadOnlyList<string> hints, int wanted, CancellationToken cancellationToken)
     {
@@ -51,11 +57,32 @@ internal sealed class NodeDiscovery(IReadOnlyList<NodeAddress> named, IReadOnlyL
         bool timedOut = false;
         if (kad is not null && holders.Count < enough)
         {
-            var search = new HolderSearch(kad, _probe, Evidence, logger);
-            await search.SampleAsync(statuses, cancellationToken);
-            (List<Holder> found, start, depths, timedOut) = await search.WalkAsync(
-                tag, holders.Count, enough, statuses, hinted.Select(h => h.Key).ToHashSet(), cancellationToken);
-            holders.AddRange(found);
+            var exclude = hinted.Select(h => h.Key).ToHashSet();
+            var providers = new List<Holder>();
+            foreach ((Holder cached, StatusResponse status) in Cache.Covering(tag))
+            {
+                if (exclude.Add(cached.Node.Key))
+                {
+                    providers.Add(cached);
+                    statuses.TryAdd(cached.Node.Key, status);
+                }
+            }
+            if (holders.Count + providers.Count < enough)
+            {
+                var search = new HolderSearch(kad, _probe, Evidence, logger);
+                await search.SampleAsync(statuses, cancellationToken);
+                (List<Holder> found, start, depths, timedOut) = await search.WalkAsync(tag, holders.Count + providers.Count, enough, statuses, exclude, cancellationToken);
+                foreach (Holder holder in found)
+                {
+                    if (statuses.GetValueOrDefault(holder.Node.Key) is { } status)
+                    {
+                        Cache.Add(holder, status);
+                    }
+                }
+                providers.AddRange(found);
+            }
+            // Remembered and newly found providers together, deepest shard first (a stable sort).
+            holders.AddRange(providers.OrderByDescending(static h => h.Depth ?? -1));
         }
         holders.AddRange(configured.Where(b => Covers(b) && holders.All(h => h.Node.Key != b.Key)).Select(b => new Holder(b, HolderSource.Bootstrap, null, Verified: true)));
         // A hint or bootstrap peer that did not answer in time may still be up (slow, relayed):

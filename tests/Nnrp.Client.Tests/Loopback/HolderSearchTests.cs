@@ -84,6 +84,38 @@ public sealed class HolderSearchTests(ShardedNetwork net) : IClassFixture<Sharde
     }
 
     [Fact]
+    public async Task Another_tag_of_a_shard_already_walked_reuses_its_verified_holders_without_a_lookup()
+    {
+        await using WalletClient client = await net.ClientAsync();
+        HolderSearchResult first = await client.FindHoldersAsync(Tag, 3).WaitAsync(LoopbackNodes.Limit);
+        Assert.NotEmpty(first.DepthsLookedUp);
+        byte[] bytes = Tag.ToArray();
+        bytes[^1] ^= 0xff; // another recipient whose tag is in the same depth-8 shard
+        RecipientTag neighbour = RecipientTag.FromBytes(bytes);
+
+        HolderSearchResult second = await client.FindHoldersAsync(neighbour, 3).WaitAsync(LoopbackNodes.Limit);
+
+        Assert.Empty(second.DepthsLookedUp); // no DHT lookup, no status probe of a provider
+        Assert.Equal(first.Holders.Take(5).Select(h => h.Node.Key).Order(), second.Holders.Take(5).Select(h => h.Node.Key).Order());
+        Assert.All(second.Holders.Take(5), h => Assert.True(h.Verified && h.Source == HolderSource.Dht));
+    }
+
+    [Fact]
+    public async Task A_holder_that_failed_a_send_is_verified_again_by_a_new_walk_before_it_is_offered()
+    {
+        await using WalletClient client = await net.ClientAsync();
+        SendResult sent = await client.SendAsync(Recipient.Parse(Samples.SeedUri), Samples.Event(9), new SendOptions { InitialThreshold = Samples.EasyThreshold, MaxMultiplier = 16 }).WaitAsync(LoopbackNodes.Limit);
+        Assert.Contains(sent.Failures, f => net.RoleOf(f.Node) == ShardedNetwork.Refuser);
+
+        HolderSearchResult again = await client.FindHoldersAsync(Tag, 3).WaitAsync(LoopbackNodes.Limit);
+
+        // Four remembered holders are one short of 3 + 2 spare: the walk runs and finds the refuser anew.
+        Assert.NotEmpty(again.DepthsLookedUp);
+        Assert.Contains(again.Holders, h => net.RoleOf(h.Node) == ShardedNetwork.Refuser);
+        Assert.Equal([8, 8, 8, 4, 4], again.Holders.Take(5).Select(h => h.Depth));
+    }
+
+    [Fact]
     public async Task A_tag_only_the_full_node_holds_costs_at_most_the_lookup_budget_and_the_send_says_so()
     {
         NotificationKeyPair other = ShardedNetwork.KeyOutsideTheShards();
