@@ -28,6 +28,9 @@ public sealed partial class NnrpNode
     private Task _shardLoop = Task.CompletedTask;
     private DateTimeOffset _lastMove = DateTimeOffset.MinValue;
     private DateTimeOffset _shallowerSince;
+
+    // §8.6: the last depth evaluation's volume estimate V̂ (null before one had enough reports).
+    private ulong? _volumeEstimate;
     private volatile bool _newHalfCaughtUp;
 
     /// <summary>§8: what the node holds and provides, and its moves.</summary>
@@ -172,6 +175,7 @@ public sealed partial class NnrpNode
                 DepthPlanner.Report((ulong)Math.Max(0, Store.Statistics.Bytes), HeldShards.ShallowestBits),
             };
             ulong? estimate = DepthPlanner.Estimate(reports);
+            _volumeEstimate = estimate;
             int depth = _shards.Depth;
             int target = DepthPlanner.Plan(depth, estimate, _options.Store.MaxBytes);
             _logger.DepthEvaluated(reports.Count, estimate ?? 0, depth, target);
@@ -209,9 +213,10 @@ public sealed partial class NnrpNode
     }
 
     /// <summary>
-    /// §8.6: gives back repair shards that gained enough holders, then, with the store under
-    /// half full, checks one random shard at the node's depth and takes it up when fewer than 3
-    /// verified providers hold it.
+    /// §8.6: gives back repair shards that gained enough holders, then, with room for one more
+    /// shard at its depth or a few bits deeper (<see cref="DepthPlanner.RepairDepth"/>), checks one
+    /// random shard at that depth and takes it up when fewer than 3 verified providers hold it
+    /// (a holder of a shard containing it counts).
     /// </summary>
     private async Task RepairAsync(CancellationToken cancellationToken)
     {
@@ -225,11 +230,11 @@ public sealed partial class NnrpNode
         }
         int depth = _shards.Depth;
         if (depth == 0 || _shards.Moving != Move.None || _shards.Repairs.Count >= ShardResponsibility.MaxRepairShards
-            || Store.Statistics.Bytes >= _options.Store.MaxBytes / 2)
+            || DepthPlanner.RepairDepth(Store.Statistics.Bytes, _volumeEstimate, depth, _options.Store.MaxBytes) is not { } repairDepth)
         {
             return;
         }
-        var candidate = new ShardId(depth, (uint)Random.Shared.NextInt64(1L << depth));
+        var candidate = new ShardId(repairDepth, (uint)Random.Shared.NextInt64(1L << repairDepth));
         if (HeldShards.Shards.Any(h => h.Overlaps(candidate)))
         {
             return;

@@ -52,6 +52,18 @@ public sealed class SimulationInvariantTests
     }
 
     [Fact]
+    public void With_budgets_too_tight_for_a_second_whole_shard_repair_still_keeps_three_holders_of_every_tag()
+    {
+        // NNRP.md §8.6 repair depth. These budgets put nodes 3–4 bits deep with most home shares
+        // above 3/8 of the budget: no room for a whole second shard, room for a part of one.
+        // Random homes left a shard with 1 holder when repair took whole shards only.
+        RunResult run = Simulation.Run(Small(sharded: true) with { BudgetsBytes = [640L << 20, 1280L << 20] });
+
+        Assert.True(run.MeanDepth >= 3, $"mean depth {run.MeanDepth}");
+        Assert.True(run.MinShardHolders >= 3, $"a tag is held by {run.MinShardHolders} nodes");
+    }
+
+    [Fact]
     public void A_wallet_restored_from_its_seed_after_churn_finds_its_notifications()
     {
         RunResult run = Simulation.Run(Small(sharded: true));

@@ -181,9 +181,10 @@ internal sealed class Simulation
     // ---- setup -------------------------------------------------------------------------
 
     /// <summary>
-    /// §8.6 repair, run as the first hour of evaluations would: a node whose store is under half
-    /// its budget checks a random shard at its depth and takes it up (at most 4) when it has
-    /// fewer than 3 holders, counting holders of every shard that contains it.
+    /// §8.6 repair, run as the first hour of evaluations would: a node with room for one more
+    /// shard at its depth or a few bits deeper (<see cref="DepthPlanner.RepairDepth"/> with V̂ = V)
+    /// checks a random shard at that depth and takes it up (at most 4) when it has fewer than 3
+    /// holders, counting holders of every shard that contains it.
     /// </summary>
     private void Repair()
     {
@@ -194,11 +195,12 @@ internal sealed class Simulation
             {
                 int depth = node.Shards.Shards[0].Bits;
                 double stored = node.Shards.Shards.Sum(_load.BacklogBytes);
-                if (depth == 0 || taken[node.Index] >= 4 || stored >= node.Budget / 2.0)
+                if (depth == 0 || taken[node.Index] >= 4
+                    || DepthPlanner.RepairDepth((long)stored, (ulong)_load.Volume, depth, node.Budget) is not { } repairDepth)
                 {
                     continue;
                 }
-                var candidate = new ShardId(depth, (uint)_random.Next(1 << depth));
+                var candidate = new ShardId(repairDepth, (uint)_random.Next(1 << repairDepth));
                 if (node.Shards.Shards.Any(s => s.Overlaps(candidate)) || Holders(candidate) >= _sync.SafeProviders)
                 {
                     continue;
@@ -220,16 +222,18 @@ internal sealed class Simulation
         return count;
     }
 
-    /// <summary>The fewest holders of any shard at any depth in use (the replication rule wants 3).</summary>
+    /// <summary>
+    /// The fewest holders of any tag (the replication rule wants 3): the holders of every shard at
+    /// the deepest depth any node holds (repair shards included), each counting the holders of
+    /// every shard that contains it.
+    /// </summary>
     private int MinHolders()
     {
         int min = int.MaxValue;
-        foreach (int depth in _nodes.Select(static n => n.Shards.Shards[0].Bits).Distinct())
+        int deepest = _nodes.Max(static n => n.Shards.Shards.Max(static s => s.Bits));
+        for (uint i = 0; i < 1u << deepest; i++)
         {
-            for (uint i = 0; i < 1u << depth; i++)
-            {
-                min = Math.Min(min, Holders(new ShardId(depth, i)));
-            }
+            min = Math.Min(min, Holders(new ShardId(deepest, i)));
         }
         return min;
     }

@@ -47,6 +47,41 @@ public static class DepthPlanner
         return sorted[(sorted.Length - 1) / 2];
     }
 
+    /// <summary>§8.6: a repair shard is at most this many bits deeper than the node's own depth (an eighth of a home shard).</summary>
+    public const int MaxRepairDepthBelow = 3;
+
+    /// <summary>
+    /// §8.6: the depth at which a node at <paramref name="depth"/> holding <paramref name="storedBytes"/>
+    /// can take up one more shard, or null when it has no room. With a volume estimate it is the
+    /// shallowest depth r from <paramref name="depth"/> to <paramref name="depth"/> + <see cref="MaxRepairDepthBelow"/>
+    /// (and ≤ 16) whose shard size V̂ / 2^r fits with what it stores under the same
+    /// <see cref="DeepenAbove"/> ceiling §8.2 keeps the home share under; without one, its own
+    /// depth when the store is under half full. A node whose home share is above 3/8 of its budget
+    /// (most nodes, by §8.2) has no room for a whole second shard of its depth, but has for a part
+    /// of one: repairing a weak shard a part at a time lets every node with any room help.
+    /// </summary>
+    public static int? RepairDepth(long storedBytes, ulong? estimate, int depth, long budget)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+        if (budget <= 0)
+        {
+            return null;
+        }
+        if (estimate is not { } volume)
+        {
+            return storedBytes < budget / 2 ? depth : null;
+        }
+        double room = DeepenAbove * budget - Math.Max(0, storedBytes);
+        for (int r = depth; r <= Math.Min(ShardId.MaxBits, depth + MaxRepairDepthBelow); r++)
+        {
+            if (volume / Math.Pow(2, r) <= room)
+            {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The depth to move to from <paramref name="depth"/> (one step at most), or <paramref name="depth"/> to stay.</summary>
     public static int Plan(int depth, ulong? estimate, long budget)
     {

@@ -3,7 +3,7 @@ using Nnrp.Node.Tests.Testing;
 
 namespace Nnrp.Node.Tests.Shards;
 
-/// <summary>NNRP.md §8.6: a node with spare budget takes up an under-replicated shard, provides it once synced, and gives it back.</summary>
+/// <summary>NNRP.md §8.6: a node with room for another shard takes up an under-replicated one, provides it once synced, and gives it back.</summary>
 public sealed class RepairTests
 {
     [Fact]
@@ -37,6 +37,28 @@ public sealed class RepairTests
         int taken = Enumerable.Range(0, 16).Where(i => i != home).Count(i => shards.TakeUp(new ShardId(4, (uint)i)));
         Assert.Equal(ShardResponsibility.MaxRepairShards, taken);
         Assert.False(new ShardResponsibility(ShardSetting.Parse("4/1"), peer).TakeUp(new ShardId(4, 2)));
+    }
+
+    [Theory]
+    // No estimate yet: the node's own depth, and only under half full.
+    [InlineData(400, null, 2, 2)]
+    [InlineData(500, null, 2, null)]
+    // 60 % full, a depth-2 shard of V̂ / 4 = 100 more: 700 ≤ 750, its own depth (half full alone said no).
+    [InlineData(600, 400UL, 2, 2)]
+    // 60 % full, a depth-2 shard of 200 is too much, a depth-3 one of 100 fits.
+    [InlineData(600, 800UL, 2, 3)]
+    // 70 % full: only a quarter of a home shard (depth 4, 50 bytes) fits, 700 + 50 ≤ 750.
+    [InlineData(700, 800UL, 2, 4)]
+    // 72 % full: an eighth (depth 5, 25 bytes), 720 + 25 ≤ 750, the deepest a repair goes.
+    [InlineData(720, 800UL, 2, 5)]
+    [InlineData(730, 800UL, 2, null)]
+    // Full to the ceiling: nothing fits, not even 3 bits deeper.
+    [InlineData(750, 800UL, 2, null)]
+    // Never deeper than 16 bits.
+    [InlineData(0, ulong.MaxValue, 15, null)]
+    public void A_node_repairs_at_the_shallowest_depth_whose_shard_fits_under_three_quarters_of_its_budget(long stored, ulong? estimate, int depth, int? repairDepth)
+    {
+        Assert.Equal(repairDepth, DepthPlanner.RepairDepth(stored, estimate, depth, budget: 1000));
     }
 
     [Fact]
