@@ -50,8 +50,8 @@ public sealed partial class NnrpNode
     private void StartReservations()
     {
         RelayClient?.KeepReservations(_options.Relay.Reserve);
+        // Listen addresses are fixed once the host runs; only AutoNAT's verdict changes.
         AutoNat.ReachabilityChanged += (_, _) => FollowReachabilityWithRelay();
-        Host.AddressesChanged += (_, _) => FollowReachabilityWithRelay();
         AutoRelay?.Start();
         FollowReachabilityWithRelay();
     }

@@ -118,6 +118,7 @@ public sealed class AutoRelay : IAsyncDisposable
     /// <summary>Turns relay seeking on (reachability Private, or no direct address) or off (Public: every reservation is released).</summary>
     public void SetActive(bool active)
     {
+        CancellationTokenSource[] stops = [];
         lock (_gate)
         {
             if (_active == active)
@@ -127,11 +128,21 @@ public sealed class AutoRelay : IAsyncDisposable
             _active = active;
             if (!active)
             {
-                foreach ((CancellationTokenSource stop, _) in _held.Values)
-                {
-                    stop.Cancel();
-                }
+                stops = [.. _held.Values.Select(static h => h.Stop)];
                 _held.Clear();
+            }
+        }
+        // Outside the lock: cancelling runs the holders' continuations, which drop addresses
+        // (raising the host's AddressesChanged) and take the lock themselves.
+        foreach (CancellationTokenSource stop in stops)
+        {
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // That holder had already ended on its own.
             }
         }
         _logger.AutoRelayActive(active);
@@ -191,10 +202,13 @@ public sealed class AutoRelay : IAsyncDisposable
         }
     }
 
-    /// <summary>Under _gate: peers that said they serve hop, not held nor backed off; connected (directly) first, in random order.</summary>
+    /// <summary>
+    /// Under _gate: peers that said they serve hop, neither held (by us, or by the client for a
+    /// configured relay) nor backed off; connected (directly) first, in random order.
+    /// </summary>
     private IEnumerable<PeerId> Candidates(DateTimeOffset now) =>
         _host.PeerStore.Peers
-            .Where(p => !p.Equals(_host.PeerId) && !_held.ContainsKey(p)
+            .Where(p => !p.Equals(_host.PeerId) && !_held.ContainsKey(p) && !_client.Reservations.ContainsKey(p)
                 && !(_backoff.TryGetValue(p, out var b) && b.Until > now)
                 && _host.PeerStore.GetProtocols(p).Contains(RelayCodec.HopProtocolId))
             .Select(p => (Peer: p, Connected: _host.FindConnection(p) is { IsLimited: false }, Order: RandomNumberGenerator.GetInt32(int.MaxValue)))

@@ -98,10 +98,10 @@ public sealed class AutoRelayTests : IAsyncLifetime
         await Until(() => client.Reservations.Count == 2, "reservations on two relays");
         PeerId lost = client.Reservations.Keys.First();
         Libp2pHost lostHost = relays.Single(r => r.Host.PeerId.Equals(lost)).Host;
+        PeerId spare = relays.Select(r => r.Host.PeerId).Single(p => !client.Reservations.ContainsKey(p));
 
         await lostHost.DisposeAsync();
 
-        PeerId spare = relays.Select(r => r.Host.PeerId).Single(p => !p.Equals(lost) && !client.Reservations.ContainsKey(p));
         await Until(() => client.Reservations.Count == 2 && client.Reservations.ContainsKey(spare), "the spare relay takes the lost one's place");
         Assert.DoesNotContain(natted.GetAdvertisedAddresses(), a => a.ToString().Contains(lost.ToString(), StringComparison.Ordinal));
     }
@@ -144,6 +144,27 @@ public sealed class AutoRelayTests : IAsyncLifetime
         await Until(() => client.Reservations.Count == 0, "every reservation released");
         Assert.DoesNotContain(natted.GetAdvertisedAddresses(), CircuitAddress.IsCircuit);
         Assert.Empty(auto.Relays);
+    }
+
+    [Fact]
+    public async Task A_relay_the_node_was_given_is_left_to_the_client_and_kept_when_auto_relay_stops()
+    {
+        var relays = new[] { await StartRelayAsync(), await StartRelayAsync() };
+        (Libp2pHost natted, RelayClient client, AutoRelay auto) = await StartNattedAsync(relays: 2);
+        Libp2pHost given = relays[0].Host;
+        await Within(client.ReserveAsync(AddressOf(given), CancellationToken.None)); // as --relay does
+        await ConnectAsync(natted, relays[1].Host);
+        await Until(() => relays.All(r => natted.PeerStore.GetProtocols(r.Host.PeerId).Contains(RelayCodec.HopProtocolId)), "identify tells which peers relay");
+
+        auto.SetActive(true);
+        await Until(() => auto.Relays.Count == 1 && client.Reservations.Count == 2, "auto relay holds the other relay");
+        Assert.DoesNotContain(given.PeerId, auto.Relays);
+
+        auto.SetActive(false);
+
+        await Until(() => client.Reservations.Count == 1, "auto relay let its relay go");
+        Assert.True(client.Reservations.ContainsKey(given.PeerId));
+        Assert.Contains(CircuitAddress.For(AddressOf(given), natted.PeerId), natted.GetAdvertisedAddresses());
     }
 
     [Fact]

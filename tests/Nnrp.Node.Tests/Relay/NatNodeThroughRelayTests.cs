@@ -71,12 +71,15 @@ public sealed class NatNodeThroughRelayTests : IAsyncLifetime
         Assert.Equal(CircuitAddress.For(relayAddress, natted.PeerId), circuit);
         Assert.Equal(1, relay.RelayService!.ReservationCount);
 
-        await WalletPublishesAndFetchesThroughAsync(natted, circuit);
-        Assert.Equal(1, relay.RelayService.CircuitCount);
+        await WalletPublishesAndFetchesThroughAsync(natted, circuit, () => Assert.Equal(1, relay.RelayService.CircuitCount));
     }
 
-    /// <summary>A wallet that dials only <paramref name="circuit"/> publishes a notification to <paramref name="natted"/> and reads it back, over a limited connection.</summary>
-    private static async Task WalletPublishesAndFetchesThroughAsync(NnrpNode natted, Multiaddr circuit)
+    /// <summary>
+    /// A wallet that dials only <paramref name="circuit"/> publishes a notification to
+    /// <paramref name="natted"/> and reads it back, over a limited connection;
+    /// <paramref name="whileRelayed"/> runs before the wallet goes.
+    /// </summary>
+    private static async Task WalletPublishesAndFetchesThroughAsync(NnrpNode natted, Multiaddr circuit, Action? whileRelayed = null)
     {
         await using var walletHost = new Libp2pHost(KeyPair.Generate(), new HostOptions { ListenAddresses = [] }, NullLoggerFactory.Instance);
         await walletHost.StartAsync(CancellationToken.None);
@@ -92,6 +95,7 @@ public sealed class NatNodeThroughRelayTests : IAsyncLifetime
         Assert.Equal(sent.Hash, Assert.Single(page.Notifications).Hash);
         Connection relayed = Assert.Single(walletHost.Connections, c => c.RemotePeer.Equals(natted.PeerId));
         Assert.True(relayed.IsLimited);
+        whileRelayed?.Invoke();
     }
 
     [Fact]
