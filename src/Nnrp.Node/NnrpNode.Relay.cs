@@ -30,7 +30,7 @@ public sealed partial class NnrpNode
         }
         else if (o.ServeWhenPublic)
         {
-            RelayService = new RelayService(Host, NodeRelayOptions.NodeServiceDefaults, _loggers, _time);
+            RelayService = new RelayService(Host, NodeRelayOptions.WhenPublicDefaults, _loggers, _time);
         }
         if (o.Reserve.Count > 0 || o.AutoRelays > 0)
         {

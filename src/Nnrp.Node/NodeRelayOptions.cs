@@ -12,11 +12,19 @@ public sealed record NodeRelayOptions
     /// </summary>
     public static RelayServiceOptions NodeServiceDefaults { get; } = new() { CircuitDataLimit = 4L * 1024 * 1024 };
 
+    /// <summary>
+    /// What a node grants when it relays because it found itself public (<see cref="ServeWhenPublic"/>,
+    /// on by default): go/js limits, 128 KiB per direction and 2 min per circuit, so relaying
+    /// for others costs an operator who never asked for it at most 64 circuits × 256 KiB per
+    /// 2 min (about 140 KB/s). Wallets fetch through such a relay in pages that fit (§14.4).
+    /// </summary>
+    public static RelayServiceOptions WhenPublicDefaults { get; } = new();
+
     /// <summary>Serve the hop protocol (act as a relay) always, with these limits; null: see <see cref="ServeWhenPublic"/>.</summary>
     public RelayServiceOptions? Service { get; init; }
 
     /// <summary>
-    /// Without <see cref="Service"/>: serve hop with <see cref="NodeServiceDefaults"/> while
+    /// Without <see cref="Service"/>: serve hop with <see cref="WhenPublicDefaults"/> while
     /// AutoNAT finds the node publicly dialable, and stop when it no longer is (go-libp2p's
     /// relay service does the same), so nodes behind NAT find relays among public nodes.
     /// </summary>

@@ -79,6 +79,8 @@ public sealed class NodeReachabilityTests : IAsyncLifetime
         NnrpNode node = nodes[0].Node;
         Assert.NotNull(node.RelayService);
         Assert.False(node.RelayService.IsServing);
+        // Unasked, a node grants the go/js limits (128 KiB a direction), not --relay-service on's 4 MiB.
+        Assert.Equal(RelayServiceOptions.DefaultCircuitDataLimit, node.RelayService.Options.CircuitDataLimit);
         Assert.DoesNotContain(RelayService.HopProtocolId, node.Host.Protocols);
         Assert.False(node.AutoRelay!.Active); // it listens, and AutoNAT has not said Private
 
