@@ -3,7 +3,7 @@ using Nnrp.Simulation;
 using Nnrp.Simulation.Report;
 
 // `make simulate`: the issue 15 sweep. Usage:
-//   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full] [--offline-silent]
+//   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full] [--offline-silent] [--gossip model|real]
 //   Nnrp.Simulation --calibrate [--sizes 50,200,400] [--seed 1] [--out docs/scale]   (gossip model vs the real GossipRouter)
 int[] sizes = [100, 300, 1000, 3000, 10000];
 int seed = 1;
@@ -12,6 +12,7 @@ string output = "docs/scale";
 bool[] modes = [true, false];
 bool calibrate = false;
 bool offlineSilent = false;
+var gossip = Nnrp.Simulation.Gossip.GossipMode.Model;
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -38,6 +39,14 @@ try
                 break;
             case "--hours":
                 hours = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+                break;
+            case "--gossip":
+                gossip = value switch
+                {
+                    "model" => Nnrp.Simulation.Gossip.GossipMode.Model,
+                    "real" => Nnrp.Simulation.Gossip.GossipMode.Real, // the production GossipRouter on every node
+                    _ => throw new FormatException($"gossip '{value}' is neither model nor real"),
+                };
                 break;
             case "--out":
                 output = value;
@@ -87,11 +96,17 @@ foreach (int n in sizes)
 {
     foreach (bool sharded in modes)
     {
-        var settings = new SimulationSettings { Nodes = n, Sharded = sharded, Seed = seed, Duration = TimeSpan.FromHours(hours), OfflineSilent = offlineSilent };
+        var settings = new SimulationSettings { Nodes = n, Sharded = sharded, Seed = seed, Duration = TimeSpan.FromHours(hours), OfflineSilent = offlineSilent, Gossip = gossip };
         RunResult result = Simulation.Run(settings);
         runs.Add(result);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"N={n} {ResultTable.Mode(result)}: stored/node {ResultTable.Bytes(result.StoredBytes.Mean)}, gossip/node/h {ResultTable.Bytes(result.GossipBytesPerHour.Mean)}, publish p50 {result.PublishLatencyMs.P50:0} ms, hops {result.LookupHops.Mean:0.00}, fetch {result.FetchFound:P2}, {result.WallSeconds:0} s"));
+            $"N={n} {ResultTable.Mode(result)}: stored/node {ResultTable.Bytes(result.StoredBytes.Mean)}, gossip/node/h {ResultTable.Bytes(result.GossipBytesPerHour.Mean)}, publish p50 {result.PublishLatencyMs.P50:0} ms, hops {result.LookupHops.Mean:0.00}, fetch {result.FetchFound:P2}, holders reached by gossip {result.HolderDelivery:P3}, {result.WallSeconds:0} s, peak RSS {PeakRssGigabytes():0.00} GB"));
+        if (result.RouterSent is { } sent)
+        {
+            double perNode = n * hours;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  sent/node/h: messages {ResultTable.Bytes(sent.Messages / perNode)}, IHAVE {ResultTable.Bytes(sent.IHave / perNode)}, IWANT {ResultTable.Bytes(sent.IWant / perNode)}, IDONTWANT {ResultTable.Bytes(sent.IDontWant / perNode)}, GRAFT/PRUNE {ResultTable.Bytes(sent.GraftPrune / perNode)}, subscriptions {ResultTable.Bytes(sent.Subscriptions / perNode)}, framing {ResultTable.Bytes(sent.Framing / perNode)}; copies outside their topic {result.MessagesOutsideTopics}"));
+        }
         File.WriteAllText(Path.Combine(output, "simulation.csv"), ResultTable.Csv(runs));
         File.WriteAllText(Path.Combine(output, "simulation.md"), ResultTable.Markdown(runs));
     }
@@ -99,3 +114,10 @@ foreach (int n in sizes)
 Plots.Write(runs, output);
 Console.WriteLine($"wrote {output}/simulation.csv, simulation.md and the plots");
 return 0;
+
+// The process's peak resident set so far (Linux VmHWM): what a size needs of the machine.
+static double PeakRssGigabytes()
+{
+    using var process = System.Diagnostics.Process.GetCurrentProcess();
+    return process.PeakWorkingSet64 / 1e9;
+}

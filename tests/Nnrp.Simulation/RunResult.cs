@@ -5,6 +5,7 @@ internal sealed record RunResult
 {
     public required int Nodes { get; init; }
     public required bool Sharded { get; init; }
+    public required Gossip.GossipMode Gossip { get; init; }
     public required double VolumeBytes { get; init; }
     public required int NotificationBytes { get; init; }
     public required int Published { get; init; }
@@ -37,6 +38,15 @@ internal sealed record RunResult
 
     public required int OverBudgetWithoutRepair { get; init; }
     public required double TracedFraction { get; init; }
+
+    /// <summary>Router mode: of the holders online from a notification's first publish to <see cref="Gossip.RouterGossipNetwork.DeliveryWindow"/> later, the fraction that had it by then (NaN in model mode).</summary>
+    public required double HolderDelivery { get; init; }
+
+    /// <summary>Router mode: notification copies that reached a node not subscribed to their topic.</summary>
+    public required long MessagesOutsideTopics { get; init; }
+
+    /// <summary>Router mode: every router's sends in the window, by what they carried (null in model mode).</summary>
+    public Gossip.RouterTraffic? RouterSent { get; init; }
     public required int Churned { get; init; }
     public required double WallSeconds { get; init; }
 }

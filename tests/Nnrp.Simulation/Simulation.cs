@@ -51,6 +51,9 @@ internal sealed class Simulation
     private readonly Dictionary<ShardId, int> _exactHolders = [];
     private GossipNetwork _gossip = null!;
 
+    /// <summary>Router mode: the production routers carry the topics; <see cref="_gossip"/> then only says who joined which topic.</summary>
+    private RouterGossipNetwork? _routers;
+
     private long _t0;
     private long[] _published = [];
     private double _traceRate = 1, _walkRate = 1;
@@ -121,19 +124,29 @@ internal sealed class Simulation
         JoinDht();
         ProvideAll();
         _gossip = new GossipNetwork(_nodes, NotificationGossip.DefaultOptions(), _settings, _links, _traffic, _random);
+        if (_settings.Gossip == GossipMode.Real)
+        {
+            _routers = new RouterGossipNetwork(_nodes, _settings, _queue, _links, _traffic, _random, Stored);
+            _queue.RunUntil(_queue.Now + (long)_settings.GossipWarmUp.TotalMicroseconds);
+        }
 
         _traffic.Reset();
+        _routers?.Sent.Reset();
         _dht.Measuring = true;
         _t0 = _queue.Now;
         ScheduleLoad();
         ScheduleChurn();
         ScheduleRefresh(end: _t0 + (long)_settings.Duration.TotalMicroseconds);
         long end = _t0 + (long)_settings.Duration.TotalMicroseconds;
+        // Router mode: heartbeats stop once the window's delivery checks are done (the retries
+        // after it still spread by flood publishing and the meshes; fetches need no gossip).
+        _routers?.StopHeartbeatsAt(end + (long)RouterGossipNetwork.DeliveryWindow.TotalMicroseconds);
         _queue.RunUntil(end);
         double hours = _settings.Duration.TotalHours;
         AddIdleSync(hours);
         var stored = _nodes.Select(static n => n.BacklogBytes + n.ReceivedBytes).ToArray();
         var gossip = _nodes.Select(n => _traffic.Total(TrafficKind.Gossip, n.Index) / hours).ToArray();
+        RouterTraffic? routerSent = _routers?.Sent.Copy();
         var total = _nodes.Select(n => _traffic.Total(n.Index) / hours).ToArray();
         double dht = _nodes.Average(n => _traffic.Total(TrafficKind.Dht, n.Index)) / hours;
         double sync = _nodes.Average(n => _traffic.Total(TrafficKind.Sync, n.Index)) / hours;
@@ -148,6 +161,7 @@ internal sealed class Simulation
         {
             Nodes = _nodes.Length,
             Sharded = _settings.Sharded,
+            Gossip = _settings.Gossip,
             VolumeBytes = _load.Volume,
             NotificationBytes = _load.NotificationBytes,
             Published = _load.Arrivals.Count,
@@ -172,7 +186,10 @@ internal sealed class Simulation
             PublishRetries = _publishRetries,
             OverBudgetNodes = _nodes.Count(n => n.Budget > 0 && n.BacklogBytes + n.ReceivedBytes > n.Budget),
             OverBudgetWithoutRepair = _nodes.Count(n => n.Budget > 0 && n.BacklogBytes + n.ReceivedBytes > n.Budget && n.Shards.Shards.Count == 1),
-            TracedFraction = _load.Arrivals.Count == 0 ? 0 : (double)_traced / _load.Arrivals.Count,
+            TracedFraction = _routers is not null ? 1 : _load.Arrivals.Count == 0 ? 0 : (double)_traced / _load.Arrivals.Count,
+            HolderDelivery = _routers is null || _routers.HoldersExpected == 0 ? double.NaN : (double)_routers.HoldersReached / _routers.HoldersExpected,
+            MessagesOutsideTopics = _routers?.MessagesOutsideTopics ?? 0,
+            RouterSent = routerSent,
             Churned = _churned,
             WallSeconds = wall.Elapsed.TotalSeconds,
         };
@@ -328,6 +345,7 @@ internal sealed class Simulation
             if (_nodes[n].Online && _nodes[n].Holds(tag) && !sources.Exists(s => s.Item1 == n))
             {
                 sources.Add((n, _queue.Now + _links.ClientLatency(n)));
+                HolderTook(index, n, sources[^1].Item2);
                 _traffic.Add(TrafficKind.Client, -1, n, _load.NotificationBytes + PublishOverheadBytes);
                 _traffic.Add(TrafficKind.Client, n, -1, ReceiptBytes);
             }
@@ -376,6 +394,7 @@ internal sealed class Simulation
                 if (_nodes[node].Online)
                 {
                     attempt.Holders.Add((node, _queue.Now + there));
+                    HolderTook(index, node, _queue.Now + there);
                     _traffic.Add(TrafficKind.Client, node, -1, weight * ReceiptBytes);
                     long back = _links.ClientTransit(origin, node);
                     _queue.After(there + back + (long)_settings.ValidationDelay.TotalMicroseconds, () => Resolve(true));
@@ -427,8 +446,36 @@ internal sealed class Simulation
         public List<(int Node, long Time)> Holders { get; } = [];
     }
 
+    /// <summary>
+    /// A holder got the publish at <paramref name="at"/>. Router mode: it stores and publishes to
+    /// the topic once it has validated it (§8.3); the model spreads from all holders in <see cref="Spread"/>.
+    /// </summary>
+    private void HolderTook(int index, int node, long at)
+    {
+        if (_routers is null)
+        {
+            return;
+        }
+        uint tag = _load.Tags[_load.Arrivals[index].Recipient];
+        _queue.At(at + (long)_settings.ValidationDelay.TotalMicroseconds, () => _routers.TakePublish(node, index, tag));
+    }
+
+    /// <summary>A node stored notification <paramref name="index"/> (by gossip or a publish it took): its store grows, and a restored wallet will find it there.</summary>
+    private void Stored(int node, int index)
+    {
+        _nodes[node].ReceivedBytes += _load.NotificationBytes;
+        if (_watched.Contains(_load.Arrivals[index].Recipient) && _nodes[node].Traced.Add(index))
+        {
+            TracedHolders(index).Add(node);
+        }
+    }
+
     private void Spread(int index, List<(int Node, long Time)> sources)
     {
+        if (_routers is not null)
+        {
+            return; // every holder that took it has published it through its router (HolderTook)
+        }
         int recipient = _load.Arrivals[index].Recipient;
         uint tag = _load.Tags[recipient];
         int size = _load.NotificationBytes;
@@ -543,7 +590,14 @@ internal sealed class Simulation
         _churned++;
         n.Online = false;
         n.OfflineSince = _queue.Now;
-        _gossip.Leave(node);
+        if (_routers is not null)
+        {
+            _routers.Leave(node);
+        }
+        else
+        {
+            _gossip.Leave(node);
+        }
         _queue.After(offline, () => Return(node));
     }
 
@@ -553,7 +607,14 @@ internal sealed class Simulation
         SimNode n = _nodes[node];
         n.Online = true;
         long since = n.OfflineSince, back = _queue.Now;
-        _gossip.Return(node);
+        if (_routers is not null)
+        {
+            _routers.Return(node);
+        }
+        else
+        {
+            _gossip.Return(node);
+        }
         foreach (ShardId shard in n.Shards.Shards)
         {
             _dht.Provide(node, _walk.KeyOf(shard));
@@ -578,9 +639,9 @@ internal sealed class Simulation
         for (int i = first; i < last; i++)
         {
             int recipient = _load.Arrivals[i].Recipient;
-            if (!n.Holds(_load.Tags[recipient]))
+            if (!n.Holds(_load.Tags[recipient]) || (_routers is not null && !_routers.MarkStored(node, i)))
             {
-                continue;
+                continue; // not of its shards, or gossip brought it after the return
             }
             bytes += _load.NotificationBytes;
             if (_watched.Contains(recipient) && !n.Traced.Contains(i) && TracedHolders(i).Exists(h => h != node && _nodes[h].Online))

@@ -10,6 +10,12 @@ internal sealed record SimulationSettings
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>The model (default, every size in minutes) or the production router on every node (docs/SCALE.md "Real router vs model").</summary>
+    public Gossip.GossipMode Gossip { get; init; } = Nnrp.Simulation.Gossip.GossipMode.Model;
+
+    /// <summary>Router mode: virtual time the routers run before the measured window, to connect, subscribe and build their meshes.</summary>
+    public TimeSpan GossipWarmUp { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Measured virtual time (after the network has formed).</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromHours(1);
 

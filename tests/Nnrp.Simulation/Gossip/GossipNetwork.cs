@@ -33,6 +33,9 @@ internal sealed class GossipNetwork
 
     public const int Topics = 256;
 
+    /// <summary>Connections a node keeps: <see cref="ConnectionLimits.LowWater"/> ("Null: five eighths of MaxConnections", 160).</summary>
+    public static int Connections { get; } = new ConnectionLimits().LowWater ?? (new ConnectionLimits().MaxConnections * 5 / 8);
+
     private readonly SimNode[] _nodes;
     private readonly GossipSubOptions _options;
     private readonly Links _links;
@@ -58,8 +61,7 @@ internal sealed class GossipNetwork
         _random = random;
         _validationUs = (long)settings.ValidationDelay.TotalMicroseconds;
         _heartbeatUs = (long)options.HeartbeatInterval.TotalMicroseconds;
-        var limits = new ConnectionLimits();
-        _connections = limits.LowWater ?? (limits.MaxConnections * 5 / 8); // ConnectionLimits: "Null: five eighths of MaxConnections"
+        _connections = Connections;
         var members = new List<int>[Topics];
         for (int t = 0; t < Topics; t++)
         {

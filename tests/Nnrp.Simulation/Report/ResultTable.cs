@@ -14,7 +14,7 @@ internal static class ResultTable
         sb.AppendLine("nodes,mode,volume_bytes,notification_bytes,published,traced_fraction,churned,mean_depth,max_depth,mean_topics,min_shard_holders,"
             + "stored_mean,stored_p50,stored_p99,stored_max,gossip_per_hour_mean,gossip_per_hour_p50,gossip_per_hour_p99,gossip_per_hour_max,"
             + "total_per_hour_mean,total_per_hour_p99,dht_per_hour_mean,sync_per_hour_mean,walks,publish_success,publish_ms_p50,publish_ms_p99,"
-            + "hops_mean,hops_p99,queries_per_lookup,wallets,fetch_found,fetch_complete,min_traced_holders,publish_retries,over_budget_nodes,over_budget_without_repair,wall_seconds");
+            + "hops_mean,hops_p99,queries_per_lookup,wallets,fetch_found,fetch_complete,min_traced_holders,publish_retries,over_budget_nodes,over_budget_without_repair,holder_delivery,messages_outside_topics,wall_seconds");
         foreach (RunResult r in runs)
         {
             object[] cells =
@@ -24,7 +24,7 @@ internal static class ResultTable
                 r.GossipBytesPerHour.Mean, r.GossipBytesPerHour.P50, r.GossipBytesPerHour.P99, r.GossipBytesPerHour.Max,
                 r.TotalBytesPerHour.Mean, r.TotalBytesPerHour.P99, r.DhtBytesPerHourMean, r.SyncBytesPerHourMean,
                 r.Walks, r.PublishSuccess, r.PublishLatencyMs.P50, r.PublishLatencyMs.P99,
-                r.LookupHops.Mean, r.LookupHops.P99, r.MeanQueriesPerLookup, r.Wallets, r.FetchFound, r.FetchComplete, r.MinTracedHolders, r.PublishRetries, r.OverBudgetNodes, r.OverBudgetWithoutRepair, r.WallSeconds,
+                r.LookupHops.Mean, r.LookupHops.P99, r.MeanQueriesPerLookup, r.Wallets, r.FetchFound, r.FetchComplete, r.MinTracedHolders, r.PublishRetries, r.OverBudgetNodes, r.OverBudgetWithoutRepair, r.HolderDelivery, r.MessagesOutsideTopics, r.WallSeconds,
             ];
             sb.AppendLine(string.Join(",", cells.Select(static c => Convert.ToString(c, Inv))));
         }
@@ -49,7 +49,8 @@ internal static class ResultTable
         return sb.ToString();
     }
 
-    public static string Mode(RunResult r) => r.Sharded ? "sharded" : "full";
+    /// <summary>"sharded" or "full", and "· real gossip" when the production routers carried the topics.</summary>
+    public static string Mode(RunResult r) => (r.Sharded ? "sharded" : "full") + (r.Gossip == Gossip.GossipMode.Real ? " · real gossip" : "");
 
     public static string Bytes(double bytes)
     {
