@@ -27,38 +27,14 @@ public sealed class NatNodeHolePunchTests : IAsyncLifetime
 {
     private static readonly DcutrOptions QuickGrace = new() { RelayedConnectionGrace = TimeSpan.FromMilliseconds(200) };
 
-    private readonly List<TempDirectory> _dirs = [];
-    private readonly List<IAsyncDisposable> _parts = [];
+    private readonly LoopbackNodeSet _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (IAsyncDisposable part in Enumerable.Reverse(_parts))
-        {
-            await part.DisposeAsync();
-        }
-        foreach (TempDirectory dir in _dirs)
-        {
-            dir.Dispose();
-        }
-    }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
-    private async Task<NnrpNode> StartNodeAsync(Func<NnrpNodeOptions, NnrpNodeOptions> configure)
-    {
-        var dir = new TempDirectory();
-        _dirs.Add(dir);
-        NnrpNode node = await NnrpNode.StartAsync(configure(new NnrpNodeOptions
-        {
-            DataDirectory = dir.Path,
-            Ingress = new IngressOptions { Policy = CheapPolicy },
-            SyncOnSchedule = false,
-            PrivateNetwork = true,
-            HolePunch = QuickGrace,
-        })).WaitAsync(NodeNetwork.Limit);
-        _parts.Add(node);
-        return node;
-    }
+    private Task<NnrpNode> StartNodeAsync(Func<NnrpNodeOptions, NnrpNodeOptions> configure) =>
+        _nodes.StartAsync(o => configure(o with { HolePunch = QuickGrace }));
 
     /// <summary>A relay node and a node that reserves on it; returns the natted node and its circuit address.</summary>
     private async Task<(NnrpNode Natted, Multiaddr Circuit)> StartNattedAsync(bool syncOnSchedule = false)
@@ -97,8 +73,8 @@ public sealed class NatNodeHolePunchTests : IAsyncLifetime
         identify.Start();
         var dcutr = new DcutrService(walletHost, QuickGrace with { AllowPrivateAddresses = true }, identify);
         dcutr.Start();
-        _parts.Add(walletHost);
-        _parts.Add(dcutr);
+        _nodes.Add(walletHost);
+        _nodes.Add(dcutr);
         await walletHost.StartAsync(CancellationToken.None);
         var wallet = new NnrpClient(walletHost);
         RecipientTag tag = RandomTag();

@@ -21,37 +21,13 @@ namespace Nnrp.Node.Tests.Relay;
 /// </summary>
 public sealed class NatNodeThroughRelayTests : IAsyncLifetime
 {
-    private readonly List<TempDirectory> _dirs = [];
-    private readonly List<IAsyncDisposable> _parts = [];
+    private readonly LoopbackNodeSet _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (IAsyncDisposable part in Enumerable.Reverse(_parts))
-        {
-            await part.DisposeAsync();
-        }
-        foreach (TempDirectory dir in _dirs)
-        {
-            dir.Dispose();
-        }
-    }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
-    private async Task<NnrpNode> StartNodeAsync(Func<NnrpNodeOptions, NnrpNodeOptions> configure)
-    {
-        var dir = new TempDirectory();
-        _dirs.Add(dir);
-        NnrpNode node = await NnrpNode.StartAsync(configure(new NnrpNodeOptions
-        {
-            DataDirectory = dir.Path,
-            Ingress = new IngressOptions { Policy = CheapPolicy },
-            SyncOnSchedule = false,
-            PrivateNetwork = true,
-        })).WaitAsync(NodeNetwork.Limit);
-        _parts.Add(node);
-        return node;
-    }
+    private Task<NnrpNode> StartNodeAsync(Func<NnrpNodeOptions, NnrpNodeOptions> configure) => _nodes.StartAsync(configure);
 
     [Fact]
     public async Task A_node_that_only_dials_out_serves_a_wallet_through_a_relay_node()
