@@ -353,16 +353,35 @@ public sealed class Libp2pHost : IAsyncDisposable
     public bool CanDial(Multiaddr address) => Array.Exists(_transports, t => t.CanDial(address));
 
     /// <summary>Opens a stream to <paramref name="peer"/> (dialing if needed) and negotiates one of <paramref name="protocols"/>.</summary>
-    public async Task<Libp2pStream> NewStreamAsync(PeerId peer, IReadOnlyList<string> protocols, CancellationToken cancellationToken)
-    {
-        Connection connection = await DialAsync(peer, cancellationToken);
-        return await connection.NewStreamAsync(protocols, cancellationToken);
-    }
+    public Task<Libp2pStream> NewStreamAsync(PeerId peer, IReadOnlyList<string> protocols, CancellationToken cancellationToken) =>
+        NewStreamOnAsync(ct => DialAsync(peer, ct), protocols, cancellationToken);
 
-    public async Task<Libp2pStream> NewStreamAsync(Multiaddr address, IReadOnlyList<string> protocols, CancellationToken cancellationToken)
+    public Task<Libp2pStream> NewStreamAsync(Multiaddr address, IReadOnlyList<string> protocols, CancellationToken cancellationToken) =>
+        NewStreamOnAsync(ct => DialAsync(address, ct), protocols, cancellationToken);
+
+    /// <summary>
+    /// A stream on the connection <paramref name="connect"/> reuses or dials. A reused connection
+    /// whose muxer session already ended (the peer restarted or vanished and the socket's end has
+    /// not reached us yet) is closed and the peer dialled once more, so a caller does not fail on
+    /// a corpse the host had not buried.
+    /// </summary>
+    private static async Task<Libp2pStream> NewStreamOnAsync(Func<CancellationToken, Task<Connection>> connect, IReadOnlyList<string> protocols, CancellationToken cancellationToken)
     {
-        Connection connection = await DialAsync(address, cancellationToken);
-        return await connection.NewStreamAsync(protocols, cancellationToken);
+        Connection connection = await connect(cancellationToken);
+        try
+        {
+            return await connection.NewStreamAsync(protocols, cancellationToken);
+        }
+        catch (YamuxSessionClosedException)
+        {
+            await connection.CloseAsync();
+            Connection fresh = await connect(cancellationToken);
+            if (ReferenceEquals(fresh, connection))
+            {
+                throw;
+            }
+            return await fresh.NewStreamAsync(protocols, cancellationToken);
+        }
     }
 
     /// <summary>
