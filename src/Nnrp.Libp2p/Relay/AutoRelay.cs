@@ -251,11 +251,8 @@ public sealed class AutoRelay : IAsyncDisposable
         Poke();
     }
 
-    private TimeSpan FailureDelay(int failures)
-    {
-        double ticks = _options.FailureBackoff.Ticks * Math.Pow(2, Math.Min(failures - 1, 30));
-        return ticks >= _options.MaxFailureBackoff.Ticks ? _options.MaxFailureBackoff : TimeSpan.FromTicks((long)ticks);
-    }
+    private TimeSpan FailureDelay(int failures) =>
+        CappedBackoff.Delay(_options.FailureBackoff, _options.MaxFailureBackoff, failures - 1);
 
     public async ValueTask DisposeAsync()
     {

@@ -254,7 +254,7 @@ public sealed class RelayClient : IAsyncDisposable
 
     private async Task KeepAsync(Multiaddr relay, CancellationToken cancellationToken)
     {
-        TimeSpan retry = MinRetryDelay;
+        int failures = 0;
         PeerId? named = relay.PeerIdMultihash is { } mh && PeerId.TryFromBytes(mh.Span, out PeerId? id) ? id : null;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -263,7 +263,7 @@ public sealed class RelayClient : IAsyncDisposable
             {
                 (RelayReservation reservation, Connection connection) = await ReserveOnAsync(ct => _host.DialAsync(relay, ct), cancellationToken);
                 relayPeer = reservation.Relay;
-                retry = MinRetryDelay;
+                failures = 0;
                 if (!await RefreshDueAsync(reservation, connection, cancellationToken))
                 {
                     _logger.RelayLost(relayPeer.ToString());
@@ -283,8 +283,8 @@ public sealed class RelayClient : IAsyncDisposable
                 {
                     Drop(relayPeer);
                 }
+                TimeSpan retry = CappedBackoff.Delay(MinRetryDelay, MaxRetryDelay, failures++);
                 await Task.Delay(retry, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                retry = retry * 2 > MaxRetryDelay ? MaxRetryDelay : retry * 2;
             }
         }
     }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nnrp.Libp2p.GossipSub.Pb;
+using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identity;
 
 namespace Nnrp.Libp2p.GossipSub.Service;
@@ -265,11 +266,8 @@ public sealed partial class GossipSubService : IAsyncDisposable
         }
     }
 
-    private TimeSpan ReopenDelay(int reopens)
-    {
-        double ticks = _options.StreamReopenDelay.Ticks * Math.Pow(2, Math.Min(reopens, 30));
-        return ticks >= _options.MaxStreamReopenDelay.Ticks ? _options.MaxStreamReopenDelay : TimeSpan.FromTicks((long)ticks);
-    }
+    private TimeSpan ReopenDelay(int reopens) =>
+        CappedBackoff.Delay(_options.StreamReopenDelay, _options.MaxStreamReopenDelay, reopens);
 
     /// <summary>
     /// Ends our stream to <paramref name="peer"/> when <paramref name="onStream"/> says it is the
