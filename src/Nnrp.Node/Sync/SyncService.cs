@@ -240,16 +240,17 @@ public sealed class SyncService : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.SessionTimeout);
         ISyncSet set = ((ISyncSet)_set).ForShard(shard);
-        // Stopped sessions resume per peer for (0, 0) only: the ledger keeps one set of ranges per peer.
-        // A new session settles the last hour, day and week first (§11.8.3 "Recent first").
+        // A new session settles the last hour, day and week first (§11.8.3 "Recent first"); a whole
+        // session continues the last one over the shard that stopped on its budget, with any peer (§11.8.7).
         bool full = shard.Bits == 0;
         ulong now = (ulong)_time.GetUtcNow().ToUnixTimeSeconds();
-        TimeKey? from = scope == SyncScope.Recent && _caughtUp.ContainsKey(shard)
-            ? new TimeKey(now - Math.Min(now, (ulong)_options.RecentWindow.TotalSeconds), SyncBounds.Lowest.Hash)
-            : null;
-        // A recent-window session neither resumes nor saves: the next whole session covers it all.
-        bool resumable = full && from is null;
-        SyncSession session = resumable && _ledger.TakeResume(peer) is { } resume ? SyncSession.Resume(set, resume) : new SyncSession(set, from, now);
+        var recent = new TimeKey(now - Math.Min(now, (ulong)_options.RecentWindow.TotalSeconds), SyncBounds.Lowest.Hash);
+        TimeKey? from = scope == SyncScope.Recent && _caughtUp.ContainsKey(shard) ? recent : null;
+        // A recent-window session neither resumes nor saves: whole sessions cover the history.
+        bool resumable = from is null;
+        SyncSession session = resumable && _ledger.TakeResume(shard) is { } resume
+            ? SyncSession.Resume(set, resume, recent)
+            : new SyncSession(set, from, now);
         var outcome = new SyncOutcome();
         Metrics.Session();
         try
@@ -306,7 +307,7 @@ public sealed class SyncService : IAsyncDisposable
         outcome.Bytes = session.Bytes;
         if (!session.IsComplete && resumable)
         {
-            _ledger.Save(peer, session.Remaining);
+            _ledger.Save(shard, session.Remaining);
         }
         outcome.Whole = from is null;
         if (outcome.Complete && from is null)

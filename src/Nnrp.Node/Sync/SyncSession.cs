@@ -78,14 +78,28 @@ public sealed class SyncSession
         }
     }
 
-    private SyncSession(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> pending)
+    private SyncSession(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> pending, TimeKey? recent)
     {
         _local = local;
-        _tierLowers = [SyncBounds.Lowest];
-        _tiers = [new LinkedList<Pending>()];
+        if (recent is { } r)
+        {
+            // The recent range first, the saved ranges below it (clipped, so all stay disjoint).
+            _tierLowers = [r, SyncBounds.Lowest];
+            _tiers = [new LinkedList<Pending>(), new LinkedList<Pending>()];
+            _tiers[0].AddLast(new Pending(r, SyncBounds.Infinity, Split: false));
+        }
+        else
+        {
+            _tierLowers = [SyncBounds.Lowest];
+            _tiers = [new LinkedList<Pending>()];
+        }
         foreach ((TimeKey lower, TimeKey upper) in pending)
         {
-            _tiers[0].AddLast(new Pending(lower, upper, Split: false));
+            TimeKey top = recent is { } cut && upper > cut ? cut : upper;
+            if (lower < top)
+            {
+                _tiers[^1].AddLast(new Pending(lower, top, Split: false));
+            }
         }
     }
 
@@ -115,12 +129,16 @@ public sealed class SyncSession
         }
     }
 
-    /// <summary>Continues a session that stopped on its budget, from its <see cref="Remaining"/> ranges.</summary>
-    public static SyncSession Resume(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> remaining)
+    /// <summary>
+    /// Continues a session that stopped on its budget, from its <see cref="Remaining"/> ranges. Given
+    /// <paramref name="recent"/>, everything from there up is settled first and the saved ranges
+    /// below it after (§11.8.7: what arrived since the stop is not left to wait behind history).
+    /// </summary>
+    public static SyncSession Resume(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> remaining, TimeKey? recent = null)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(remaining);
-        return new SyncSession(local, remaining);
+        return new SyncSession(local, remaining, recent);
     }
 
     /// <summary>True when every range is settled.</summary>
@@ -214,11 +232,15 @@ public sealed class SyncSession
             Pending pending = node.Value;
             if (pending.Summarised is null)
             {
-                pending.Summarised = Summarise(pending, out (TimeKey Lower, TimeKey Upper)? rest);
+                List<Piece> summary = Summarise(pending, out (TimeKey Lower, TimeKey Upper)? rest);
                 if (rest is { } r)
                 {
+                    // The entry now stands for its first chunk only: left queued (the request is
+                    // full), it must not also cover the rest, or Remaining would overlap.
+                    node.Value = pending = new Pending(pending.Lower, r.Lower, pending.Split);
                     queue.AddAfter(node, new Pending(r.Lower, r.Upper, Split: false));
                 }
+                pending.Summarised = summary;
             }
             List<Piece> pieces = pending.Summarised;
             int bytes = pieces.Sum(p => SyncWire.ToProto(p.Range).CalculateSize() + 3);

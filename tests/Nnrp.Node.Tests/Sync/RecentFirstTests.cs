@@ -100,4 +100,28 @@ public sealed class RecentFirstTests
         Assert.True(session.IsComplete);
         Assert.Equal(keys.Skip(90).Where(k => k.Timestamp >= Now - 2000).Select(k => k.Hash).Order(), session.Need.Order());
     }
+
+    [Fact]
+    public void A_resumed_session_settles_what_arrived_since_the_stop_before_the_saved_history()
+    {
+        (List<TimeKey> old, List<TimeKey> recent) = Shared();
+        List<TimeKey> missedOld = RandomKeys(5, firstTimestamp: Now - (20 * Day), perSecond: 1);
+        List<TimeKey> arrived = RandomKeys(5, firstTimestamp: Now - 120, perSecond: 1);
+        var mine = new MemorySyncSet([.. old, .. recent]);
+        var theirs = new MemorySyncSet([.. old, .. recent, .. missedOld, .. arrived]);
+        // A first session (with another peer) stopped after its recent tiers: history is left.
+        var first = new SyncSession(mine, now: Now - 600);
+        SyncAnswer a = SyncResponder.Answer(new MemorySyncSet([.. old, .. recent]), first.NextRequest()!);
+        first.Apply(a.Answered, a.Ranges);
+        Assert.False(first.IsComplete);
+
+        var resumed = SyncSession.Resume(mine, first.Remaining, recent: new TimeKey(Now - Day, SyncBounds.Lowest.Hash));
+        SyncAnswer b = SyncResponder.Answer(theirs, resumed.NextRequest()!);
+        resumed.Apply(b.Answered, b.Ranges);
+        Assert.Equal(arrived.Select(k => k.Hash).Order(), resumed.Need.Order());
+
+        Run(resumed, Honest(theirs));
+        Assert.True(resumed.IsComplete);
+        Assert.Equal(arrived.Concat(missedOld).Select(k => k.Hash).Order(), resumed.Need.Order());
+    }
 }

@@ -177,6 +177,7 @@ internal sealed class SyncNetwork
         s.Queued.Clear();
         s.StatusAt.Clear();
         s.CaughtUp.Clear();
+        s.HistoryLeft.Clear();
         s.RunningSinceBefore = false;
         s.Ledger = new SessionLedger(_options, _time);
         _catchUps.Remove(node);
@@ -316,6 +317,9 @@ internal sealed class SyncNetwork
         /// <summary>Session shards synced whole since the process started (§11.8.7 "Scope").</summary>
         public HashSet<ShardId> CaughtUp { get; } = [];
 
+        /// <summary>History of a shard a whole session ran out of rounds in, left for the next one (when, items).</summary>
+        public Dictionary<ShardId, (long At, double Items)> HistoryLeft { get; } = [];
+
         /// <summary>The network starts in steady state: a node that has not restarted in the run has synced every shard whole long ago.</summary>
         public bool RunningSinceBefore { get; set; } = true;
 
@@ -346,6 +350,8 @@ internal sealed class SyncNetwork
         private ShardId _shard;
         private long _deadline;
         private bool _whole;
+        private double? _historyLeft;
+        private bool _historyDone = true;
 
         private bool Gone => _mine.Incarnation != incarnation;
 
@@ -390,9 +396,17 @@ internal sealed class SyncNetwork
             // SyncService: a periodic session over a shard synced whole covers the last day only.
             _whole = scope == SyncScope.Everything || !(_mine.RunningSinceBefore || _mine.CaughtUp.Contains(_shard));
             TimeKey? from = _whole ? null : new TimeKey(now - (ulong)net._options.RecentWindow.TotalSeconds, SyncBounds.Lowest.Hash);
-            _session = _whole && _shard.Bits == 0 && _mine.Ledger.TakeResume(net._state[peer].Id) is { } resume
-                ? SyncSession.Resume(set, resume)
+            // §11.8.7: a whole session continues the history walk the last one over the shard left
+            // (any peer); the items of the window are all in its recent part, walked first.
+            var recent = new TimeKey(now - (ulong)net._options.RecentWindow.TotalSeconds, SyncBounds.Lowest.Hash);
+            _session = _whole && _mine.Ledger.TakeResume(_shard) is { } resume
+                ? SyncSession.Resume(set, resume, recent)
                 : new SyncSession(set, from, now);
+            _historyLeft = null;
+            if (_whole && _mine.HistoryLeft.Remove(_shard, out (long At, double Items) left) && net._queue.Now - left.At < (long)net._options.ResumeWindow.TotalMicroseconds)
+            {
+                _historyLeft = left.Items;
+            }
             if (_whole)
             {
                 net.WholeSessions++;
@@ -447,9 +461,15 @@ internal sealed class SyncNetwork
             // The backlog is 90 days of volume spread evenly in time; a recent session sees the part
             // of it inside its window that the measured window has not replaced.
             double share = _whole ? 1 : Math.Clamp((net._options.RecentWindow.TotalHours - ((net._queue.Now - net._t0) / 3.6e9)) / (90 * 24), 0, 1);
-            int rounds = session.IsComplete
-                ? ConvergedHistory.Rounds(share * net._load.BacklogBytes(_shard) / net._load.NotificationBytes, SyncLimits.MaxRoundsPerSession - session.Rounds)
-                : 0;
+            double items = _historyLeft ?? (share * net._load.BacklogBytes(_shard) / net._load.NotificationBytes);
+            int rounds = session.IsComplete ? ConvergedHistory.Rounds(items, SyncLimits.MaxRoundsPerSession - session.Rounds) : 0;
+            double walked = (double)rounds * SyncLimits.InitiatorItemsPerRequest;
+            if (session.IsComplete && _whole && walked < items)
+            {
+                // Out of rounds (§11.8.4): the rest of the history waits for the next whole session over the shard.
+                _historyDone = false;
+                _mine.HistoryLeft[_shard] = (net._queue.Now, items - walked);
+            }
             if (rounds == 0)
             {
                 PullRest();
@@ -534,9 +554,13 @@ internal sealed class SyncNetwork
 
         private void Finish(bool failed)
         {
-            if (Session.IsComplete && _whole)
+            if (Session.IsComplete && _whole && _historyDone)
             {
                 _mine.CaughtUp.Add(_shard);
+            }
+            if (!_historyDone)
+            {
+                net.IncompleteSessions++;
             }
             if (!Session.IsComplete)
             {
@@ -548,9 +572,9 @@ internal sealed class SyncNetwork
                 {
                     net.IncompleteSessions++;
                 }
-                if (_shard.Bits == 0 && _whole)
+                if (_whole)
                 {
-                    _mine.Ledger.Save(net._state[peer].Id, Session.Remaining);
+                    _mine.Ledger.Save(_shard, Session.Remaining);
                 }
             }
             NextShard();
