@@ -6,7 +6,7 @@ INTEROP := tests/Interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all restore build test run bench npm clean testnet testnet-shards adversary pack pack-check publish publish-check setup chromium wallet simulate
+.PHONY: all restore build test run bench npm clean testnet testnet-shards adversary pack pack-check publish publish-check setup chromium wallet simulate simulate-real
 
 all: build
 
@@ -70,6 +70,13 @@ SIM_SEED ?= 1
 SIM_HOURS ?= 1
 simulate:
 	$(DOTNET) run --project tests/Nnrp.Simulation -c Release -- --sizes $(SIM_SIZES) --seed $(SIM_SEED) --hours $(SIM_HOURS) --out docs/scale
+
+# The same with the production GossipSub router and sync state machines on every node (slow:
+# docs/SCALE.md "Real sync" has the sizes and their CPU time); writes docs/scale/real/.
+SIM_REAL_SIZES ?= 100,300
+SIM_REAL_HOURS ?= 1
+simulate-real:
+	$(DOTNET) run --project tests/Nnrp.Simulation -c Release -- --sizes $(SIM_REAL_SIZES) --seed $(SIM_SEED) --hours $(SIM_REAL_HOURS) --gossip real --sync real --out docs/scale/real
 
 # Issue 15: 12 sharded nodes (--shards auto, small budgets), NOTIFICATIONS through the wallet SDK,
 # 3 nodes of one shard killed and restarted, a seed restore, two crawls; exit 1 on any failure.

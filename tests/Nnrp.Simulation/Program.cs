@@ -3,7 +3,7 @@ using Nnrp.Simulation;
 using Nnrp.Simulation.Report;
 
 // `make simulate`: the issue 15 sweep. Usage:
-//   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full] [--offline-silent] [--gossip model|real]
+//   Nnrp.Simulation [--sizes 100,300,1000,3000,10000] [--seed 1] [--hours 1] [--out docs/scale] [--modes sharded,full] [--offline-silent] [--gossip model|real] [--sync model|real] [--sync-window HOURS]
 //   Nnrp.Simulation --calibrate [--sizes 50,200,400] [--seed 1] [--out docs/scale]   (gossip model vs the real GossipRouter)
 int[] sizes = [100, 300, 1000, 3000, 10000];
 int seed = 1;
@@ -13,6 +13,8 @@ bool[] modes = [true, false];
 bool calibrate = false;
 bool offlineSilent = false;
 var gossip = Nnrp.Simulation.Gossip.GossipMode.Model;
+var sync = Nnrp.Simulation.Sync.SyncMode.Model;
+TimeSpan? syncWindow = null;
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -48,6 +50,17 @@ try
                     _ => throw new FormatException($"gossip '{value}' is neither model nor real"),
                 };
                 break;
+            case "--sync":
+                sync = value switch
+                {
+                    "model" => Nnrp.Simulation.Sync.SyncMode.Model,
+                    "real" => Nnrp.Simulation.Sync.SyncMode.Real, // SyncSession, SyncResponder, SessionLedger on every node
+                    _ => throw new FormatException($"sync '{value}' is neither model nor real"),
+                };
+                break;
+            case "--sync-window":
+                syncWindow = TimeSpan.FromHours(double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
+                break;
             case "--out":
                 output = value;
                 break;
@@ -67,6 +80,15 @@ try
     if (sizes.Length == 0 || sizes.Any(static s => s < 10) || hours <= 0 || hours > 24)
     {
         throw new FormatException("sizes must be ≥ 10 and hours in (0, 24]");
+    }
+    if (syncWindow is { } w && (w <= TimeSpan.Zero || w > TimeSpan.FromDays(90)))
+    {
+        throw new FormatException("--sync-window must be in (0, 2160] hours");
+    }
+    if (sync == Nnrp.Simulation.Sync.SyncMode.Real && gossip != Nnrp.Simulation.Gossip.GossipMode.Real)
+    {
+        // Real sessions reconcile what each node stores; only the real routers track that item by item.
+        throw new FormatException("--sync real needs --gossip real");
     }
 }
 catch (Exception e) when (e is FormatException or OverflowException)
@@ -96,7 +118,7 @@ foreach (int n in sizes)
 {
     foreach (bool sharded in modes)
     {
-        var settings = new SimulationSettings { Nodes = n, Sharded = sharded, Seed = seed, Duration = TimeSpan.FromHours(hours), OfflineSilent = offlineSilent, Gossip = gossip };
+        var settings = new SimulationSettings { Nodes = n, Sharded = sharded, Seed = seed, Duration = TimeSpan.FromHours(hours), OfflineSilent = offlineSilent, Gossip = gossip, Sync = sync, SyncRecentWindow = syncWindow };
         RunResult result = Simulation.Run(settings);
         runs.Add(result);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -106,6 +128,11 @@ foreach (int n in sizes)
             double perNode = n * hours;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  sent/node/h: messages {ResultTable.Bytes(sent.Messages / perNode)}, IHAVE {ResultTable.Bytes(sent.IHave / perNode)}, IWANT {ResultTable.Bytes(sent.IWant / perNode)}, IDONTWANT {ResultTable.Bytes(sent.IDontWant / perNode)}, GRAFT/PRUNE {ResultTable.Bytes(sent.GraftPrune / perNode)}, subscriptions {ResultTable.Bytes(sent.Subscriptions / perNode)}, framing {ResultTable.Bytes(sent.Framing / perNode)}; copies outside their topic {result.MessagesOutsideTopics}"));
+        }
+        if (result.SyncReal is { } s)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  sync: {s.Sessions} sessions ({s.WholeSessions} whole; {s.PeriodicSessions} periodic of {s.PeriodicRounds} rounds; {s.Rounds} rounds, {s.HistoryRounds} on history, {s.Incomplete} incomplete, {s.Failed} failed), {s.StatusRequests} status requests, pulled {s.Pulled}, offered {s.Offered}; returns that missed something {s.CatchUpsStarted}, caught up {s.CatchUpsDone} (p50 {s.CatchUpSeconds.P50:0.0} s, p99 {s.CatchUpSeconds.P99:0.0} s, max {s.CatchUpSeconds.Max:0.0} s); still missing {s.StillMissing} ({s.StillMissingAvailable} held by an online node); sync/node/h {ResultTable.Bytes(result.SyncBytesPerHourMean)}"));
         }
         File.WriteAllText(Path.Combine(output, "simulation.csv"), ResultTable.Csv(runs));
         File.WriteAllText(Path.Combine(output, "simulation.md"), ResultTable.Markdown(runs));

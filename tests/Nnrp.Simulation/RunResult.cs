@@ -47,9 +47,16 @@ internal sealed record RunResult
 
     /// <summary>Router mode: every router's sends in the window, by what they carried (null in model mode).</summary>
     public Gossip.RouterTraffic? RouterSent { get; init; }
+    /// <summary>Real sync mode only: what the sessions did and how returning nodes caught up.</summary>
+    public SyncFigures? SyncReal { get; init; }
+
     public required int Churned { get; init; }
     public required double WallSeconds { get; init; }
 }
+
+/// <summary>Real sync (<c>--sync real</c>): sessions, rounds, pulls and offers, and the catch-up of nodes back from churn.</summary>
+internal sealed record SyncFigures(long Sessions, long WholeSessions, long PeriodicSessions, long PeriodicRounds, long Rounds, long HistoryRounds, long Incomplete, long Failed, long StatusRequests,
+    long Pulled, long Offered, int CatchUpsStarted, int CatchUpsDone, Percentiles CatchUpSeconds, int StillMissing, int StillMissingAvailable);
 
 /// <summary>Mean, median, 99th percentile and maximum of a sample.</summary>
 internal readonly record struct Percentiles(double Mean, double P50, double P99, double Max)

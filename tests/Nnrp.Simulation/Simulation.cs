@@ -9,6 +9,7 @@ using Nnrp.Simulation.Dht;
 using Nnrp.Simulation.Engine;
 using Nnrp.Simulation.Gossip;
 using Nnrp.Simulation.Load;
+using Nnrp.Simulation.Sync;
 using Nnrp.Simulation.Walk;
 
 namespace Nnrp.Simulation;
@@ -54,6 +55,11 @@ internal sealed class Simulation
     /// <summary>Router mode: the production routers carry the topics; <see cref="_gossip"/> then only says who joined which topic.</summary>
     private RouterGossipNetwork? _routers;
 
+    /// <summary>Real sync mode: the production sync state machines on every node (needs the routers, which know what each node stores).</summary>
+    private SyncNetwork? _syncs;
+
+    private readonly VirtualTime _time;
+
     private long _t0;
     private long[] _published = [];
     private double _traceRate = 1, _walkRate = 1;
@@ -73,6 +79,7 @@ internal sealed class Simulation
         _traffic = new Traffic(settings.Nodes);
         _load = new Workload(settings, _random);
         var time = new VirtualTime(_queue);
+        _time = time;
         _nodes = new SimNode[settings.Nodes];
         for (int i = 0; i < _nodes.Length; i++)
         {
@@ -135,6 +142,11 @@ internal sealed class Simulation
         _dht.Measuring = true;
         _t0 = _queue.Now;
         ScheduleLoad();
+        if (_settings.Sync == SyncMode.Real)
+        {
+            _syncs = new SyncNetwork(_nodes, _load, _published, _queue, _links, _traffic, _random, _routers!, Stored, _time, _sync with { RecentWindow = _settings.SyncRecentWindow ?? _sync.RecentWindow });
+            _syncs.Start(end: _t0 + (long)_settings.Duration.TotalMicroseconds);
+        }
         ScheduleChurn();
         ScheduleRefresh(end: _t0 + (long)_settings.Duration.TotalMicroseconds);
         long end = _t0 + (long)_settings.Duration.TotalMicroseconds;
@@ -143,7 +155,10 @@ internal sealed class Simulation
         _routers?.StopHeartbeatsAt(end + (long)RouterGossipNetwork.DeliveryWindow.TotalMicroseconds);
         _queue.RunUntil(end);
         double hours = _settings.Duration.TotalHours;
-        AddIdleSync(hours);
+        if (_syncs is null)
+        {
+            AddIdleSync(hours);
+        }
         var stored = _nodes.Select(static n => n.BacklogBytes + n.ReceivedBytes).ToArray();
         var gossip = _nodes.Select(n => _traffic.Total(TrafficKind.Gossip, n.Index) / hours).ToArray();
         RouterTraffic? routerSent = _routers?.Sent.Copy();
@@ -156,6 +171,14 @@ internal sealed class Simulation
         // Retries still waiting at the end would land after the window: let them finish first.
         _queue.RunUntil(end + (PublishRetryUs * MaxPublishAttempts));
         int minTraced = _watched.SelectMany(r => _messagesOf[r]).Select(i => TracedHolders(i).Count).DefaultIfEmpty(0).Min();
+        SyncFigures? syncFigures = null;
+        if (_syncs is { } syncs)
+        {
+            (int missing, int available) = syncs.StillMissing();
+            syncFigures = new SyncFigures(syncs.Sessions, syncs.WholeSessions, syncs.PeriodicSessions, syncs.PeriodicRounds, syncs.Rounds, syncs.HistoryRounds, syncs.IncompleteSessions, syncs.FailedSessions,
+                syncs.StatusRequests, syncs.Pulled, syncs.Offered, syncs.CatchUpsStarted, syncs.CatchUpsDone, Percentiles.Of(syncs.CatchUpSeconds),
+                missing, available);
+        }
         RestoreWallets(end);
         return new RunResult
         {
@@ -190,6 +213,7 @@ internal sealed class Simulation
             HolderDelivery = _routers is null || _routers.HoldersExpected == 0 ? double.NaN : (double)_routers.HoldersReached / _routers.HoldersExpected,
             MessagesOutsideTopics = _routers?.MessagesOutsideTopics ?? 0,
             RouterSent = routerSent,
+            SyncReal = syncFigures,
             Churned = _churned,
             WallSeconds = wall.Elapsed.TotalSeconds,
         };
@@ -464,6 +488,7 @@ internal sealed class Simulation
     private void Stored(int node, int index)
     {
         _nodes[node].ReceivedBytes += _load.NotificationBytes;
+        _syncs?.Add(node, index);
         if (_watched.Contains(_load.Arrivals[index].Recipient) && _nodes[node].Traced.Add(index))
         {
             TracedHolders(index).Add(node);
@@ -590,6 +615,7 @@ internal sealed class Simulation
         _churned++;
         n.Online = false;
         n.OfflineSince = _queue.Now;
+        _syncs?.Leave(node);
         if (_routers is not null)
         {
             _routers.Leave(node);
@@ -619,6 +645,11 @@ internal sealed class Simulation
         {
             _dht.Provide(node, _walk.KeyOf(shard));
         }
+        if (_syncs is not null)
+        {
+            _syncs.Return(node, since);
+            return;
+        }
         _queue.After(_random.NextInt64((long)_sync.Interval.TotalMicroseconds), () => CatchUp(node, since, back));
     }
 
@@ -634,7 +665,7 @@ internal sealed class Simulation
         {
             return;
         }
-        int first = LowerBound(_published, since), last = LowerBound(_published, back);
+        int first = SortedTimes.LowerBound(_published, since), last = SortedTimes.LowerBound(_published, back);
         double bytes = 0;
         for (int i = first; i < last; i++)
         {
@@ -751,19 +782,5 @@ internal sealed class Simulation
                 return n;
             }
         }
-    }
-
-    private static int LowerBound(long[] sorted, long value)
-    {
-        int i = Array.BinarySearch(sorted, value);
-        if (i < 0)
-        {
-            return ~i;
-        }
-        while (i > 0 && sorted[i - 1] == value)
-        {
-            i--;
-        }
-        return i;
     }
 }

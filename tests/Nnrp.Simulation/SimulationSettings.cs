@@ -13,6 +13,12 @@ internal sealed record SimulationSettings
     /// <summary>The model (default, every size in minutes) or the production router on every node (docs/SCALE.md "Real router vs model").</summary>
     public Gossip.GossipMode Gossip { get; init; } = Nnrp.Simulation.Gossip.GossipMode.Model;
 
+    /// <summary>Sync by volume (default) or the production sync state machines on every node (needs <see cref="Gossip"/> real; docs/SCALE.md "Real sync").</summary>
+    public Sync.SyncMode Sync { get; init; } = Nnrp.Simulation.Sync.SyncMode.Model;
+
+    /// <summary>Real sync: the periodic sessions' window (§11.8.7 "Scope"); null: the node's default. 2160 h (90 days) makes every session walk everything, as before the scope rule.</summary>
+    public TimeSpan? SyncRecentWindow { get; init; }
+
     /// <summary>Router mode: virtual time the routers run before the measured window, to connect, subscribe and build their meshes.</summary>
     public TimeSpan GossipWarmUp { get; init; } = TimeSpan.FromSeconds(30);
 

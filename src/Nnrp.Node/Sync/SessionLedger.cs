@@ -1,4 +1,5 @@
 using Nnrp.Libp2p.Identity;
+using Nnrp.Node.Shards;
 using Nnrp.Node.Storage;
 using Nnrp.Protocol.Sync;
 
@@ -8,15 +9,18 @@ namespace Nnrp.Node.Sync;
 /// What the initiator remembers about peers between sessions (§11.8.7), bounded and expiring:
 /// when each peer's last session started — kept for <see cref="SyncOptions.MinPeerInterval"/>,
 /// at most <see cref="SyncLimits.MaxTrackedPeers"/> peers — and the open ranges of a stopped
-/// session — kept for <see cref="SyncOptions.ResumeWindow"/>, at most
-/// <see cref="SyncLimits.MaxResumePeers"/> peers × <see cref="SyncLimits.MaxResumeRanges"/> ranges.
+/// session per shard — kept for <see cref="SyncOptions.ResumeWindow"/>, at most
+/// <see cref="SyncLimits.MaxResumeShards"/> shards × <see cref="SyncLimits.MaxResumeRanges"/> ranges.
+/// The responder is stateless and every holder of a shard can answer for it, so the next whole
+/// session over the shard continues where the last stopped, whichever peer it is with: a shard
+/// too large for one session's budget is walked in a chain of sessions.
 /// A plain state machine on a <see cref="TimeProvider"/>; <see cref="SyncService"/> does the I/O.
 /// </summary>
 public sealed class SessionLedger(SyncOptions options, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<PeerId, DateTimeOffset> _started = [];
-    private readonly Dictionary<PeerId, Saved> _resume = [];
+    private readonly Dictionary<ShardId, Saved> _resume = [];
 
     /// <summary>Peers whose last session start is remembered.</summary>
     public int TrackedPeers
@@ -30,8 +34,8 @@ public sealed class SessionLedger(SyncOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>Peers with open ranges kept to resume.</summary>
-    public int ResumePeers
+    /// <summary>Shards with open ranges kept to resume.</summary>
+    public int ResumeShards
     {
         get
         {
@@ -82,29 +86,28 @@ public sealed class SessionLedger(SyncOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>Keeps a stopped session's open ranges to resume, merging the last ones past <see cref="SyncLimits.MaxResumeRanges"/>.</summary>
-    public void Save(PeerId peer, IReadOnlyList<(TimeKey Lower, TimeKey Upper)> ranges)
+    /// <summary>Keeps a stopped session's open ranges over <paramref name="shard"/> to resume, merging the last ones past <see cref="SyncLimits.MaxResumeRanges"/>.</summary>
+    public void Save(ShardId shard, IReadOnlyList<(TimeKey Lower, TimeKey Upper)> ranges)
     {
-        ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(ranges);
         lock (_lock)
         {
             DateTimeOffset now = time.GetUtcNow();
             Prune(now);
-            if (!_resume.ContainsKey(peer) && _resume.Count >= SyncLimits.MaxResumePeers)
+            if (!_resume.ContainsKey(shard) && _resume.Count >= SyncLimits.MaxResumeShards)
             {
                 _resume.Remove(_resume.MinBy(e => e.Value.At).Key);
             }
-            _resume[peer] = new Saved(now, Coalesce(ranges, SyncLimits.MaxResumeRanges));
+            _resume[shard] = new Saved(now, Coalesce(ranges, SyncLimits.MaxResumeRanges));
         }
     }
 
-    /// <summary>Removes and returns the ranges kept for <paramref name="peer"/>, or null when none are or they expired.</summary>
-    public IReadOnlyList<(TimeKey Lower, TimeKey Upper)>? TakeResume(PeerId peer)
+    /// <summary>Removes and returns the ranges kept for <paramref name="shard"/>, or null when none are or they expired.</summary>
+    public IReadOnlyList<(TimeKey Lower, TimeKey Upper)>? TakeResume(ShardId shard)
     {
         lock (_lock)
         {
-            return _resume.Remove(peer, out Saved? saved) && time.GetUtcNow() - saved.At < options.ResumeWindow ? saved.Ranges : null;
+            return _resume.Remove(shard, out Saved? saved) && time.GetUtcNow() - saved.At < options.ResumeWindow ? saved.Ranges : null;
         }
     }
 
@@ -126,11 +129,11 @@ public sealed class SessionLedger(SyncOptions options, TimeProvider time)
                 _started.Remove(peer);
             }
         }
-        foreach ((PeerId peer, Saved saved) in _resume)
+        foreach ((ShardId shard, Saved saved) in _resume)
         {
             if (now - saved.At >= options.ResumeWindow)
             {
-                _resume.Remove(peer);
+                _resume.Remove(shard);
             }
         }
     }

@@ -11,6 +11,12 @@ public sealed record SyncOptions
     /// <summary>Random connected peers synced with each <see cref="Interval"/>.</summary>
     public int PeersPerRound { get; init; } = 3;
 
+    /// <summary>
+    /// §11.8.7: a periodic session over a shard this node has synced whole since it started covers
+    /// only items this recent; sessions on a new connection cover everything.
+    /// </summary>
+    public TimeSpan RecentWindow { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>A peer is not synced with again (on connect or at random) sooner than this.</summary>
     public TimeSpan MinPeerInterval { get; init; } = TimeSpan.FromSeconds(30);
 

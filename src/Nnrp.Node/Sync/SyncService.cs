@@ -25,7 +25,8 @@ namespace Nnrp.Node.Sync;
 /// <summary>
 /// The initiator side of §11.8 and its schedule (§11.8.7): sessions with a peer when identify
 /// shows it serves <c>/nnrp/1.0</c> (a node, not a wallet) and every <see cref="SyncOptions.Interval"/>
-/// with a few random connected peers that do. A session reconciles over /nnrp/1.0, pulls what the peer has and we lack
+/// with a few random connected peers that do (over the last <see cref="SyncOptions.RecentWindow"/>
+/// of shards already synced whole). A session reconciles over /nnrp/1.0, pulls what the peer has and we lack
 /// through the ingress gate (work re-checked), offers what it lacks while the replication rule
 /// says so (§11.8.6), and keeps its open ranges to resume when its budget runs out.
 /// </summary>
@@ -47,10 +48,17 @@ public sealed class SyncService : IAsyncDisposable
     private readonly NnrpClient _client;
     private readonly IdentifyService? _identify;
     // §11.8.7: every piece of per-peer state is bounded: a few peers waiting, the ledger's caps.
-    private readonly Channel<PeerId> _due = Channel.CreateBounded<PeerId>(
+    private readonly Channel<(PeerId Peer, SyncScope Scope)> _due = Channel.CreateBounded<(PeerId, SyncScope)>(
         new BoundedChannelOptions(SyncLimits.MaxDuePeers) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SessionLedger _ledger;
     private readonly ConcurrentDictionary<PeerId, byte> _running = new();
+    // §11.8.7: shards (of sessions) over which a whole session completed since this node started.
+    // Peers name the deeper side of each overlap in their status, so a liar could grow this; past
+    // the cap a new overlap just keeps being synced whole (more rounds, never a missed item).
+    private readonly ConcurrentDictionary<ShardId, byte> _caughtUp = new();
+
+    /// <summary>Session shards remembered as synced whole (§11.8.7 "Scope").</summary>
+    private const int MaxCaughtUpShards = 4096;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly Func<PeerId, CancellationToken, Task<IReadOnlyList<ShardId>>>? _shardsWith;
@@ -125,13 +133,16 @@ public sealed class SyncService : IAsyncDisposable
     /// <summary>Whether <paramref name="peer"/> can answer a sync request: identify listed <c>/nnrp/1.0</c>.</summary>
     private bool ServesNnrp(PeerId peer) => _identify is null || _host.PeerStore.GetProtocols(peer).Contains(NnrpProtocol.Id);
 
-    /// <summary>Queues a session with <paramref name="peer"/> unless one ran lately or is running.</summary>
-    public void Schedule(PeerId peer)
+    /// <summary>Queues a session with <paramref name="peer"/> over everything unless one ran lately or is running.</summary>
+    public void Schedule(PeerId peer) => Schedule(peer, SyncScope.Everything);
+
+    /// <summary>Queues a session with <paramref name="peer"/> of <paramref name="scope"/> unless one ran lately or is running.</summary>
+    public void Schedule(PeerId peer, SyncScope scope)
     {
         ArgumentNullException.ThrowIfNull(peer);
         if (_ledger.IsDue(peer))
         {
-            _due.Writer.TryWrite(peer);
+            _due.Writer.TryWrite((peer, scope));
         }
     }
 
@@ -147,7 +158,8 @@ public sealed class SyncService : IAsyncDisposable
                 Random.Shared.Shuffle(peers);
                 foreach (PeerId peer in peers.Take(_options.PeersPerRound))
                 {
-                    Schedule(peer);
+                    // §11.8.7: a periodic session re-walks only the recent window of what it has caught up on.
+                    Schedule(peer, SyncScope.Recent);
                 }
             }
         }
@@ -160,7 +172,7 @@ public sealed class SyncService : IAsyncDisposable
     {
         try
         {
-            await foreach (PeerId peer in _due.Reader.ReadAllAsync(cancellationToken))
+            await foreach ((PeerId peer, SyncScope scope) in _due.Reader.ReadAllAsync(cancellationToken))
             {
                 if (!_running.TryAdd(peer, 0))
                 {
@@ -172,7 +184,7 @@ public sealed class SyncService : IAsyncDisposable
                     {
                         continue;
                     }
-                    await SyncWithAsync(peer, cancellationToken);
+                    await SyncWithAsync(peer, scope, cancellationToken);
                 }
                 finally
                 {
@@ -189,19 +201,28 @@ public sealed class SyncService : IAsyncDisposable
     /// §11.8.8: a session with <paramref name="peer"/> over each shard both hold (one, (0, 0),
     /// between full nodes); the outcomes summed. Failures are logged and counted, never thrown.
     /// </summary>
-    public async Task<SyncOutcome> SyncWithAsync(PeerId peer, CancellationToken cancellationToken = default)
+    public Task<SyncOutcome> SyncWithAsync(PeerId peer, CancellationToken cancellationToken = default) =>
+        SyncWithAsync(peer, SyncScope.Everything, cancellationToken);
+
+    /// <summary>
+    /// §11.8.8 with §11.8.7's scope: <see cref="SyncScope.Recent"/> limits each session over a
+    /// shard this node has already synced whole (since it started) to the last
+    /// <see cref="SyncOptions.RecentWindow"/>; any other shard is synced whole.
+    /// </summary>
+    public async Task<SyncOutcome> SyncWithAsync(PeerId peer, SyncScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
         IReadOnlyList<ShardId> shards = _shardsWith is null ? [ShardId.Full] : await _shardsWith(peer, cancellationToken);
-        var total = new SyncOutcome { Complete = true };
+        var total = new SyncOutcome { Complete = true, Whole = true };
         foreach (ShardId shard in shards)
         {
-            SyncOutcome one = await SyncWithAsync(peer, shard, cancellationToken);
+            SyncOutcome one = await SyncWithAsync(peer, shard, scope, cancellationToken);
             total.Rounds += one.Rounds;
             total.Bytes += one.Bytes;
             total.Pulled += one.Pulled;
             total.Offered += one.Offered;
             total.Complete &= one.Complete;
+            total.Whole &= one.Whole;
             total.Failure ??= one.Failure;
         }
         total.Shards = shards.Count;
@@ -209,15 +230,27 @@ public sealed class SyncService : IAsyncDisposable
     }
 
     /// <summary>One session with <paramref name="peer"/> over <paramref name="shard"/>'s items (§11.8.8); failures are logged and counted, never thrown.</summary>
-    public async Task<SyncOutcome> SyncWithAsync(PeerId peer, ShardId shard, CancellationToken cancellationToken = default)
+    public Task<SyncOutcome> SyncWithAsync(PeerId peer, ShardId shard, CancellationToken cancellationToken = default) =>
+        SyncWithAsync(peer, shard, SyncScope.Everything, cancellationToken);
+
+    /// <summary>One session over <paramref name="shard"/> of <paramref name="scope"/> (see the peer overload).</summary>
+    public async Task<SyncOutcome> SyncWithAsync(PeerId peer, ShardId shard, SyncScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.SessionTimeout);
         ISyncSet set = ((ISyncSet)_set).ForShard(shard);
-        // Stopped sessions resume per peer for (0, 0) only: the ledger keeps one set of ranges per peer.
+        // A new session settles the last hour, day and week first (§11.8.3 "Recent first"); a whole
+        // session continues the last one over the shard that stopped on its budget, with any peer (§11.8.7).
         bool full = shard.Bits == 0;
-        SyncSession session = full && _ledger.TakeResume(peer) is { } resume ? SyncSession.Resume(set, resume) : new SyncSession(set);
+        ulong now = (ulong)_time.GetUtcNow().ToUnixTimeSeconds();
+        var recent = new TimeKey(now - Math.Min(now, (ulong)_options.RecentWindow.TotalSeconds), SyncBounds.Lowest.Hash);
+        TimeKey? from = scope == SyncScope.Recent && _caughtUp.ContainsKey(shard) ? recent : null;
+        // A recent-window session neither resumes nor saves: whole sessions cover the history.
+        bool resumable = from is null;
+        SyncSession session = resumable && _ledger.TakeResume(shard) is { } resume
+            ? SyncSession.Resume(set, resume, recent)
+            : new SyncSession(set, from, now);
         var outcome = new SyncOutcome();
         Metrics.Session();
         try
@@ -272,12 +305,18 @@ public sealed class SyncService : IAsyncDisposable
             outcome.Failure = ex.Message;
         }
         outcome.Bytes = session.Bytes;
-        if (!session.IsComplete && full)
+        if (!session.IsComplete && resumable)
         {
-            _ledger.Save(peer, session.Remaining);
+            _ledger.Save(shard, session.Remaining);
         }
-        if (outcome.Complete)
+        outcome.Whole = from is null;
+        if (outcome.Complete && from is null)
         {
+            // Only a whole session proves the shard caught up (§8.5, §8.6 wait on this).
+            if (_caughtUp.Count < MaxCaughtUpShards)
+            {
+                _caughtUp.TryAdd(shard, 0);
+            }
             ShardSynced?.Invoke(peer, shard);
         }
         _logger.SessionDone(peer.ToString(), outcome.Rounds, outcome.Bytes, outcome.Pulled, outcome.Offered, outcome.Complete);
@@ -402,6 +441,16 @@ public sealed class SyncService : IAsyncDisposable
     }
 }
 
+/// <summary>What a session covers (NNRP.md §11.8.7).</summary>
+public enum SyncScope
+{
+    /// <summary>Everything stored: sessions on a new connection, and any shard not yet synced whole.</summary>
+    Everything,
+
+    /// <summary>The last <see cref="SyncOptions.RecentWindow"/> of a shard already synced whole: the periodic sessions.</summary>
+    Recent,
+}
+
 /// <summary>What one session did.</summary>
 public sealed class SyncOutcome
 {
@@ -415,6 +464,9 @@ public sealed class SyncOutcome
 
     /// <summary>Every range settled (nothing left to resume).</summary>
     public bool Complete { get; internal set; }
+
+    /// <summary>The session covered everything stored, not only the recent window (§11.8.7).</summary>
+    public bool Whole { get; internal set; }
 
     /// <summary>Sessions run: one per shard both sides hold (§11.8.8); 0 when they share none.</summary>
     public int Shards { get; internal set; } = 1;

@@ -11,7 +11,8 @@ namespace Nnrp.Node.Sync;
 /// and we lack (<see cref="Need"/>, to pull) and those we have and it lacks
 /// (<see cref="Offer"/>, to push). A plain state machine: the caller does the I/O.
 /// <code>
-///   start: [from, ∞), sent as chunks of ≤ 4096 of my items, ≤ 12 288 items per request
+///   start: [from, ∞), cut into tiers at now − 1 h, − 24 h, − 7 d, settled newest first (§11.8.3),
+///          sent as chunks of ≤ 4096 of my items, ≤ 12 288 items per request
 ///   per answered range from the peer:
 ///     its ids                  → diff with mine: Need += theirs − mine, Offer += mine − theirs
 ///     its fingerprint == mine  → settled
@@ -25,39 +26,123 @@ namespace Nnrp.Node.Sync;
 /// </summary>
 public sealed class SyncSession
 {
+    /// <summary>
+    /// §11.8.3 "Recent first": ages (seconds before now) at which a session's start range is cut
+    /// into tiers, settled newest first. A session's round budget (§11.8.4) covers about 3 M
+    /// converged items; a larger shard walked oldest first would spend it on settled history and
+    /// never reach what a returning node missed.
+    /// </summary>
+    public static readonly ulong[] RecentTierAges = [60 * 60, 24 * 60 * 60, 7 * 24 * 60 * 60];
+
     private readonly ISyncSet _local;
-    private readonly LinkedList<Pending> _queue = new();
+
+    // One queue per tier, newest first; every queued range lies inside one tier, so pieces of a
+    // range go back to the queue of the tier it came from.
+    private readonly LinkedList<Pending>[] _tiers;
+    private readonly TimeKey[] _tierLowers;
     private readonly HashSet<NotificationHash> _need = [];
     private readonly HashSet<NotificationHash> _offer = [];
     private List<Piece>? _inFlight;
 
-    /// <summary>A session over every item at or after <paramref name="from"/> (default: all).</summary>
-    public SyncSession(ISyncSet local, TimeKey? from = null)
+    /// <summary>
+    /// A session over every item at or after <paramref name="from"/> (default: all). Given
+    /// <paramref name="now"/> (Unix seconds), the range is settled in tiers, newest first (§11.8.3):
+    /// the last hour, the last day, the last week, then the rest; without it, in one piece.
+    /// </summary>
+    public SyncSession(ISyncSet local, TimeKey? from = null, ulong? now = null)
     {
         ArgumentNullException.ThrowIfNull(local);
         _local = local;
-        _queue.AddLast(new Pending(from ?? SyncBounds.Lowest, SyncBounds.Infinity, Split: false));
-    }
-
-    private SyncSession(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> pending)
-    {
-        _local = local;
-        foreach ((TimeKey lower, TimeKey upper) in pending)
+        TimeKey start = from ?? SyncBounds.Lowest;
+        var lowers = new List<TimeKey>();
+        if (now is { } t)
         {
-            _queue.AddLast(new Pending(lower, upper, Split: false));
+            foreach (ulong age in RecentTierAges)
+            {
+                var lower = new TimeKey(t > age ? t - age : 0, SyncBounds.Lowest.Hash);
+                if (lower > start && (lowers.Count == 0 || lower < lowers[^1]))
+                {
+                    lowers.Add(lower);
+                }
+            }
+        }
+        lowers.Add(start);
+        _tierLowers = [.. lowers];
+        _tiers = new LinkedList<Pending>[_tierLowers.Length];
+        TimeKey upper = SyncBounds.Infinity;
+        for (int i = 0; i < _tiers.Length; i++)
+        {
+            _tiers[i] = new LinkedList<Pending>();
+            _tiers[i].AddLast(new Pending(_tierLowers[i], upper, Split: false));
+            upper = _tierLowers[i];
         }
     }
 
-    /// <summary>Continues a session that stopped on its budget, from its <see cref="Remaining"/> ranges.</summary>
-    public static SyncSession Resume(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> remaining)
+    private SyncSession(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> pending, TimeKey? recent)
+    {
+        _local = local;
+        if (recent is { } r)
+        {
+            // The recent range first, the saved ranges below it (clipped, so all stay disjoint).
+            _tierLowers = [r, SyncBounds.Lowest];
+            _tiers = [new LinkedList<Pending>(), new LinkedList<Pending>()];
+            _tiers[0].AddLast(new Pending(r, SyncBounds.Infinity, Split: false));
+        }
+        else
+        {
+            _tierLowers = [SyncBounds.Lowest];
+            _tiers = [new LinkedList<Pending>()];
+        }
+        foreach ((TimeKey lower, TimeKey upper) in pending)
+        {
+            TimeKey top = recent is { } cut && upper > cut ? cut : upper;
+            if (lower < top)
+            {
+                _tiers[^1].AddLast(new Pending(lower, top, Split: false));
+            }
+        }
+    }
+
+    /// <summary>The queue of the tier holding ranges that start at <paramref name="lower"/>.</summary>
+    private LinkedList<Pending> TierOf(TimeKey lower)
+    {
+        for (int i = 0; i < _tierLowers.Length - 1; i++)
+        {
+            if (lower >= _tierLowers[i])
+            {
+                return _tiers[i];
+            }
+        }
+        return _tiers[^1];
+    }
+
+    private int Queued
+    {
+        get
+        {
+            int count = 0;
+            foreach (LinkedList<Pending> tier in _tiers)
+            {
+                count += tier.Count;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Continues a session that stopped on its budget, from its <see cref="Remaining"/> ranges. Given
+    /// <paramref name="recent"/>, everything from there up is settled first and the saved ranges
+    /// below it after (§11.8.7: what arrived since the stop is not left to wait behind history).
+    /// </summary>
+    public static SyncSession Resume(ISyncSet local, IEnumerable<(TimeKey Lower, TimeKey Upper)> remaining, TimeKey? recent = null)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(remaining);
-        return new SyncSession(local, remaining);
+        return new SyncSession(local, remaining, recent);
     }
 
     /// <summary>True when every range is settled.</summary>
-    public bool IsComplete => _queue.Count == 0 && _inFlight is null;
+    public bool IsComplete => Queued == 0 && _inFlight is null;
 
     /// <summary>Reconcile round trips so far.</summary>
     public int Rounds { get; private set; }
@@ -77,7 +162,7 @@ public sealed class SyncSession
 
     /// <summary>Ranges not yet settled (to resume later).</summary>
     public IReadOnlyList<(TimeKey Lower, TimeKey Upper)> Remaining =>
-        [.. (_inFlight ?? []).Select(p => (p.Range.Lower, p.Range.Upper)), .. _queue.Select(p => (p.Lower, p.Upper))];
+        [.. (_inFlight ?? []).Select(p => (p.Range.Lower, p.Range.Upper)), .. _tiers.SelectMany(static t => t).Select(p => (p.Lower, p.Upper))];
 
     /// <summary>Ids the peer holds and we do not.</summary>
     public IReadOnlyCollection<NotificationHash> Need => _need;
@@ -120,16 +205,42 @@ public sealed class SyncSession
         var request = new List<Piece>();
         int size = 0;
         long items = 0;
-        while (_queue.First is { } node)
+        foreach (LinkedList<Pending> tier in _tiers)
+        {
+            if (!Pack(tier, request, ref size, ref items))
+            {
+                break;
+            }
+        }
+        if (request.Count == 0)
+        {
+            return null;
+        }
+        // §11.8.3: ascending on the wire. Queued ranges are disjoint, but split pieces and open
+        // rests join the back of their tier's queue, and tiers go newest first, so the queue
+        // itself is not in order.
+        request.Sort((x, y) => x.Range.Lower.CompareTo(y.Range.Lower));
+        _inFlight = request;
+        return request.Select(p => p.Range).ToList();
+    }
+
+    /// <summary>Moves ranges from the front of <paramref name="queue"/> into the request while they fit; false once one does not.</summary>
+    private bool Pack(LinkedList<Pending> queue, List<Piece> request, ref int size, ref long items)
+    {
+        while (queue.First is { } node)
         {
             Pending pending = node.Value;
             if (pending.Summarised is null)
             {
-                pending.Summarised = Summarise(pending, out (TimeKey Lower, TimeKey Upper)? rest);
+                List<Piece> summary = Summarise(pending, out (TimeKey Lower, TimeKey Upper)? rest);
                 if (rest is { } r)
                 {
-                    _queue.AddAfter(node, new Pending(r.Lower, r.Upper, Split: false));
+                    // The entry now stands for its first chunk only: left queued (the request is
+                    // full), it must not also cover the rest, or Remaining would overlap.
+                    node.Value = pending = new Pending(pending.Lower, r.Lower, pending.Split);
+                    queue.AddAfter(node, new Pending(r.Lower, r.Upper, Split: false));
                 }
+                pending.Summarised = summary;
             }
             List<Piece> pieces = pending.Summarised;
             int bytes = pieces.Sum(p => SyncWire.ToProto(p.Range).CalculateSize() + 3);
@@ -137,22 +248,14 @@ public sealed class SyncSession
             if (request.Count > 0 && (size + bytes > SyncLimits.RequestBudget || request.Count + pieces.Count > SyncLimits.MaxRequestRanges
                 || items + count > SyncLimits.InitiatorItemsPerRequest))
             {
-                break;
+                return false;
             }
-            _queue.RemoveFirst();
+            queue.RemoveFirst();
             request.AddRange(pieces);
             size += bytes;
             items += count;
         }
-        if (request.Count == 0)
-        {
-            return null;
-        }
-        // §11.8.3: ascending on the wire. Queued ranges are disjoint, but split pieces and open
-        // rests join the back of the queue, so the queue itself is not in order.
-        request.Sort((x, y) => x.Range.Lower.CompareTo(y.Range.Lower));
-        _inFlight = request;
-        return request.Select(p => p.Range).ToList();
+        return true;
     }
 
     /// <summary>Reads at most one chunk (and one key beyond) of our items in the range: one pass, never the whole range.</summary>
@@ -198,7 +301,7 @@ public sealed class SyncSession
         // Unanswered ranges go back first, in order, already summarised.
         for (int i = sent.Count - 1; i >= answered; i--)
         {
-            _queue.AddFirst(new Pending(sent[i].Range.Lower, sent[i].Range.Upper, Split: false) { Summarised = [sent[i]] });
+            TierOf(sent[i].Range.Lower).AddFirst(new Pending(sent[i].Range.Lower, sent[i].Range.Upper, Split: false) { Summarised = [sent[i]] });
         }
         int j = 0;
         int inCurrent = 0;
@@ -225,7 +328,7 @@ public sealed class SyncSession
             }
             Settle(sent[j].Range, theirs);
         }
-        if (_queue.Count > SyncLimits.MaxQueuedRanges)
+        if (Queued > SyncLimits.MaxQueuedRanges)
         {
             throw new SyncProtocolException($"the peer's answers left more than {SyncLimits.MaxQueuedRanges} ranges open");
         }
@@ -238,7 +341,7 @@ public sealed class SyncSession
         {
             throw new SyncProtocolException("an open range must be the strict tail of the last answered range, at the end of the answer");
         }
-        _queue.AddLast(new Pending(open.Lower, open.Upper, Split: false));
+        TierOf(open.Lower).AddLast(new Pending(open.Lower, open.Upper, Split: false));
     }
 
     private void Settle(SyncRange asked, SyncRange theirs)
@@ -256,7 +359,7 @@ public sealed class SyncSession
         RangeSummary mine = RangeSummary.Of(_local, theirs.Lower, theirs.Upper, 0);
         if (mine.Fingerprint != theirs.Fingerprint)
         {
-            _queue.AddLast(new Pending(theirs.Lower, theirs.Upper, Split: true));
+            TierOf(theirs.Lower).AddLast(new Pending(theirs.Lower, theirs.Upper, Split: true));
         }
     }
 

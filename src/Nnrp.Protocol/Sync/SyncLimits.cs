@@ -76,11 +76,11 @@ public static class SyncLimits
     /// </summary>
     public const int MaxTrackedPeers = 4096;
 
-    /// <summary>§11.8.7: peers with a stopped session kept to resume; the oldest is dropped for a newer one.</summary>
-    public const int MaxResumePeers = 64;
+    /// <summary>§11.8.7: shards with a stopped session kept to resume; the oldest is dropped for a newer one.</summary>
+    public const int MaxResumeShards = 64;
 
     /// <summary>
-    /// §11.8.7: open ranges kept per peer to resume; beyond it the last ones are merged into one
+    /// §11.8.7: open ranges kept per shard to resume; beyond it the last ones are merged into one
     /// range covering them (nothing is lost, some settled ground is checked again).
     /// </summary>
     public const int MaxResumeRanges = 1024;

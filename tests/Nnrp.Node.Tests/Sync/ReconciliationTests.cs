@@ -155,4 +155,26 @@ public sealed class ReconciliationTests
             Assert.True(SyncBounds.ToProto(bound).IdPrefix.Length <= 4);
         }
     }
+
+    // A range cut into a chunk that did not fit the request stayed queued still covering the
+    // rest, which was queued too: the resumed session sent overlapping ranges (§11.8.3 forbids).
+    [Fact]
+    public void A_stopped_session_leaves_disjoint_ranges_to_resume()
+    {
+        List<TimeKey> keys = RandomKeys(5 * SyncLimits.InitiatorChunk);
+        var mine = new MemorySyncSet(keys);
+        var session = new SyncSession(mine);
+        IReadOnlyList<Nnrp.Protocol.Sync.SyncRange> request = session.NextRequest()!;
+        SyncAnswer answer = SyncResponder.Answer(new MemorySyncSet(keys), request);
+        session.Apply(answer.Answered, answer.Ranges);
+
+        List<(TimeKey Lower, TimeKey Upper)> remaining = [.. session.Remaining.OrderBy(r => r.Lower)];
+        Assert.NotEmpty(remaining);
+        for (int i = 1; i < remaining.Count; i++)
+        {
+            Assert.True(remaining[i - 1].Upper <= remaining[i].Lower, "resume ranges overlap");
+        }
+        SyncSession resumed = Run(SyncSession.Resume(mine, remaining), Honest(new MemorySyncSet(keys)));
+        Assert.True(resumed.IsComplete);
+    }
 }

@@ -1,5 +1,6 @@
 using Nnrp.Libp2p.Identity;
 using Nnrp.Node.Storage;
+using Nnrp.Node.Shards;
 using Nnrp.Node.Sync;
 using Nnrp.Node.Tests.Testing;
 using Nnrp.Protocol.Sync;
@@ -47,7 +48,7 @@ public sealed class SessionLedgerTests
     }
 
     [Fact]
-    public void Resume_state_is_capped_in_peers_and_ranges_and_expires()
+    public void Resume_state_is_capped_in_shards_and_ranges_and_expires()
     {
         var clock = ManualClock.AtUnix(1_767_225_600);
         var ledger = new SessionLedger(Options, clock);
@@ -56,27 +57,27 @@ public sealed class SessionLedgerTests
         keys.Sort();
         List<(TimeKey Lower, TimeKey Upper)> ranges = Enumerable.Range(0, Open)
             .Select(i => (keys[2 * i], keys[(2 * i) + 1])).Reverse().ToList();
-        PeerId first = NewPeer();
+        var first = new ShardId(8, 0);
         ledger.Save(first, ranges);
-        for (int i = 0; i < 2 * SyncLimits.MaxResumePeers; i++)
+        for (uint i = 1; i <= 2 * SyncLimits.MaxResumeShards; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
-            ledger.Save(NewPeer(), ranges.Take(3).ToList());
+            ledger.Save(new ShardId(8, i), ranges.Take(3).ToList());
         }
-        Assert.Equal(SyncLimits.MaxResumePeers, ledger.ResumePeers);
+        Assert.Equal(SyncLimits.MaxResumeShards, ledger.ResumeShards);
         Assert.Null(ledger.TakeResume(first));        // the oldest made room
 
-        PeerId peer = NewPeer();
-        ledger.Save(peer, ranges);
-        IReadOnlyList<(TimeKey Lower, TimeKey Upper)> kept = ledger.TakeResume(peer)!;
+        ShardId shard = ShardId.Full;
+        ledger.Save(shard, ranges);
+        IReadOnlyList<(TimeKey Lower, TimeKey Upper)> kept = ledger.TakeResume(shard)!;
         Assert.Equal(SyncLimits.MaxResumeRanges, kept.Count);
         // Merged, not dropped: every open range is still covered.
         Assert.All(ranges, r => Assert.Contains(kept, k => k.Lower <= r.Lower && r.Upper <= k.Upper));
 
-        ledger.Save(peer, ranges.Take(5).ToList());
+        ledger.Save(shard, ranges.Take(5).ToList());
         clock.Advance(Options.ResumeWindow);
-        Assert.Null(ledger.TakeResume(peer));
+        Assert.Null(ledger.TakeResume(shard));
         ledger.Prune();
-        Assert.Equal(0, ledger.ResumePeers);
+        Assert.Equal(0, ledger.ResumeShards);
     }
 }

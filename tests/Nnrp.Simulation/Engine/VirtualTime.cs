@@ -5,5 +5,8 @@ internal sealed class VirtualTime(EventQueue queue) : TimeProvider
 {
     private static readonly DateTimeOffset Epoch = new(2026, 12, 6, 0, 0, 0, TimeSpan.Zero);
 
-    public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(queue.Now * 10);
+    public override DateTimeOffset GetUtcNow() => At(queue.Now);
+
+    /// <summary>The wall-clock time of virtual instant <paramref name="us"/> (microseconds).</summary>
+    public static DateTimeOffset At(long us) => Epoch.AddTicks(us * 10);
 }

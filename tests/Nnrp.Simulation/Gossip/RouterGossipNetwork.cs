@@ -138,6 +138,12 @@ internal sealed class RouterGossipNetwork
 
     public int ConnectionCount(int node) => _connections[node].Length;
 
+    /// <summary>The nodes <paramref name="node"/> is connected to (when both are online).</summary>
+    public int[] Connections(int node) => _connections[node];
+
+    /// <summary>Whether <paramref name="node"/> stores message <paramref name="index"/>.</summary>
+    public bool Stores(int node, int index) => _storedBy[node].Contains(index);
+
     /// <summary>Holder-notification pairs that the delivery check expected (online holders throughout <see cref="DeliveryWindow"/>) and those that had it.</summary>
     public long HoldersExpected { get; private set; }
 

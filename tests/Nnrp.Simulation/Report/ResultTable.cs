@@ -14,7 +14,9 @@ internal static class ResultTable
         sb.AppendLine("nodes,mode,volume_bytes,notification_bytes,published,traced_fraction,churned,mean_depth,max_depth,mean_topics,min_shard_holders,"
             + "stored_mean,stored_p50,stored_p99,stored_max,gossip_per_hour_mean,gossip_per_hour_p50,gossip_per_hour_p99,gossip_per_hour_max,"
             + "total_per_hour_mean,total_per_hour_p99,dht_per_hour_mean,sync_per_hour_mean,walks,publish_success,publish_ms_p50,publish_ms_p99,"
-            + "hops_mean,hops_p99,queries_per_lookup,wallets,fetch_found,fetch_complete,min_traced_holders,publish_retries,over_budget_nodes,over_budget_without_repair,holder_delivery,messages_outside_topics,wall_seconds");
+            + "hops_mean,hops_p99,queries_per_lookup,wallets,fetch_found,fetch_complete,min_traced_holders,publish_retries,over_budget_nodes,over_budget_without_repair,holder_delivery,messages_outside_topics,"
+            + "sync_sessions,sync_whole_sessions,sync_periodic_sessions,sync_periodic_rounds,sync_rounds,sync_history_rounds,sync_incomplete,sync_failed,sync_status_requests,sync_pulled,sync_offered,"
+            + "catchups,catchups_done,catchup_s_p50,catchup_s_p99,catchup_s_max,still_missing,still_missing_available,wall_seconds");
         foreach (RunResult r in runs)
         {
             object[] cells =
@@ -24,12 +26,19 @@ internal static class ResultTable
                 r.GossipBytesPerHour.Mean, r.GossipBytesPerHour.P50, r.GossipBytesPerHour.P99, r.GossipBytesPerHour.Max,
                 r.TotalBytesPerHour.Mean, r.TotalBytesPerHour.P99, r.DhtBytesPerHourMean, r.SyncBytesPerHourMean,
                 r.Walks, r.PublishSuccess, r.PublishLatencyMs.P50, r.PublishLatencyMs.P99,
-                r.LookupHops.Mean, r.LookupHops.P99, r.MeanQueriesPerLookup, r.Wallets, r.FetchFound, r.FetchComplete, r.MinTracedHolders, r.PublishRetries, r.OverBudgetNodes, r.OverBudgetWithoutRepair, r.HolderDelivery, r.MessagesOutsideTopics, r.WallSeconds,
+                r.LookupHops.Mean, r.LookupHops.P99, r.MeanQueriesPerLookup, r.Wallets, r.FetchFound, r.FetchComplete, r.MinTracedHolders, r.PublishRetries, r.OverBudgetNodes, r.OverBudgetWithoutRepair, r.HolderDelivery, r.MessagesOutsideTopics,
+                .. SyncCells(r.SyncReal), r.WallSeconds,
             ];
             sb.AppendLine(string.Join(",", cells.Select(static c => Convert.ToString(c, Inv))));
         }
         return sb.ToString();
     }
+
+    /// <summary>The real-sync columns, empty in the model (which has no sessions to count).</summary>
+    private static object[] SyncCells(SyncFigures? s) => s is null
+        ? [.. Enumerable.Repeat<object>("", 18)]
+        : [s.Sessions, s.WholeSessions, s.PeriodicSessions, s.PeriodicRounds, s.Rounds, s.HistoryRounds, s.Incomplete, s.Failed, s.StatusRequests, s.Pulled, s.Offered,
+            s.CatchUpsStarted, s.CatchUpsDone, s.CatchUpSeconds.P50, s.CatchUpSeconds.P99, s.CatchUpSeconds.Max, s.StillMissing, s.StillMissingAvailable];
 
     public static string Markdown(IReadOnlyList<RunResult> runs)
     {
@@ -49,8 +58,9 @@ internal static class ResultTable
         return sb.ToString();
     }
 
-    /// <summary>"sharded" or "full", and "· real gossip" when the production routers carried the topics.</summary>
-    public static string Mode(RunResult r) => (r.Sharded ? "sharded" : "full") + (r.Gossip == Gossip.GossipMode.Real ? " · real gossip" : "");
+    /// <summary>"sharded" or "full", "· real gossip" when the production routers carried the topics, "· real sync" when the sync state machines ran.</summary>
+    public static string Mode(RunResult r) => (r.Sharded ? "sharded" : "full") + (r.Gossip == Gossip.GossipMode.Real ? " · real gossip" : "")
+        + (r.SyncReal is null ? "" : " · real sync");
 
     public static string Bytes(double bytes)
     {
