@@ -345,13 +345,13 @@ internal sealed class SyncNetwork
         private List<ShardId> _shards = [];
         private int _next;
         private SyncSession? _session;
-
-        private SyncSession Session => _session!;
         private ShardId _shard;
         private long _deadline;
         private bool _whole;
         private double? _historyLeft;
         private bool _historyDone = true;
+
+        private SyncSession Session => _session!;
 
         private bool Gone => _mine.Incarnation != incarnation;
 
@@ -395,14 +395,14 @@ internal sealed class SyncNetwork
             ulong now = (ulong)net._time.GetUtcNow().ToUnixTimeSeconds();
             // SyncService: a periodic session over a shard synced whole covers the last day only.
             _whole = scope == SyncScope.Everything || !(_mine.RunningSinceBefore || _mine.CaughtUp.Contains(_shard));
-            TimeKey? from = _whole ? null : new TimeKey(now - (ulong)net._options.RecentWindow.TotalSeconds, SyncBounds.Lowest.Hash);
-            // §11.8.7: a whole session continues the history walk the last one over the shard left
-            // (any peer); the items of the window are all in its recent part, walked first.
             var recent = new TimeKey(now - (ulong)net._options.RecentWindow.TotalSeconds, SyncBounds.Lowest.Hash);
+            // §11.8.8 "Resuming": a whole session continues the history walk the last one over the
+            // shard left (any peer); the window's items are all in its recent part, walked first.
             _session = _whole && _mine.Ledger.TakeResume(_shard) is { } resume
                 ? SyncSession.Resume(set, resume, recent)
-                : new SyncSession(set, from, now);
+                : new SyncSession(set, _whole ? null : recent, now);
             _historyLeft = null;
+            _historyDone = true;
             if (_whole && _mine.HistoryLeft.Remove(_shard, out (long At, double Items) left) && net._queue.Now - left.At < (long)net._options.ResumeWindow.TotalMicroseconds)
             {
                 _historyLeft = left.Items;
