@@ -260,6 +260,10 @@ public sealed partial class NnrpNode
         return theirs is null ? [] : HeldShards.Intersections(theirs.Shards.Shards);
     }
 
+    /// <summary>§11.8.7: whether <paramref name="peer"/>'s last status shares a shard with this node (null: no fresh status).</summary>
+    private bool? SharesShard(PeerId peer) =>
+        PeerShards.Find(peer) is { } theirs ? HeldShards.Intersections(theirs.Shards.Shards).Count > 0 : null;
+
     /// <summary>§8.2: asks up to <see cref="ShardOptions.StatusPeers"/> connected peers that serve /nnrp/1.0 for their status.</summary>
     private async Task GatherStatusAsync(CancellationToken cancellationToken)
     {

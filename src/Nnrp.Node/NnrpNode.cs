@@ -164,7 +164,7 @@ public sealed partial class NnrpNode : IAsyncDisposable
         _statusClient = new NnrpClient(_host, o.Verifier.Timeout);
         InitShards(_host.PeerId);
         // NNRP.md §11.8: sync runs over /nnrp/1.0; the responder and the initiator count into one set of figures.
-        _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>(), Identify, SyncShardsWithAsync);
+        _sync = new SyncService(_host, _ingress, o.Sync, CountShardReplicasAsync, time, _loggers.CreateLogger<SyncService>(), Identify, SyncShardsWithAsync, SharesShard);
         _sync.ShardSynced += (_, shard) => ShardSynced(shard);
         SyncServer = new SyncServer(_store, o.Sync, time, _loggers.CreateLogger<SyncServer>(), _sync.Metrics, o.SyncSet?.Invoke(_store));
         _receipts = new ReceiptSigner(identity);

@@ -62,6 +62,7 @@ public sealed class SyncService : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly Func<PeerId, CancellationToken, Task<IReadOnlyList<ShardId>>>? _shardsWith;
+    private readonly Func<PeerId, bool?>? _sharesShard;
 
     /// <summary>Raised after a session over a shard settled every range with a peer (§8.5: a node going shallower has caught up).</summary>
     public event Action<PeerId, ShardId>? ShardSynced;
@@ -69,9 +70,11 @@ public sealed class SyncService : IAsyncDisposable
     /// <param name="shardsWith">§11.8.8: the shards to sync with a peer (the overlaps of both sides' sets); null: (0, 0) with everyone.</param>
     public SyncService(Libp2pHost host, IngressGate ingress, SyncOptions? options = null,
         Func<CancellationToken, Task<int>>? countProviders = null, TimeProvider? time = null, ILogger? logger = null,
-        IdentifyService? identify = null, Func<PeerId, CancellationToken, Task<IReadOnlyList<ShardId>>>? shardsWith = null)
+        IdentifyService? identify = null, Func<PeerId, CancellationToken, Task<IReadOnlyList<ShardId>>>? shardsWith = null,
+        Func<PeerId, bool?>? sharesShard = null)
     {
         _shardsWith = shardsWith;
+        _sharesShard = sharesShard;
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(ingress);
         _host = host;
@@ -156,7 +159,8 @@ public sealed class SyncService : IAsyncDisposable
                 _ledger.Prune();
                 PeerId[] peers = _host.Connections.Select(c => c.RemotePeer).Distinct().Where(ServesNnrp).ToArray();
                 Random.Shared.Shuffle(peers);
-                foreach (PeerId peer in peers.Take(_options.PeersPerRound))
+                IEnumerable<PeerId> round = _sharesShard is null ? peers.Take(_options.PeersPerRound) : SyncPeerChoice.Pick(peers, _sharesShard, _options.PeersPerRound);
+                foreach (PeerId peer in round)
                 {
                     // §11.8.7: a periodic session re-walks only the recent window of what it has caught up on.
                     Schedule(peer, SyncScope.Recent);

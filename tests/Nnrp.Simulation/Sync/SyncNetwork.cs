@@ -220,18 +220,19 @@ internal sealed class SyncNetwork
         }
         NodeState s = _state[node];
         s.Ledger.Prune();
-        int[] connections = _routers.Connections(node);
-        int picked = 0;
-        for (int attempt = 0; attempt < 4 * _options.PeersPerRound && picked < _options.PeersPerRound && connections.Length > 0; attempt++)
+        int[] online = [.. _routers.Connections(node).Where(p => _nodes[p].Online)];
+        _random.Shuffle(online);
+        // SyncService's choice: peers whose status (if fresh) shares a shard first, then unknown ones.
+        foreach (int peer in SyncPeerChoice.Pick(online, p => SharesShard(s, node, p), _options.PeersPerRound))
         {
-            int peer = connections[_random.Next(connections.Length)];
-            if (_nodes[peer].Online)
-            {
-                picked++;
-                Schedule(node, peer, SyncScope.Recent);
-            }
+            Schedule(node, peer, SyncScope.Recent);
         }
     }
+
+    private bool? SharesShard(NodeState s, int node, int peer) =>
+        s.StatusAt.TryGetValue(peer, out long at) && _queue.Now - at < _statusFreshUs
+            ? _nodes[node].Shards.Shards.Any(mine => _nodes[peer].Shards.Shards.Any(mine.Overlaps))
+            : null;
 
     /// <summary>SyncService.Schedule: queued unless one ran lately or the queue is full.</summary>
     private void Schedule(int node, int peer, SyncScope scope)
