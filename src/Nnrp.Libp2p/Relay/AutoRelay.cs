@@ -26,10 +26,17 @@ public sealed record AutoRelayOptions
     /// <summary>A relay whose connection dropped is not asked again for this long (another takes its place at once).</summary>
     public TimeSpan LostBackoff { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A relay held for less than this is treated as one that failed, not one that was lost:
+    /// a relay that grants and drops at once would otherwise be asked again every
+    /// <see cref="LostBackoff"/>, and a few of them would keep the node cycling forever.
+    /// </summary>
+    public TimeSpan ShortHold { get; init; } = TimeSpan.FromMinutes(2);
+
     internal void Validate()
     {
         if (Relays < 1 || Relays > RelayClient.MaxRelays || ScanInterval <= TimeSpan.Zero || FailureBackoff <= TimeSpan.Zero
-            || MaxFailureBackoff < FailureBackoff || LostBackoff < TimeSpan.Zero)
+            || MaxFailureBackoff < FailureBackoff || LostBackoff < TimeSpan.Zero || ShortHold < TimeSpan.Zero)
         {
             throw new ArgumentException($"auto relay needs 1…{RelayClient.MaxRelays} relays and positive intervals (failure backoff ≤ its maximum)");
         }
@@ -220,6 +227,7 @@ public sealed class AutoRelay : IAsyncDisposable
     private async Task HoldAsync(PeerId relay, CancellationTokenSource stop)
     {
         await Task.Yield(); // not under the caller's lock
+        DateTimeOffset started = _time.GetUtcNow();
         bool failed = false;
         try
         {
@@ -232,6 +240,11 @@ public sealed class AutoRelay : IAsyncDisposable
         {
             // Refused, unreachable, malformed: any of them means "ask someone else".
             _logger.AutoRelayFailed(relay.ToString(), ex.Message);
+            failed = true;
+        }
+        if (!failed && !stop.IsCancellationRequested && _time.GetUtcNow() - started < _options.ShortHold)
+        {
+            _logger.AutoRelayShortHold(relay.ToString());
             failed = true;
         }
         lock (_gate)

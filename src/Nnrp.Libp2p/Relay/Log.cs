@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(1666, LogLevel.Information, "Auto relay: relay {Relay} failed, trying another: {Reason}")]
     public static partial void AutoRelayFailed(this ILogger logger, string relay, string reason);
+
+    [LoggerMessage(1667, LogLevel.Information, "Auto relay: relay {Relay} dropped its reservation soon after granting it; left alone as one that failed")]
+    public static partial void AutoRelayShortHold(this ILogger logger, string relay);
 }

@@ -41,6 +41,13 @@ public sealed class RelayClient : IAsyncDisposable
     /// <summary>A reservation is refreshed once this share of its remaining life has passed.</summary>
     public const double RefreshAt = 0.75;
 
+    /// <summary>
+    /// NNRP.md §14.4: a grant that expires sooner than this is refused as malformed. circuit-v2
+    /// sets no floor, but a relay granting seconds would have us refresh every second for as
+    /// long as it liked (go and js relays grant 1 h and 2 h; ours at least 2 min).
+    /// </summary>
+    public static readonly TimeSpan MinReservationLife = TimeSpan.FromMinutes(1);
+
     private readonly Libp2pHost _host;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -169,9 +176,9 @@ public sealed class RelayClient : IAsyncDisposable
             throw new RelayProtocolException("the relay said OK without a reservation");
         }
         var expires = DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(granted.Expire, (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
-        if (expires <= _time.GetUtcNow())
+        if (expires - _time.GetUtcNow() < MinReservationLife)
         {
-            throw new RelayProtocolException($"the relay granted a reservation that expired at {expires:O}");
+            throw new RelayProtocolException($"the relay granted a reservation that expires at {expires:O}, sooner than {MinReservationLife.TotalSeconds:0} s from now");
         }
         ReservationVoucher? voucher = null;
         if (granted.HasVoucher)

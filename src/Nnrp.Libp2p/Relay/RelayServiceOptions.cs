@@ -17,6 +17,9 @@ public sealed record RelayServiceOptions
     /// <summary>How long a reservation lasts unless refreshed (go <c>ReservationTTL</c> 1 h).</summary>
     public static readonly TimeSpan DefaultReservationTtl = TimeSpan.FromHours(1);
 
+    /// <summary>The shortest reservation this relay grants: twice <see cref="RelayClient.MinReservationLife"/>.</summary>
+    public static readonly TimeSpan MinReservationTtl = RelayClient.MinReservationLife * 2;
+
     /// <summary>Relayed connections to or from one peer at once (go <c>MaxCircuits</c> 16).</summary>
     public const int DefaultMaxCircuitsPerPeer = 16;
 
@@ -64,6 +67,8 @@ public sealed record RelayServiceOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCircuits, 1, nameof(MaxCircuits));
         ArgumentOutOfRangeException.ThrowIfLessThan(CircuitDataLimit, 1, nameof(CircuitDataLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(CircuitDuration, TimeSpan.FromSeconds(1), nameof(CircuitDuration));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ReservationTtl, TimeSpan.FromSeconds(10), nameof(ReservationTtl));
+        // Clients refuse grants shorter than RelayClient.MinReservationLife; the expiry is rounded
+        // down to a whole second, so a TTL at that floor would be refused.
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReservationTtl, MinReservationTtl, nameof(ReservationTtl));
     }
 }

@@ -3,6 +3,7 @@ using Nnrp.Libp2p.Host;
 using Nnrp.Libp2p.Identify;
 using Nnrp.Libp2p.Identity;
 using Nnrp.Libp2p.Relay;
+using Nnrp.Libp2p.Relay.Protobuf;
 using Nnrp.Libp2p.Tests.Host;
 using static Nnrp.Libp2p.Tests.Host.Hosts;
 
@@ -50,6 +51,54 @@ public sealed class AutoRelayTests : IAsyncLifetime
         _parts.Add(auto);
         auto.Start();
         return (host, client, auto);
+    }
+
+    /// <summary>
+    /// A hostile relay: identifies as serving hop and answers every RESERVE with OK and a
+    /// reservation expiring <paramref name="life"/> from now; with <paramref name="dropAfterGrant"/>
+    /// it then closes the connection. Returns the times RESERVE arrived.
+    /// </summary>
+    private async Task<(Libp2pHost Host, List<DateTimeOffset> Reserves)> StartHostileRelayAsync(TimeSpan life, bool dropAfterGrant)
+    {
+        var reserves = new List<DateTimeOffset>();
+        Libp2pHost host = await _hosts.StartAsync(configure: h =>
+        {
+            h.SetStreamHandler(RelayCodec.HopProtocolId, async (stream, ct) =>
+            {
+                HopMessage? request = await RelayCodec.ReadHopAsync(stream.Input, ct);
+                if (request?.Type != HopMessage.Types.Type.Reserve)
+                {
+                    return;
+                }
+                lock (reserves)
+                {
+                    reserves.Add(DateTimeOffset.UtcNow);
+                }
+                var answer = new HopMessage
+                {
+                    Type = HopMessage.Types.Type.Status,
+                    Status = Status.Ok,
+                    Reservation = new Reservation { Expire = (ulong)(DateTimeOffset.UtcNow + life).ToUnixTimeSeconds() },
+                };
+                await RelayCodec.WriteAsync(stream.Output, answer, ct);
+                stream.CloseWrite();
+                if (dropAfterGrant)
+                {
+                    await stream.Input.ReadAsync(ct); // the client's end of the stream: the answer arrived
+                    await stream.Connection.CloseAsync();
+                }
+            });
+            new IdentifyService(h).Start();
+        });
+        return (host, reserves);
+    }
+
+    private static int Count(List<DateTimeOffset> reserves)
+    {
+        lock (reserves)
+        {
+            return reserves.Count;
+        }
     }
 
     private static async Task ConnectAsync(Libp2pHost from, params Libp2pHost[] to)
@@ -127,6 +176,57 @@ public sealed class AutoRelayTests : IAsyncLifetime
         await Until(() => auto.Relays.Count == 1, "the refusing relay is let go");
         Assert.DoesNotContain(full.PeerId, client.Reservations.Keys);
         Assert.Equal(1, fullService.ReservationCount); // the filler's, untouched
+    }
+
+    [Fact]
+    public async Task A_relay_that_grants_and_drops_at_once_is_left_alone_as_one_that_failed()
+    {
+        (Libp2pHost hostile, List<DateTimeOffset> reserves) = await StartHostileRelayAsync(TimeSpan.FromHours(1), dropAfterGrant: true);
+        IdentifyService? identify = null;
+        Libp2pHost natted = await _hosts.StartAsync(configure: h => (identify = new IdentifyService(h)).Start());
+        var client = new RelayClient(natted);
+        TimeSpan first = TimeSpan.FromSeconds(1);
+        var auto = new AutoRelay(natted, client, identify, new AutoRelayOptions
+        {
+            Relays = 1,
+            ScanInterval = TimeSpan.FromMilliseconds(100),
+            FailureBackoff = first,
+            LostBackoff = TimeSpan.FromMilliseconds(10), // a lost relay could be asked again almost at once
+        });
+        _parts.Add(client);
+        _parts.Add(auto);
+        auto.Start();
+        await ConnectAsync(natted, hostile);
+        await Until(() => natted.PeerStore.GetProtocols(hostile.PeerId).Contains(RelayCodec.HopProtocolId), "identify tells the hostile peer relays");
+
+        auto.SetActive(true);
+
+        // Each RESERVE comes after the failure backoff, doubling (1 s, then 2 s), not after the
+        // 10 ms a relay that was held and lost would get. Lower bounds only: load adds time.
+        await Until(() => Count(reserves) >= 3, "the relay is asked again, with backoff");
+        DateTimeOffset[] at;
+        lock (reserves)
+        {
+            at = [.. reserves];
+        }
+        Assert.True(at[1] - at[0] >= first * 0.9, $"second RESERVE {(at[1] - at[0]).TotalMilliseconds:0} ms after the first");
+        Assert.True(at[2] - at[1] >= first * 2 * 0.9, $"third RESERVE {(at[2] - at[1]).TotalMilliseconds:0} ms after the second");
+    }
+
+    [Fact]
+    public async Task A_reservation_that_expires_within_a_minute_is_refused_and_the_relay_left_alone()
+    {
+        (Libp2pHost hostile, List<DateTimeOffset> reserves) = await StartHostileRelayAsync(TimeSpan.FromSeconds(5), dropAfterGrant: false);
+        (Libp2pHost natted, RelayClient client, AutoRelay auto) = await StartNattedAsync(relays: 1);
+        await ConnectAsync(natted, hostile);
+        await Until(() => natted.PeerStore.GetProtocols(hostile.PeerId).Contains(RelayCodec.HopProtocolId), "identify tells the hostile peer relays");
+
+        auto.SetActive(true);
+
+        // Accepted, it would be refreshed every few seconds for as long as the relay liked.
+        await Until(() => Count(reserves) >= 1 && auto.Relays.Count == 0, "the short grant is refused and the relay let go");
+        Assert.Empty(client.Reservations);
+        Assert.DoesNotContain(natted.GetAdvertisedAddresses(), CircuitAddress.IsCircuit);
     }
 
     [Fact]
